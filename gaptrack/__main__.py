@@ -1,0 +1,3 @@
+from gaptrack.cli.main import run
+
+run()

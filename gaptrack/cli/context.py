@@ -1,0 +1,35 @@
+"""What every command shares: the database URL and a lazily opened engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import typer
+from sqlalchemy.engine import Engine
+
+from gaptrack.config import database_url
+from gaptrack.db import open_database
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    actor: str = "cli"
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return database_url(self.db)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = open_database(self.url)
+        return self._engine
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj

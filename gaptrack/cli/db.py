@@ -1,0 +1,26 @@
+"""``gaptrack db``: where the database is, and its schema migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from gaptrack.cli.context import state
+from gaptrack.db import current_revision, head_revision, make_engine, upgrade
+
+app = typer.Typer(help="Database location and schema migrations.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade_command(ctx: typer.Context) -> None:
+    """Apply every pending schema migration (also done automatically on first use)."""
+    engine = make_engine(state(ctx).url)
+    upgrade(engine)
+    typer.echo(f"schema at revision {current_revision(engine)}")
+
+
+@app.command("info")
+def info_command(ctx: typer.Context) -> None:
+    """Show the database URL and the schema revision."""
+    engine = make_engine(state(ctx).url)
+    typer.echo(f"url: {engine.url.render_as_string(hide_password=True)}")
+    typer.echo(f"revision: {current_revision(engine) or '(empty)'}; newest: {head_revision()}")

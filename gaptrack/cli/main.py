@@ -1,0 +1,94 @@
+"""``gaptrack``: the root command. Sub-commands live in one module each."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from gaptrack import __version__
+from gaptrack.cli import db as db_commands
+from gaptrack.cli.context import AppState
+from gaptrack.errors import GaptrackError
+
+EXIT_OK = 0
+EXIT_GAPS = 1  # --check: outstanding gaps exist
+EXIT_ERROR = 2  # bad input, unknown names, database errors
+
+app = typer.Typer(
+    name="gaptrack",
+    help=(
+        "Track congressional document requests against productions, and show the gaps: "
+        "what was requested and not produced, and what is known to exist but was left out.\n\n"
+        "Exit codes: 0 success; 1 outstanding gaps (with --check); 2 error."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gaptrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="SQLite file or database URL (postgresql://...). "
+        "Default: $GAPTRACK_DATABASE_URL, else gaptrack.db in the user data directory.",
+        envvar=None,
+    ),
+    actor: str = typer.Option("cli", "--actor", help="Who to record in the event log."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    ctx.obj = AppState(db=db, actor=actor)
+
+
+app.add_typer(db_commands.app, name="db")
+
+
+def _register() -> None:
+    """Attach the optional command modules that exist (each is one face of one service)."""
+    import importlib
+
+    for name in ("case", "intake", "gaps", "tui"):
+        try:
+            module = importlib.import_module(f"gaptrack.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"gaptrack.cli.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register()
+
+
+def run() -> None:
+    """Entry point: errors from the core become a message on stderr and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except GaptrackError as exc:
+        typer.echo(f"error: {exc.title}: {exc.message}", err=True)
+        sys.exit(EXIT_ERROR)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_ERROR)
+        raise

@@ -1,0 +1,31 @@
+"""Where the database lives: ``--db`` beats ``GAPTRACK_DATABASE_URL`` beats the user data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+ENV_URL = "GAPTRACK_DATABASE_URL"
+
+
+def default_database_path() -> Path:
+    return Path(user_data_dir("gaptrack", appauthor=False)) / "gaptrack.db"
+
+
+def database_url(db: str | None = None) -> str:
+    """Turn a ``--db`` value (a path or a URL), the environment, or the default into a URL."""
+    value = db or os.environ.get(ENV_URL)
+    if value is None:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" in value:
+        # Accept the common short forms of a PostgreSQL URL; psycopg 3 is the driver we ship.
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"

@@ -1,0 +1,120 @@
+"""The keys that match one email across productions (DESIGN.md §4).
+
+* EDRM MIH: MD5 of the Message-ID value *including* the angle brackets, compared lower-case.
+* Fallback fingerprint: normalised sender + sorted recipients + normalised subject; the sent
+  time is compared separately, inside a tolerance, because copies are stamped differently.
+* Body hash: SHA-256 of the text with quoted blocks, signatures' white space and case folded.
+
+Pure functions only: importers, the case-file loader and the gap engine share them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from email.utils import getaddresses
+
+FINGERPRINT_TOLERANCE_SECONDS = 300
+
+_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_QUOTE_MARKERS = re.compile(
+    r"^\s*(?:-{2,}\s*(?:original message|forwarded message|forwarded by)"
+    r"|begin forwarded message:|.*\bforwarded by\b.*-{2,}|on .+ wrote:$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def normalise_message_id(message_id: str) -> str:
+    """The Message-ID with surrounding white space removed and angle brackets ensured."""
+    value = message_id.strip()
+    if not value:
+        return value
+    if not value.startswith("<"):
+        value = "<" + value
+    if not value.endswith(">"):
+        value = value + ">"
+    return value
+
+
+def edrm_mih(message_id: str | None) -> str | None:
+    """EDRM Message Identification Hash (lower-case hex), or None for no Message-ID."""
+    if not message_id or not message_id.strip():
+        return None
+    return hashlib.md5(normalise_message_id(message_id).encode("utf-8")).hexdigest()
+
+
+def normalise_subject(subject: str | None) -> str:
+    """Strip RE:/FW:/Fwd: (repeated, any case), fold white space and case."""
+    if not subject:
+        return ""
+    return _SPACE.sub(" ", _PREFIX.sub("", subject)).strip().casefold()
+
+
+def normalise_name(name: str | None) -> str:
+    return _SPACE.sub(" ", (name or "").replace('"', "").replace("'", "")).strip().casefold()
+
+
+def parse_addresses(value: str | Iterable[str] | None) -> list[tuple[str, str]]:
+    """``[(display name, lower-case address)]`` from a header or a list of them.
+
+    Production load files separate values with ``;``; headers use ``,``.
+    """
+    if value is None:
+        return []
+    raw = [value] if isinstance(value, str) else list(value)
+    pieces: list[str] = []
+    for item in raw:
+        pieces.extend(p for p in item.split(";") if p.strip())
+    result: list[tuple[str, str]] = []
+    named = [p.strip() for p in pieces if "@" not in p and "<" not in p and "," not in p]
+    result.extend((name, "") for name in named)
+    pieces = [p for p in pieces if p.strip() not in named]
+    for name, address in getaddresses(pieces):
+        name = name.strip()
+        address = address.strip().lower()
+        if "@" not in address:
+            # A bare name ("Jared Kushner") parses as an address with no @: keep it as a name.
+            name, address = (name or address).strip(), ""
+        if name or address:
+            result.append((name, address))
+    return result
+
+
+def participant_key(name: str, address: str) -> str:
+    return address or normalise_name(name)
+
+
+def fingerprint(
+    sender: str | Iterable[str] | None,
+    recipients: str | Iterable[str] | None,
+    subject: str | None,
+) -> str | None:
+    """SHA-256 over sender | sorted recipients (to+cc+bcc) | normalised subject.
+
+    None when there is no sender: such a key would match unrelated documents.
+    """
+    senders = [participant_key(n, a) for n, a in parse_addresses(sender)]
+    if not senders:
+        return None
+    people = sorted({participant_key(n, a) for n, a in parse_addresses(recipients)})
+    key = "\x1f".join([senders[0], ",".join(people), normalise_subject(subject)])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def strip_quoted(text: str) -> str:
+    """The text above the first quoted original / forwarded message block."""
+    match = _QUOTE_MARKERS.search(text)
+    body = text[: match.start()] if match else text
+    return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
+
+
+def body_hash(text: str | None) -> str | None:
+    """SHA-256 of the author's own text, white space and case folded; None when empty."""
+    if not text:
+        return None
+    folded = _SPACE.sub(" ", strip_quoted(text)).strip().casefold()
+    if not folded:
+        return None
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
