@@ -1,0 +1,113 @@
+"""Read models of the gap engine: what the faces and the report renderers receive.
+
+These are plain Pydantic values (never ORM rows), stable in name: the JSON output of
+``gaptrack gaps`` and ``gaptrack status`` is these models dumped in ``mode="json"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class GapKind(StrEnum):
+    KNOWN_NOT_PRODUCED = "known-not-produced"
+    INFERRED = "inferred"  # another party produced it; this party was on it
+    NOTHING_PRODUCED = "nothing-produced"  # an item with no responsive document at all
+    OVERDUE = "overdue"
+    WITHHELD = "withheld"  # matches an entry of the party's privilege log
+    REFERENCED_UNPRODUCED = "referenced-unproduced"  # replied to / quoted, produced by nobody
+
+
+class MatchKey(StrEnum):
+    MIH = "mih"
+    BODY_HASH = "body-hash"
+    FINGERPRINT = "fingerprint"
+    EXPLICIT = "explicit"  # staff linked it by hand
+    NONE = "none"
+
+
+class Evidence(BaseModel):
+    """Why the gap exists, in terms a person can check."""
+
+    summary: str  # one sentence, plain text
+    producing_party: str | None = None  # slug of the party that produced the copy
+    producing_party_name: str | None = None
+    bates: list[str] = []  # Bates labels of the documents that show it
+    document_ids: list[int] = []
+    role: str | None = None  # this party's role on the document (sender, cc, forwarded...)
+    match_key: MatchKey | None = None  # which key tied copies together
+    citation: str | None = None  # testimony / press report / letter
+    privilege_entry: str | None = None  # "entry 12: attorney-client"
+    deadline: dt.date | None = None
+    days_overdue: int | None = None
+    referring_bates: list[str] = []  # referenced-unproduced: the documents that refer to it
+
+
+class Gap(BaseModel):
+    key: str  # stable identity, e.g. "inferred:kushner:sjc-2017-10-18#3:HICKS-000123"
+    kind: GapKind
+    party: str  # slug of the party that owes the document
+    party_name: str
+    committee: str | None = None
+    request: str | None = None  # request slug
+    item: str | None = None  # item number on that request
+    item_text: str | None = None
+    known_item: str | None = None  # slug, when the gap is a known item
+    title: str  # what is missing, one line
+    date: dt.date | None = None
+    evidence: Evidence
+
+
+class ItemStatusKind(StrEnum):
+    REQUESTED = "requested"
+    PARTIAL = "partially produced"
+    PRODUCED = "produced"
+    WITHHELD = "withheld"
+    NO_RESPONSIVE = "no responsive documents"
+    OVERDUE = "overdue"
+    IGNORED = "ignored"
+
+
+class ItemStatus(BaseModel):
+    party: str
+    request: str
+    item: str
+    text: str
+    deadline: dt.date | None
+    status: ItemStatusKind
+    reason: str  # why this status: which documents, which gaps
+    documents_produced: int
+    known_total: int
+    known_produced: int
+    gaps: int
+    history: list[str] = []  # renewal chain, oldest first: ["sjc-2017-10-18#2", ...]
+
+
+class RequestStatus(BaseModel):
+    party: str
+    party_name: str
+    committee: str
+    request: str
+    title: str
+    kind: str
+    date_sent: dt.date
+    deadline: dt.date | None
+    follows_up: str | None
+    status: ItemStatusKind  # rolled up from the items
+    items: list[ItemStatus]
+    known_total: int
+    known_produced: int
+
+
+class PartySummary(BaseModel):
+    party: str
+    name: str
+    outstanding_gaps: int
+    known_total: int
+    known_produced: int
+    next_deadline: dt.date | None
+    overdue: bool
+    requests: int
