@@ -1,0 +1,184 @@
+"""What gaptrack derives from a produced document's own fields, whatever the source format.
+
+Case files, DAT load files and mailboxes all end here, so every document gets the same
+matching keys (:mod:`gaptrack.matching`) and the same list of participants, including the
+people who appear only inside a quoted forwarded / original-message block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+from gaptrack.matching import (
+    body_hash,
+    edrm_mih,
+    fingerprint,
+    normalise_message_id,
+    normalise_name,
+    normalise_subject,
+    parse_addresses,
+)
+from gaptrack.models.enums import ParticipantRole
+
+# The lines that open a quoted message in the bodies of real productions.
+_BLOCK_START = re.compile(
+    r"^[ \t>]*(?:"
+    r"-{2,}\s*(?P<orig>original message)\s*-{2,}"
+    r"|-{2,}\s*(?P<fwd>forwarded message)\s*-{2,}"
+    r"|(?P<begin>begin forwarded message):"
+    r"|(?P<by>-+\s*forwarded by\s+(?P<by_name>.+?)\s+on\s+.+?-+)"
+    r")\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER = re.compile(r"^[ \t>]*(from|sent|date|to|cc|bcc|subject)\s*:\s*(.*)$", re.IGNORECASE)
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    role: ParticipantRole
+    name: str
+    address: str
+
+    @property
+    def name_norm(self) -> str:
+        return normalise_name(self.name)
+
+
+@dataclass(slots=True)
+class QuotedMessage:
+    """A message quoted inside another: who it was from and to, and how it was quoted."""
+
+    forwarded: bool  # a forward (vs. an original message quoted in a reply)
+    sender: str = ""
+    to: str = ""
+    cc: str = ""
+    sent: str = ""
+    subject: str = ""
+    forwarded_by: str = ""  # Lotus Notes "Forwarded by X on ..." names the forwarder
+
+
+@dataclass(slots=True)
+class Derived:
+    subject_norm: str
+    mih: str | None
+    fingerprint: str | None
+    body_hash: str | None
+    participants: list[Participant] = field(default_factory=list)
+    quoted: list[QuotedMessage] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # normalised Message-IDs
+
+
+def quoted_messages(text: str | None) -> list[QuotedMessage]:
+    """Every quoted forwarded / original message in ``text``, outermost first."""
+    if not text:
+        return []
+    found: list[QuotedMessage] = []
+    lines = text.splitlines()
+    for match in _BLOCK_START.finditer(text):
+        quoted = QuotedMessage(forwarded=not match.group("orig"))
+        if match.group("by"):
+            quoted.forwarded_by = match.group("by_name").strip()
+        line_no = text.count("\n", 0, match.end()) + 1
+        current: str | None = None
+        for line in lines[line_no : line_no + 16]:
+            header = _HEADER.match(line)
+            if header:
+                current = header.group(1).lower()
+                value = header.group(2).strip()
+                if current == "from":
+                    quoted.sender = value
+                elif current in ("sent", "date"):
+                    quoted.sent = value
+                elif current == "to":
+                    quoted.to = value
+                elif current == "cc":
+                    quoted.cc = value
+                elif current == "subject":
+                    quoted.subject = value
+            elif not line.strip():
+                if quoted.sender:
+                    break
+            elif current in ("to", "cc"):  # a folded header line continues the list
+                if current == "to":
+                    quoted.to += " " + line.strip()
+                else:
+                    quoted.cc += " " + line.strip()
+        found.append(quoted)
+    return found
+
+
+def parse_sent(value: str) -> dt.datetime | None:
+    """A quoted ``Sent:`` / ``Date:`` value as naive UTC, when it can be read."""
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def is_forward(subject: str | None, quoted: list[QuotedMessage]) -> bool:
+    return bool(_FORWARD_SUBJECT.match(subject or "")) or any(q.forwarded for q in quoted[:1])
+
+
+def derive(
+    *,
+    sender: str | Iterable[str] | None,
+    to: str | Iterable[str] | None = None,
+    cc: str | Iterable[str] | None = None,
+    bcc: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    message_id: str | None = None,
+    references: Iterable[str] = (),
+    text: str | None = None,
+) -> Derived:
+    """Matching keys, participants and references for one document."""
+    quoted = quoted_messages(text)
+    forward = is_forward(subject, quoted)
+    people: list[Participant] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(role: ParticipantRole, value: str | Iterable[str] | None) -> None:
+        for name, address in parse_addresses(value):
+            key = address or normalise_name(name)
+            if (key, role) in seen:
+                continue
+            seen.add((key, role))
+            people.append(Participant(role, name, address))
+
+    add(ParticipantRole.FORWARDED if forward else ParticipantRole.SENDER, sender)
+    add(ParticipantRole.TO, to)
+    add(ParticipantRole.CC, cc)
+    add(ParticipantRole.BCC, bcc)
+    direct = {p.address or p.name_norm for p in people}
+    for q in quoted:
+        if q.forwarded_by:
+            add(ParticipantRole.FORWARDED, q.forwarded_by)
+        for header in (q.sender, q.to, q.cc):
+            for name, address in parse_addresses(header):
+                key = address or normalise_name(name)
+                if key in direct or (key, ParticipantRole.QUOTED) in seen:
+                    continue
+                seen.add((key, ParticipantRole.QUOTED))
+                people.append(Participant(ParticipantRole.QUOTED, name, address))
+    all_recipients: list[str] = []
+    for recipients in (to, cc, bcc):
+        if recipients is None:
+            continue
+        all_recipients.extend([recipients] if isinstance(recipients, str) else list(recipients))
+    refs = [normalise_message_id(r) for r in references if r and r.strip()]
+    return Derived(
+        subject_norm=normalise_subject(subject),
+        mih=edrm_mih(message_id),
+        fingerprint=fingerprint(sender, all_recipients, subject),
+        body_hash=body_hash(text),
+        participants=people,
+        quoted=quoted,
+        references=list(dict.fromkeys(refs)),
+    )
