@@ -11,6 +11,9 @@ trap cleanup EXIT
 if [ -z "${GAPTRACK_TEST_POSTGRES_URL:-}" ]; then
   if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
     pgdir=$(mktemp -d /tmp/gaptrack-pg.XXXXXX)
+    # A free port, so a server a developer already runs is never disturbed.
+    PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    export PGPORT
     if url=$(tools/pgserver.sh start "$pgdir"); then
       export GAPTRACK_TEST_POSTGRES_URL="$url"
     else
