@@ -9,7 +9,7 @@ cmd=${1:?start|stop}; dir=${2:?data directory}
 port=${PGPORT:-54329}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "pgserver: no PostgreSQL under /usr/lib/postgresql (apt-get install postgresql)" >&2; exit 3; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 case "$cmd" in
   start)
     mkdir -p "$dir"
