@@ -1,0 +1,1 @@
+"""The YAML case-file format: read with line numbers, load idempotently, export back."""

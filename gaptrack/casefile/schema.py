@@ -28,7 +28,8 @@ ItemRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*#[^#\s
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Item numbers and volumes are often written bare (``number: 2``): read them as text.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, coerce_numbers_to_str=True)
 
 
 class CaseInfo(Strict):
@@ -148,6 +149,11 @@ class ProductionSpec(Strict):
     date_received: dt.date
     answers: list[Slug] = []  # request slugs
     bates_prefix: str | None = None
+    # Derived from the documents when not given (and written back by the exporter).
+    bates_first: int | None = None
+    bates_last: int | None = None
+    doc_count: int | None = None
+    page_count: int | None = None
     certified_complete: bool = False
     certification: str | None = None
     notes: str | None = None

@@ -1,0 +1,78 @@
+"""Read one case file: YAML with line numbers, then the Pydantic model of the format.
+
+A validation error names the file, the line and the field of the *first* problem (and how
+many more there are), e.g. ``fixtures/x.yaml:42: field 'productions[0].documents[3].date_sent':
+Input should be a valid datetime``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from gaptrack.casefile.schema import CaseFile
+from gaptrack.casefile.yamlsrc import LineMap, field_label, read_yaml
+from gaptrack.errors import CaseFileError
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A validated case file and where each of its values was written."""
+
+    name: str  # as the user gave it: messages show this
+    case: CaseFile
+    lines: LineMap
+
+    def error(self, message: str, path: Sequence[str | int]) -> CaseFileError:
+        """A :class:`CaseFileError` located at ``path`` in this file."""
+        return CaseFileError(
+            message, file=self.name, line=self.lines.line(path), field=field_label(path) or None
+        )
+
+
+def _message(error: dict[str, object]) -> str:
+    kind = error.get("type")
+    msg = str(error.get("msg", "invalid value"))
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling)"
+    value = error.get("input")
+    if kind not in ("missing",) and isinstance(value, str | int | float | bool):
+        return f"{msg} (got {value!r})"
+    return msg
+
+
+def validate(data: object, lines: LineMap, name: str) -> ParsedFile:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise CaseFileError(
+            "a case file is a mapping of sections (committees:, parties:, requests: ...)",
+            file=name,
+            line=lines.line(()),
+        )
+    try:
+        case = CaseFile.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        path = [p for p in first["loc"] if isinstance(p, str | int)]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise CaseFileError(
+            _message(dict(first)) + more,
+            file=name,
+            line=lines.line(path),
+            field=field_label(path) or None,
+        ) from exc
+    return ParsedFile(name=name, case=case, lines=lines)
+
+
+def read_case_file(path: str | Path) -> ParsedFile:
+    """Parse and validate one file; any problem raises :class:`CaseFileError`."""
+    name = str(path)
+    data, lines = read_yaml(Path(path), name)
+    return validate(data, lines, name)

@@ -1,0 +1,182 @@
+"""Batch upserts on one connection: a query per table and batch, never a query per row.
+
+``upsert`` matches rows on their natural key and inserts or updates only what differs, so a
+second load of the same file writes nothing. ``sync_children`` makes a parent's owned rows
+(aliases, recipients, participants...) equal to the wanted set: the file is authoritative.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gaptrack.casefile.report import FileReport
+
+CHUNK = 500
+
+Key = tuple[Hashable, ...]
+
+
+def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def fetch(
+    conn: Connection,
+    table: sa.Table,
+    column: str,
+    values: Iterable[Any],
+    *,
+    where: Any = None,
+) -> list[dict[str, Any]]:
+    """Rows whose ``column`` is one of ``values`` (chunked ``IN``), as dicts."""
+    wanted = sorted({v for v in values if v is not None}, key=repr)
+    out: list[dict[str, Any]] = []
+    for part in chunks(wanted):
+        query = sa.select(table).where(table.c[column].in_(part))
+        if where is not None:
+            query = query.where(where)
+        out.extend(dict(row._mapping) for row in conn.execute(query))
+    return out
+
+
+def _key(row: dict[str, Any], key_cols: Sequence[str]) -> Key:
+    return tuple(row[c] for c in key_cols)
+
+
+def upsert(
+    conn: Connection,
+    table: sa.Table,
+    key_cols: Sequence[str],
+    rows: Sequence[tuple[FileReport, dict[str, Any]]],
+    *,
+    in_col: str | None = None,
+    added: set[int] | None = None,
+) -> dict[Key, int]:
+    """Insert or update ``rows`` (each tagged with the file it came from); ids by key.
+
+    ``in_col`` is the column used to find existing rows (default: the first key column);
+    the full key is then compared in Python, which also handles NULLs in keys. The ids of
+    inserted rows go into ``added`` when given.
+    """
+    wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
+    for report, row in rows:
+        wanted.setdefault(_key(row, key_cols), (report, row))
+    if not wanted:
+        return {}
+    column = in_col or key_cols[0]
+    existing = {
+        _key(r, key_cols): r
+        for r in fetch(conn, table, column, (row[column] for _, row in wanted.values()))
+        if _key(r, key_cols) in wanted
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    ids: dict[Key, int] = {}
+    for key, (report, row) in wanted.items():
+        old = existing.get(key)
+        if old is None:
+            inserts.append(row)
+            report.added[table.name] += 1
+            continue
+        ids[key] = int(old["id"])
+        changed = tuple(sorted(c for c, v in row.items() if old[c] != v))
+        if changed:
+            report.updated[table.name] += 1
+            values = {f"b_{c}": row[c] for c in changed}
+            values["b_id"] = old["id"]
+            updates[changed].append(values)
+    for cols, params in updates.items():
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"))
+            .values({c: sa.bindparam(f"b_{c}") for c in cols})
+        )
+        conn.execute(statement, params)
+    if inserts:
+        for part in chunks(inserts):
+            conn.execute(sa.insert(table), list(part))
+        for r in fetch(conn, table, column, (row[column] for row in inserts)):
+            key = _key(r, key_cols)
+            if key in wanted and key not in ids:
+                ids[key] = int(r["id"])
+                if added is not None:
+                    added.add(int(r["id"]))
+    return ids
+
+
+def link(
+    conn: Connection,
+    table: sa.Table,
+    column: str,
+    wanted: dict[int, tuple[FileReport, Any]],
+    added: set[int],
+) -> None:
+    """Set ``column`` (a link to another row: parent, renewed item...) where it differs.
+
+    Links are written after their targets exist; rows inserted by this load (``added``)
+    are not counted again as updated.
+    """
+    if not wanted:
+        return
+    current = {int(r["id"]): r[column] for r in fetch(conn, table, "id", wanted)}
+    params: list[dict[str, Any]] = []
+    for row_id, (report, value) in wanted.items():
+        if current.get(row_id) != value:
+            params.append({"b_id": row_id, "b_value": value})
+            if row_id not in added:
+                report.updated[table.name] += 1
+    if params:
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"))
+            .values({column: sa.bindparam("b_value")})
+        )
+        conn.execute(statement, params)
+
+
+def sync_children(
+    conn: Connection,
+    table: sa.Table,
+    parent_col: str,
+    wanted: dict[int, tuple[FileReport, list[dict[str, Any]]]],
+    cols: Sequence[str],
+    *,
+    where: Any = None,
+) -> None:
+    """Make each parent's rows (compared on ``cols``) exactly the wanted ones.
+
+    Rows that stay are untouched; gone ones are deleted before new ones are inserted, so
+    unique constraints (position, address) never see both.
+    """
+    if not wanted:
+        return
+    have: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for row in fetch(conn, table, parent_col, wanted, where=where):
+        have[row[parent_col]][_key(row, cols)].append(int(row["id"]))
+    deletes: list[int] = []
+    inserts: list[dict[str, Any]] = []
+    for parent, (report, rows) in wanted.items():
+        existing = have.get(parent, {})
+        keep: set[Key] = set()
+        for row in rows:
+            key = _key(row, cols)
+            if key in keep:
+                continue
+            keep.add(key)
+            if key not in existing:
+                inserts.append({parent_col: parent, **{c: row[c] for c in cols}})
+                report.added[table.name] += 1
+        for key, row_ids in existing.items():
+            extra = row_ids if key not in keep else row_ids[1:]
+            deletes.extend(extra)
+            report.removed[table.name] += len(extra)
+    for part in chunks(deletes):
+        conn.execute(sa.delete(table).where(table.c.id.in_(part)))
+    for part in chunks(inserts):
+        conn.execute(sa.insert(table), list(part))

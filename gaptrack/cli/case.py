@@ -1,0 +1,87 @@
+"""``gaptrack load`` and ``gaptrack export``: case files in and out of the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from gaptrack.casefile.report import LoadReport
+from gaptrack.cli.context import state
+from gaptrack.cli.output import FormatOption, OutputFormat, render_rows
+from gaptrack.service.cases import export_case, load_case_files
+
+_COLUMNS = ["file", "table", "added", "updated", "removed"]
+
+
+def _rows(report: LoadReport) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for f in report.files:
+        for table in sorted(set(f.added) | set(f.updated) | set(f.removed)):
+            counts = (f.added[table], f.updated[table], f.removed[table])
+            if any(counts):
+                rows.append(dict(zip(_COLUMNS, (f.file, table, *counts), strict=True)))
+    return rows
+
+
+def load_command(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(
+        ..., help="Case files (YAML) to load, e.g. fixtures/*.yaml.", metavar="FILE..."
+    ),
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Load case files into the database, all of them or none.
+
+    Every file is checked first (YAML, fields, references to parties, requests, items and
+    documents, Bates numbers); a problem is reported as FILE:LINE: field '...': reason,
+    with exit code 2 and the database unchanged. Loading is idempotent: rows are matched
+    on slugs, item numbers and Bates numbers, so loading the same files again changes
+    nothing.
+    """
+    app = state(ctx)
+    report = load_case_files(app.engine, [str(f) for f in files], actor=app.actor)
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    if not report.changed:
+        typer.echo("nothing changed")
+        return
+    if fmt is OutputFormat.TABLE:
+        for f in report.files:
+            if not f.changed:
+                typer.echo(f"{f.file}: nothing changed")
+                continue
+            parts = [
+                f"{verb} " + ", ".join(f"{n} {t}" for t, n in sorted(counter.items()) if n)
+                for verb, counter in (("added", f.added), ("updated", f.updated),
+                                      ("removed", f.removed))
+                if any(counter.values())
+            ]
+            typer.echo(f"{f.file}: " + "; ".join(parts))
+        return
+    typer.echo(render_rows(_rows(report), _COLUMNS, fmt, title="Loaded"), nl=False)
+
+
+def export_command(
+    ctx: typer.Context,
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of standard output."
+    ),
+) -> None:
+    """Write the whole database as one case file (YAML) that `gaptrack load` reads back.
+
+    The output is deterministic: load, export, load and export again gives the same bytes.
+    """
+    text = export_case(state(ctx).engine)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load_command)
+    app.command("export")(export_command)

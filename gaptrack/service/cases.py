@@ -1,0 +1,33 @@
+"""Case files: load them into the database and write the database back out.
+
+The faces call these; the work is done in :mod:`gaptrack.casefile`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from gaptrack.casefile.exporter import export_case as _export_case
+from gaptrack.casefile.loader import load_case_files as _load_case_files
+from gaptrack.casefile.report import FileReport, LoadReport
+
+__all__ = ["FileReport", "LoadReport", "export_case", "load_case_files"]
+
+
+def load_case_files(
+    engine: Engine, paths: Sequence[str | Path], *, actor: str = "cli"
+) -> LoadReport:
+    """Validate every file, then load them all in one transaction; idempotent.
+
+    Raises :class:`gaptrack.errors.CaseFileError` (file, line, field) on bad input, with the
+    database left exactly as it was.
+    """
+    return _load_case_files(engine, paths, actor=actor)
+
+
+def export_case(engine: Engine) -> str:
+    """The whole database as one case file (YAML), deterministically ordered."""
+    return _export_case(engine)
