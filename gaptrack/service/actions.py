@@ -1,0 +1,435 @@
+"""What a person does from a face: change a known item's status, note, follow up, undo.
+
+Each action is one unit of work that changes the data *and* appends one event saying who, when,
+what and why; the event carries enough (the fields before and after) to undo the change. Undo is
+itself an event pointing at the one it reverses, so the log stays append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from gaptrack.bates import parse_bates
+from gaptrack.db import session_scope
+from gaptrack.errors import ConflictError, GaptrackError, NotFoundError
+from gaptrack.models import (
+    Document,
+    DocumentItem,
+    Event,
+    EventRead,
+    ItemCertification,
+    KnownItem,
+    KnownStatus,
+    Party,
+    PrivilegeEntry,
+    ProductionRequest,
+    Request,
+    RequestItem,
+    RequestKind,
+    RequestRecipient,
+    Signatory,
+)
+from gaptrack.service.events import record as _record
+from gaptrack.service.lookup import resolve, resolve_item
+
+# SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
+# overloads reject; these are Core selects of columns, so the call is typed loosely.
+_select: Any = sa.select
+
+NOTE = "note"
+KNOWN_STATUS = "known.status"
+FOLLOW_UP = "request.follow-up"
+UNDO = "undo"
+# Actions another module records that this one knows how to reverse (see _UNDOERS).
+UNDOABLE = {NOTE, KNOWN_STATUS, FOLLOW_UP, "finding.promote", "finding.dismiss"}
+NOTE_ENTITIES = {"party", "request", "request_item", "known_item", "gap"}
+
+
+class ActionResult(BaseModel):
+    event_id: int
+    action: str
+    summary: str  # one line for a notification
+
+
+class FollowUpItem(BaseModel):
+    number: str
+    text: str
+    renews: str | None = None  # "<request>#<number>" of the earlier item
+    deadline: dt.date | None = None
+
+
+def record(session: Session, **fields: Any) -> Event:
+    """An event stamped with aware UTC: the datetime columns (SQLModel's ``UTCDateTime``)
+    refuse naive values, which ``events.utcnow`` still returns."""
+    return _record(session, at=dt.datetime.now(dt.UTC).replace(microsecond=0), **fields)
+
+
+def _known(session: Session, slug: str) -> KnownItem:
+    known = session.exec(select(KnownItem).where(KnownItem.slug == slug)).first()
+    if known is None:
+        raise NotFoundError(f"unknown known item {slug!r}")
+    return known
+
+
+def _known_state(known: KnownItem) -> dict[str, Any]:
+    return {
+        "status": str(known.status),
+        "status_reason": known.status_reason,
+        "produced_document_id": known.produced_document_id,
+        "privilege_entry_id": known.privilege_entry_id,
+    }
+
+
+def _party_document(session: Session, known: KnownItem, label: str) -> Document:
+    try:
+        bates = parse_bates(label)
+    except ValueError as exc:
+        raise NotFoundError(f"{label!r} is not a Bates number: {exc}") from exc
+    doc = session.exec(
+        select(Document).where(
+            Document.bates_prefix == bates.prefix,
+            col(Document.bates_begin) <= bates.number,
+            col(Document.bates_end) >= bates.number,
+        )
+    ).first()
+    if doc is None:
+        raise NotFoundError(f"no produced document {label!r}")
+    if doc.party_id != known.party_id:
+        party = session.get(Party, known.party_id)
+        name = party.name if party else "the party"
+        raise ConflictError(
+            f"{doc.begin_label} was produced by another party, not by {name}: "
+            "a known item is produced only by the party's own document"
+        )
+    return doc
+
+
+def set_known_status(
+    engine: Engine,
+    known: str,
+    status: KnownStatus,
+    *,
+    actor: str,
+    reason: str | None = None,
+    document: str | None = None,
+    privilege_entry_id: int | None = None,
+) -> ActionResult:
+    """Mark a known item produced (with the party's matching document, by Bates label),
+    withheld (optionally under a privilege-log entry), disputed, withdrawn or outstanding."""
+    with session_scope(engine) as session:
+        item = _known(session, known)
+        before = _known_state(item)
+        produced_id: int | None = None
+        entry_id: int | None = None
+        if status is KnownStatus.PRODUCED:
+            if not document:
+                raise ConflictError("say which of the party's documents is the produced copy")
+            produced_id = _party_document(session, item, document).id
+        if status is KnownStatus.WITHHELD and privilege_entry_id is not None:
+            entry = session.get(PrivilegeEntry, privilege_entry_id)
+            if entry is None or entry.party_id != item.party_id:
+                raise NotFoundError("that privilege-log entry is not in this party's log")
+            entry_id = entry.id
+        item.status = status
+        item.status_reason = reason
+        item.produced_document_id = produced_id
+        item.privilege_entry_id = entry_id
+        session.add(item)
+        session.flush()
+        event = record(
+            session,
+            actor=actor,
+            action=KNOWN_STATUS,
+            entity="known_item",
+            entity_id=item.id,
+            key=item.slug,
+            reason=reason,
+            data={"before": before, "after": _known_state(item)},
+        )
+        assert event.id is not None
+        suffix = f" as {document}" if document and status is KnownStatus.PRODUCED else ""
+        return ActionResult(
+            event_id=event.id, action=KNOWN_STATUS, summary=f"{item.slug}: {status}{suffix}"
+        )
+
+
+def add_note(engine: Engine, *, entity: str, key: str, text: str, actor: str) -> ActionResult:
+    """A note on a party, request, item (``request#n``), known item or gap (its key)."""
+    if entity not in NOTE_ENTITIES:
+        raise NotFoundError(f"notes attach to {', '.join(sorted(NOTE_ENTITIES))}, not {entity!r}")
+    if not text.strip():
+        raise ConflictError("a note needs some text")
+    with session_scope(engine) as session:
+        entity_id = _note_target(session, entity, key)
+        event = record(
+            session, actor=actor, action=NOTE, entity=entity, entity_id=entity_id, key=key,
+            reason=text.strip(),
+        )
+        assert event.id is not None
+        return ActionResult(event_id=event.id, action=NOTE, summary=f"note added to {key}")
+
+
+def _note_target(session: Session, entity: str, key: str) -> int | None:
+    if entity == "party":
+        return resolve(session, Party, key).id
+    if entity == "request":
+        return resolve(session, Request, key).id
+    if entity == "request_item":
+        return resolve_item(session, key).id
+    if entity == "known_item":
+        return _known(session, key).id
+    return None  # a gap is derived: its stable key is the reference
+
+
+class Note(BaseModel):
+    event_id: int
+    at: dt.datetime
+    actor: str
+    text: str
+
+
+def notes(engine: Engine, *, entity: str, key: str) -> list[Note]:
+    """Notes on one thing, oldest first, leaving out notes that were undone."""
+    with session_scope(engine) as session:
+        undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
+        rows = session.exec(
+            select(Event)
+            .where(Event.action == NOTE, Event.entity == entity, Event.entity_key == key)
+            .where(col(Event.id).not_in(undone))
+            .order_by(col(Event.at), col(Event.id))
+        ).all()
+        return [Note(event_id=e.id or 0, at=e.at, actor=e.actor, text=e.reason or "") for e in rows]
+
+
+def record_follow_up(
+    engine: Engine,
+    *,
+    follows_up: str,
+    party: str,
+    items: list[FollowUpItem],
+    deadline: dt.date,
+    date_sent: dt.date,
+    actor: str,
+    reason: str | None = None,
+    kind: RequestKind = RequestKind.FOLLOW_UP,
+    title: str | None = None,
+) -> ActionResult:
+    """A new letter following up ``follows_up``, to ``party``, with its items and deadline;
+    the signatories carry over from the earlier letter."""
+    if not items:
+        raise ConflictError("a follow-up letter needs at least one item")
+    if deadline < date_sent:
+        raise ConflictError(f"the deadline {deadline} is before the letter's date {date_sent}")
+    with session_scope(engine) as session:
+        parent = resolve(session, Request, follows_up)
+        recipient = resolve(session, Party, party)
+        slug = _free_slug(session, f"{parent.slug}-{kind}-{date_sent:%Y%m%d}")
+        letter = Request(
+            slug=slug,
+            committee_id=parent.committee_id,
+            kind=kind,
+            title=title or f"{str(kind).capitalize()} to {recipient.name} ({parent.title})",
+            date_sent=date_sent,
+            deadline=deadline,
+            follows_up_id=parent.id,
+            summary=reason,
+        )
+        session.add(letter)
+        session.flush()
+        assert letter.id is not None
+        session.add(RequestRecipient(request_id=letter.id, party_id=recipient.id or 0))
+        for signatory in session.exec(
+            select(Signatory).where(Signatory.request_id == parent.id)
+        ).all():
+            session.add(
+                Signatory(
+                    request_id=letter.id, position=signatory.position, name=signatory.name,
+                    role=signatory.role, bioguide_id=signatory.bioguide_id,
+                )
+            )
+        numbers = set()
+        for position, spec in enumerate(items):
+            if spec.number in numbers:
+                raise ConflictError(f"item number {spec.number!r} appears twice")
+            numbers.add(spec.number)
+            renews = resolve_item(session, spec.renews).id if spec.renews else None
+            session.add(
+                RequestItem(
+                    request_id=letter.id, number=spec.number, position=position, text=spec.text,
+                    deadline=spec.deadline, renews_item_id=renews,
+                )
+            )
+        session.flush()
+        event = record(
+            session,
+            actor=actor,
+            action=FOLLOW_UP,
+            entity="request",
+            entity_id=letter.id,
+            key=slug,
+            reason=reason,
+            data={
+                "follows_up": parent.slug,
+                "party": recipient.slug,
+                "deadline": deadline.isoformat(),
+                "items": [i.model_dump(mode="json") for i in items],
+            },
+        )
+        assert event.id is not None
+        return ActionResult(
+            event_id=event.id,
+            action=FOLLOW_UP,
+            summary=f"{slug}: {len(items)} item(s) to {recipient.name}, due {deadline}",
+        )
+
+
+def _free_slug(session: Session, base: str) -> str:
+    slug, n = base[:60], 2
+    while session.exec(select(Request.id).where(Request.slug == slug)).first() is not None:
+        slug, n = f"{base[:57]}-{n}", n + 1
+    return slug
+
+
+# --- findings: the gap engine owns them; these keep one entry point for the faces ----------
+
+
+def promote_finding(engine: Engine, gap_key: str, *, actor: str, reason: str | None = None) -> Any:
+    from gaptrack.service import gaps
+
+    return gaps.promote_finding(engine, gap_key, actor=actor, reason=reason)
+
+
+def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) -> Any:
+    from gaptrack.service import gaps
+
+    return gaps.dismiss_finding(engine, gap_key, actor=actor, reason=reason)
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+def last_undoable(engine: Engine, *, actor: str) -> EventRead | None:
+    """The newest event by ``actor`` that can be undone and has not been."""
+    with session_scope(engine) as session:
+        event = _last_undoable(session, actor)
+        return EventRead.model_validate(event) if event is not None else None
+
+
+def _last_undoable(session: Session, actor: str) -> Event | None:
+    # Only the actor's own actions: undo never reverses a colleague's change (or a loaded
+    # case's history) behind their back; ``undo`` by event id can, deliberately.
+    undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
+    return session.exec(
+        select(Event)
+        .where(col(Event.action).in_(sorted(UNDOABLE)), Event.actor == actor)
+        .where(col(Event.id).not_in(undone))
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+
+
+def undo_last(engine: Engine, *, actor: str, reason: str | None = None) -> ActionResult:
+    with session_scope(engine) as session:
+        event = _last_undoable(session, actor)
+        if event is None:
+            raise NotFoundError(f"{actor} has nothing to undo")
+        return _undo(session, event, actor=actor, reason=reason)
+
+
+def undo(engine: Engine, event_id: int, *, actor: str, reason: str | None = None) -> ActionResult:
+    with session_scope(engine) as session:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFoundError(f"no event {event_id}")
+        if event.action not in UNDOABLE:
+            raise ConflictError(f"a {event.action!r} event cannot be undone")
+        already = session.exec(select(Event.id).where(Event.undoes_id == event_id)).first()
+        if already is not None:
+            raise ConflictError(f"event {event_id} was already undone (by event {already})")
+        return _undo(session, event, actor=actor, reason=reason)
+
+
+def _undo(session: Session, event: Event, *, actor: str, reason: str | None) -> ActionResult:
+    if event.action == KNOWN_STATUS:
+        _undo_known_status(session, event)
+    elif event.action == FOLLOW_UP:
+        _undo_follow_up(session, event)
+    elif event.action in ("finding.promote", "finding.dismiss"):
+        _undo_finding(session, event)
+    # a note needs no data change: the undo event hides it
+    undo_event = record(
+        session, actor=actor, action=UNDO, entity=event.entity, entity_id=event.entity_id,
+        key=event.entity_key, reason=reason, undoes_id=event.id,
+        data={"undone_action": event.action},
+    )
+    assert undo_event.id is not None
+    return ActionResult(
+        event_id=undo_event.id,
+        action=UNDO,
+        summary=f"undid {event.action} on {event.entity_key or event.entity}",
+    )
+
+
+def _undo_known_status(session: Session, event: Event) -> None:
+    data = event.data or {}
+    known = session.get(KnownItem, event.entity_id)
+    if known is None:
+        raise ConflictError(f"known item {event.entity_key!r} no longer exists")
+    if _known_state(known) != data.get("after"):
+        raise ConflictError(
+            f"{known.slug} has changed since event {event.id}; undo the later change first"
+        )
+    before = data["before"]
+    known.status = KnownStatus(before["status"])
+    known.status_reason = before["status_reason"]
+    known.produced_document_id = before["produced_document_id"]
+    known.privilege_entry_id = before["privilege_entry_id"]
+    session.add(known)
+
+
+def _undo_follow_up(session: Session, event: Event) -> None:
+    letter = session.get(Request, event.entity_id)
+    if letter is None:
+        raise ConflictError(f"letter {event.entity_key!r} no longer exists")
+    item_ids = list(session.exec(select(RequestItem.id).where(RequestItem.request_id == letter.id)))
+    blockers = [
+        ("a later letter follows it up",
+         select(Request.id).where(Request.follows_up_id == letter.id)),
+        ("a production answers it",
+         select(ProductionRequest.id).where(ProductionRequest.request_id == letter.id)),
+        ("documents are tagged to its items",
+         select(DocumentItem.id).where(col(DocumentItem.item_id).in_(item_ids))),
+        ("known items cite its items",
+         select(KnownItem.id).where(col(KnownItem.item_id).in_(item_ids))),
+        ("a party certified its items",
+         select(ItemCertification.id).where(col(ItemCertification.item_id).in_(item_ids))),
+        ("later items renew its items",
+         select(RequestItem.id).where(col(RequestItem.renews_item_id).in_(item_ids))),
+    ]
+    for why, stmt in blockers:
+        if session.exec(stmt).first() is not None:
+            raise ConflictError(f"cannot undo the letter {letter.slug}: {why}")
+    for model in (RequestItem, RequestRecipient, Signatory):
+        table: Any = model
+        session.execute(sa.delete(table).where(table.request_id == letter.id))
+    session.delete(letter)
+
+
+def _undo_finding(session: Session, event: Event) -> None:
+    try:
+        from gaptrack.service import gaps
+    except ImportError as exc:  # the gap engine owns findings
+        raise ConflictError("the gap engine is not installed") from exc
+    reverse = getattr(gaps, "undo_finding_decision", None)
+    if reverse is None:
+        raise ConflictError(f"a {event.action!r} event cannot be undone here")
+    try:
+        reverse(session, event)
+    except GaptrackError:
+        raise

@@ -1,0 +1,541 @@
+"""Paged read queries for the TUI: documents, letter chains, deadlines, pick lists.
+
+Every function takes an ``Engine`` and returns plain read models. Lists that can grow with the
+number of documents are paged with LIMIT/OFFSET over indexed orderings and counted with a cap,
+so a screen over a million documents costs one page, not one table scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from gaptrack.bates import parse_bates
+from gaptrack.db import session_scope
+from gaptrack.errors import NotFoundError
+from gaptrack.models import (
+    CertificationKind,
+    Committee,
+    Document,
+    Event,
+    ItemCertification,
+    KnownItem,
+    Party,
+    PrivilegeEntry,
+    Request,
+    RequestItem,
+    RequestRecipient,
+)
+
+# SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
+# overloads reject; these are Core selects of columns, so the call is typed loosely.
+_select: Any = sa.select
+
+PAGE_SIZE = 500  # rows a table holds at once; DESIGN.md §7: DataTable measures every cell
+COUNT_CAP = 100_000  # filtered counts stop here ("100,000+") instead of scanning everything
+
+
+class DocumentSort(StrEnum):
+    BATES = "bates"
+    PARTY = "party"
+    CUSTODIAN = "custodian"
+    TYPE = "type"
+    DATE = "date"
+    SUBJECT = "subject"
+
+
+class DocumentQuery(BaseModel):
+    """What the document browser asks for. Empty strings mean no filter."""
+
+    bates: str = ""
+    custodian: str = ""
+    party: str = ""  # slug
+    text: str = ""  # subject, sender or text contains
+    sort: DocumentSort = DocumentSort.BATES
+    descending: bool = False
+
+
+class DocumentRow(BaseModel):
+    id: int
+    bates: str
+    bates_end: str
+    party: str
+    party_name: str
+    custodian: str | None
+    doc_type: str
+    date_sent: dt.datetime | None
+    sender: str | None
+    recipients: str | None
+    subject: str | None
+
+
+class DocumentPage(BaseModel):
+    rows: list[DocumentRow]
+    offset: int
+    total: int
+    total_capped: bool  # ``total`` is a lower bound: more rows matched than were counted
+
+    @property
+    def has_next(self) -> bool:
+        return self.total_capped or self.offset + len(self.rows) < self.total
+
+
+class DocumentDetail(DocumentRow):
+    cc: str | None
+    bcc: str | None
+    message_id: str | None
+    mih: str | None
+    production: str
+    page_count: int | None
+    text: str | None
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _document_filters(session: Session, query: DocumentQuery) -> list[Any]:
+    where: list[Any] = []
+    if query.party:
+        party_id = session.exec(select(Party.id).where(Party.slug == query.party)).first()
+        if party_id is None:
+            raise NotFoundError(f"unknown party {query.party!r}")
+        where.append(col(Document.party_id) == party_id)
+    if query.bates.strip():
+        where.append(_bates_filter(query.bates.strip()))
+    if query.custodian.strip():
+        where.append(col(Document.custodian).ilike(_like(query.custodian.strip()), escape="\\"))
+    if query.text.strip():
+        pattern = _like(query.text.strip())
+        where.append(
+            sa.or_(
+                col(Document.subject).ilike(pattern, escape="\\"),
+                col(Document.sender).ilike(pattern, escape="\\"),
+                col(Document.title).ilike(pattern, escape="\\"),
+                col(Document.text).ilike(pattern, escape="\\"),
+            )
+        )
+    return where
+
+
+def _bates_filter(text: str) -> Any:
+    """A label typed in part ("KUSH") matches by prefix; a whole one also matches the document
+    whose page range holds it, so a page number cited in a letter finds its document."""
+    by_label = col(Document.begin_label).ilike(text.replace("%", "") + "%")
+    try:
+        bates = parse_bates(text)
+    except ValueError:
+        return by_label
+    in_range = sa.and_(
+        col(Document.bates_prefix) == bates.prefix,
+        col(Document.bates_begin) <= bates.number,
+        col(Document.bates_end) >= bates.number,
+    )
+    return sa.or_(in_range, by_label)
+
+
+_SORT_COLUMNS: dict[DocumentSort, list[Any]] = {
+    DocumentSort.BATES: [col(Document.bates_prefix), col(Document.bates_begin)],
+    DocumentSort.PARTY: [col(Party.slug), col(Document.bates_prefix), col(Document.bates_begin)],
+    DocumentSort.CUSTODIAN: [col(Document.custodian), col(Document.id)],
+    DocumentSort.TYPE: [col(Document.doc_type), col(Document.id)],
+    DocumentSort.DATE: [col(Document.date_sent), col(Document.id)],
+    DocumentSort.SUBJECT: [col(Document.subject), col(Document.id)],
+}
+
+
+def document_page(
+    engine: Engine, query: DocumentQuery, *, offset: int = 0, limit: int = PAGE_SIZE
+) -> DocumentPage:
+    """One page of documents matching ``query``, in the asked order, and how many match."""
+    with session_scope(engine) as session:
+        where = _document_filters(session, query)
+        order = [c.desc() if query.descending else c.asc() for c in _SORT_COLUMNS[query.sort]]
+        stmt = (
+            _select(
+                Document.id,
+                Document.begin_label,
+                Document.end_label,
+                Party.slug,
+                Party.name,
+                Document.custodian,
+                Document.doc_type,
+                Document.date_sent,
+                Document.sender,
+                Document.recipients,
+                Document.subject,
+            )
+            .join(Party, col(Party.id) == Document.party_id)
+            .where(*where)
+            .order_by(*order)
+            .offset(max(offset, 0))
+            .limit(limit)
+        )
+        rows = [
+            DocumentRow(
+                id=r[0],
+                bates=r[1],
+                bates_end=r[2],
+                party=r[3],
+                party_name=r[4],
+                custodian=r[5],
+                doc_type=str(r[6]),
+                date_sent=r[7],
+                sender=r[8],
+                recipients=r[9],
+                subject=r[10],
+            )
+            for r in session.execute(stmt).all()
+        ]
+        total, capped = _count(session, where)
+    return DocumentPage(rows=rows, offset=offset, total=total, total_capped=capped)
+
+
+def _count(session: Session, where: list[Any]) -> tuple[int, bool]:
+    if not where:
+        # An exact count over the narrowest index: fast even for millions of rows.
+        total = session.execute(_select(sa.func.count(col(Document.id)))).scalar_one()
+        return int(total), False
+    limited = _select(Document.id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = int(session.execute(_select(sa.func.count()).select_from(limited)).scalar_one())
+    return min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def document_detail(engine: Engine, document_id: int) -> DocumentDetail:
+    with session_scope(engine) as session:
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        party = session.get(Party, doc.party_id)
+        from gaptrack.models import Production
+
+        production = session.get(Production, doc.production_id)
+        assert party is not None and production is not None and doc.id is not None
+        return DocumentDetail(
+            id=doc.id,
+            bates=doc.begin_label,
+            bates_end=doc.end_label,
+            party=party.slug,
+            party_name=party.name,
+            custodian=doc.custodian,
+            doc_type=str(doc.doc_type),
+            date_sent=doc.date_sent,
+            sender=doc.sender,
+            recipients=doc.recipients,
+            subject=doc.subject,
+            cc=doc.cc,
+            bcc=doc.bcc,
+            message_id=doc.message_id,
+            mih=doc.mih,
+            production=production.slug,
+            page_count=doc.page_count,
+            text=doc.text,
+        )
+
+
+def documents_by_ids(engine: Engine, ids: list[int]) -> list[DocumentRow]:
+    """The documents behind a gap's evidence, in Bates order."""
+    if not ids:
+        return []
+    page_rows: list[DocumentRow] = []
+    with session_scope(engine) as session:
+        stmt = (
+            _select(
+                Document.id,
+                Document.begin_label,
+                Document.end_label,
+                Party.slug,
+                Party.name,
+                Document.custodian,
+                Document.doc_type,
+                Document.date_sent,
+                Document.sender,
+                Document.recipients,
+                Document.subject,
+            )
+            .join(Party, col(Party.id) == Document.party_id)
+            .where(col(Document.id).in_(sorted(set(ids))))
+            .order_by(col(Document.bates_prefix), col(Document.bates_begin))
+        )
+        for r in session.execute(stmt).all():
+            page_rows.append(
+                DocumentRow(
+                    id=r[0],
+                    bates=r[1],
+                    bates_end=r[2],
+                    party=r[3],
+                    party_name=r[4],
+                    custodian=r[5],
+                    doc_type=str(r[6]),
+                    date_sent=r[7],
+                    sender=r[8],
+                    recipients=r[9],
+                    subject=r[10],
+                )
+            )
+    return page_rows
+
+
+# --- pick lists --------------------------------------------------------------------------
+
+
+class Choice(BaseModel):
+    """Something a person can jump to or pick: a slug and what to show."""
+
+    slug: str
+    label: str
+    kind: str  # "party", "request", "committee", "known", "item", "privilege"
+    detail: str = ""
+
+
+def parties(engine: Engine) -> list[Choice]:
+    with session_scope(engine) as session:
+        rows = session.exec(select(Party).order_by(col(Party.name))).all()
+        return [Choice(slug=p.slug, label=p.name, kind="party", detail=p.kind) for p in rows]
+
+
+def requests(engine: Engine) -> list[Choice]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            _select(Request.slug, Request.title, Committee.name, Request.date_sent)
+            .join(Committee, col(Committee.id) == Request.committee_id)
+            .order_by(col(Request.date_sent), col(Request.slug))
+        ).all()
+        return [
+            Choice(slug=r[0], label=r[1], kind="request", detail=f"{r[2]}, {r[3].isoformat()}")
+            for r in rows
+        ]
+
+
+class KnownItemRow(BaseModel):
+    slug: str
+    party: str
+    request: str | None
+    item: str | None
+    description: str
+    basis: str
+    status: str
+    status_reason: str | None
+    produced_bates: str | None
+    basis_bates: str | None
+
+
+def known_items(engine: Engine, *, party: str | None = None) -> list[KnownItemRow]:
+    with session_scope(engine) as session:
+        produced = sa.orm.aliased(Document)
+        basis = sa.orm.aliased(Document)
+        stmt = (
+            _select(
+                KnownItem.slug,
+                Party.slug,
+                Request.slug,
+                RequestItem.number,
+                KnownItem.description,
+                KnownItem.basis,
+                KnownItem.status,
+                KnownItem.status_reason,
+                produced.begin_label,
+                basis.begin_label,
+            )
+            .join(Party, col(Party.id) == KnownItem.party_id)
+            .outerjoin(RequestItem, col(RequestItem.id) == KnownItem.item_id)
+            .outerjoin(Request, col(Request.id) == RequestItem.request_id)
+            .outerjoin(produced, produced.id == KnownItem.produced_document_id)
+            .outerjoin(basis, basis.id == KnownItem.basis_document_id)
+            .order_by(col(Party.slug), col(KnownItem.slug))
+        )
+        if party:
+            stmt = stmt.where(col(Party.slug) == party)
+        return [
+            KnownItemRow(
+                slug=r[0],
+                party=r[1],
+                request=r[2],
+                item=r[3],
+                description=r[4],
+                basis=str(r[5]),
+                status=str(r[6]),
+                status_reason=r[7],
+                produced_bates=r[8],
+                basis_bates=r[9],
+            )
+            for r in session.execute(stmt).all()
+        ]
+
+
+def privilege_entries(engine: Engine, *, party: str) -> list[Choice]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            _select(PrivilegeEntry.id, PrivilegeEntry.entry_no, PrivilegeEntry.privilege,
+                      PrivilegeEntry.description)
+            .join(Party, col(Party.id) == PrivilegeEntry.party_id)
+            .where(col(Party.slug) == party)
+            .order_by(col(PrivilegeEntry.id))
+        ).all()
+        return [
+            Choice(slug=str(r[0]), label=f"entry {r[1]}: {r[2]}", kind="privilege",
+                   detail=r[3] or "")
+            for r in rows
+        ]
+
+
+# --- letter chains and deadlines -----------------------------------------------------------
+
+
+class LetterNode(BaseModel):
+    """One letter in a chain; ``children`` are the letters that follow it up."""
+
+    slug: str
+    committee: str
+    committee_name: str
+    kind: str
+    title: str
+    date_sent: dt.date
+    deadline: dt.date | None
+    parties: list[str]
+    items: list[str]  # "2: All documents ..." (number and text)
+    children: list[LetterNode] = []
+
+
+def letter_chains(engine: Engine, *, committee: str | None = None) -> list[LetterNode]:
+    """Every request as a forest: initial letters at the roots, follow-ups beneath them."""
+    with session_scope(engine) as session:
+        stmt = _select(
+            Request.id, Request.slug, Committee.slug, Committee.name, Request.kind,
+            Request.title, Request.date_sent, Request.deadline, Request.follows_up_id,
+        ).join(Committee, col(Committee.id) == Request.committee_id)
+        if committee:
+            stmt = stmt.where(col(Committee.slug) == committee)
+        letters = session.execute(stmt.order_by(col(Request.date_sent), col(Request.id))).all()
+        recipients: dict[int, list[str]] = {}
+        for request_id, slug in session.execute(
+            _select(RequestRecipient.request_id, Party.slug)
+            .join(Party, col(Party.id) == RequestRecipient.party_id)
+            .order_by(col(Party.slug))
+        ).all():
+            recipients.setdefault(request_id, []).append(slug)
+        items: dict[int, list[str]] = {}
+        for request_id, number, text in session.execute(
+            _select(RequestItem.request_id, RequestItem.number, RequestItem.text).order_by(
+                col(RequestItem.request_id), col(RequestItem.position), col(RequestItem.id)
+            )
+        ).all():
+            items.setdefault(request_id, []).append(f"{number}: {text}")
+    nodes: dict[int, LetterNode] = {}
+    parents: dict[int, int | None] = {}
+    for r in letters:
+        nodes[r[0]] = LetterNode(
+            slug=r[1], committee=r[2], committee_name=r[3], kind=str(r[4]), title=r[5],
+            date_sent=r[6], deadline=r[7], parties=recipients.get(r[0], []),
+            items=items.get(r[0], []),
+        )
+        parents[r[0]] = r[8]
+    roots: list[LetterNode] = []
+    for request_id, node in nodes.items():
+        parent = parents[request_id]
+        if parent is not None and parent in nodes:
+            nodes[parent].children.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+class DeadlineRow(BaseModel):
+    request: str
+    committee: str
+    party: str
+    party_name: str
+    items: str  # "all" or the item numbers with this staged deadline
+    deadline: dt.date
+    days_left: int  # negative: overdue by that many days
+    overdue: bool  # passed, and the party has not certified every such item complete
+
+
+def deadlines(engine: Engine, *, as_of: dt.date, party: str | None = None) -> list[DeadlineRow]:
+    """Every deadline per recipient, overdue first (most overdue first), then soonest."""
+    with session_scope(engine) as session:
+        stmt = (
+            _select(
+                Request.id, Request.slug, Committee.slug, Request.deadline,
+                Party.id, Party.slug, Party.name,
+            )
+            .join(Committee, col(Committee.id) == Request.committee_id)
+            .join(RequestRecipient, col(RequestRecipient.request_id) == Request.id)
+            .join(Party, col(Party.id) == RequestRecipient.party_id)
+        )
+        if party:
+            stmt = stmt.where(col(Party.slug) == party)
+        letters = session.execute(stmt).all()
+        item_rows = session.execute(
+            _select(RequestItem.id, RequestItem.request_id, RequestItem.number,
+                      RequestItem.deadline)
+            .order_by(col(RequestItem.position), col(RequestItem.id))
+        ).all()
+        certified = {
+            (item_id, party_id)
+            for item_id, party_id in session.execute(
+                _select(ItemCertification.item_id, ItemCertification.party_id)
+            ).all()
+        }
+        _ = CertificationKind  # both kinds close an item's deadline
+    by_request: dict[int, list[tuple[int, str, dt.date | None]]] = {}
+    for item_id, request_id, number, deadline in item_rows:
+        by_request.setdefault(request_id, []).append((item_id, number, deadline))
+    out: list[DeadlineRow] = []
+    for request_id, slug, committee, letter_deadline, party_id, party_slug, party_name in letters:
+        groups: dict[dt.date, list[tuple[int, str]]] = {}
+        items = by_request.get(request_id, [])
+        for item_id, number, deadline in items:
+            due = deadline or letter_deadline
+            if due is not None:
+                groups.setdefault(due, []).append((item_id, number))
+        if not items and letter_deadline is not None:
+            groups[letter_deadline] = []
+        for due, members in groups.items():
+            open_items = [m for m in members if (m[0], party_id) not in certified]
+            label = (
+                "all"
+                if len(members) == len(items)
+                else ", ".join(number for _, number in members)
+            )
+            days = (due - as_of).days
+            out.append(
+                DeadlineRow(
+                    request=slug, committee=committee, party=party_slug, party_name=party_name,
+                    items=label, deadline=due, days_left=days,
+                    overdue=days < 0 and (bool(open_items) or not members),
+                )
+            )
+    out.sort(key=lambda r: (not r.overdue, r.deadline, r.party, r.request))
+    return out
+
+
+def event_count(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return int(session.execute(_select(sa.func.count(col(Event.id)))).scalar_one())
+
+
+def committees(engine: Engine) -> list[Choice]:
+    with session_scope(engine) as session:
+        rows = session.exec(select(Committee).order_by(col(Committee.name))).all()
+        return [Choice(slug=c.slug, label=c.name, kind="committee",
+                       detail=c.thomas_id or "") for c in rows]
+
+
+def request_items(engine: Engine, *, request: str) -> list[Choice]:
+    """The numbered items of one letter (to pick which ones a follow-up renews)."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            _select(RequestItem.number, RequestItem.text)
+            .join(Request, col(Request.id) == RequestItem.request_id)
+            .where(col(Request.slug) == request)
+            .order_by(col(RequestItem.position), col(RequestItem.id))
+        ).all()
+        return [Choice(slug=f"{request}#{n}", label=n, kind="item", detail=t) for n, t in rows]
