@@ -1,0 +1,116 @@
+"""Dates and times as load files write them, to naive UTC.
+
+DATESENT is ``09/16/2016`` or ``2016-09-16`` or ``20160916`` (sometimes with the time in the
+same field); TIMESENT is ``10:31:00`` or ``10:31 AM``; TIMEZONE is ``UTC``, ``-0500``,
+``GMT-05:00``, ``EST`` or an IANA name. With no zone the time is taken as UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%m/%d/%y", "%d-%b-%Y", "%d %b %Y")
+_TIME_FORMATS = (
+    "%H:%M:%S",
+    "%H:%M",
+    "%I:%M:%S %p",
+    "%I:%M %p",
+    "%I:%M:%S%p",
+    "%I:%M%p",
+    "%H:%M:%S.%f",
+)
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])(\d{1,2}):?(\d{2})?$", re.IGNORECASE)
+_ABBREVIATIONS = {
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "est": -5,
+    "edt": -4,
+    "cst": -6,
+    "cdt": -5,
+    "mst": -7,
+    "mdt": -6,
+    "pst": -8,
+    "pdt": -7,
+    "bst": 1,
+    "cet": 1,
+    "cest": 2,
+}
+
+
+class DateError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def parse_date(value: str) -> dt.date:
+    text = value.strip()
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
+        return dt.date(int(text[6:]), int(text[:2]), int(text[3:5]))
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise DateError(f"{value!r} is not a date (e.g. 09/16/2016 or 2016-09-16)")
+
+
+@lru_cache(maxsize=4096)
+def parse_time(value: str) -> dt.time:
+    text = value.strip()
+    if len(text) == 8 and text[2] == ":" and text[5] == ":" and text.replace(":", "").isdigit():
+        return dt.time(int(text[:2]), int(text[3:5]), int(text[6:]))
+    for fmt in _TIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text.upper(), fmt).time()
+        except ValueError:
+            continue
+    raise DateError(f"{value!r} is not a time (e.g. 10:31:00 or 10:31 AM)")
+
+
+@lru_cache(maxsize=256)
+def parse_zone(value: str) -> dt.tzinfo:
+    text = value.strip()
+    offset = _OFFSET.match(text)
+    if offset:
+        sign, hours, minutes = offset.groups()
+        delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        return dt.timezone(-delta if sign == "-" else delta)
+    if text.casefold() in _ABBREVIATIONS:
+        return dt.timezone(dt.timedelta(hours=_ABBREVIATIONS[text.casefold()]))
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DateError(f"{value!r} is not a time zone (e.g. UTC, -0500, EST)") from exc
+
+
+def _split_date_time(value: str) -> tuple[str, str]:
+    text = value.strip()
+    if "T" in text[8:11]:
+        date_part, _, rest = text.partition("T")
+        return date_part, rest
+    date_part, _, rest = text.partition(" ")
+    return date_part, rest.strip()
+
+
+def combine(date: str, time: str = "", zone: str = "") -> dt.datetime | None:
+    """DATESENT (+ TIMESENT, TIMEZONE) as naive UTC; None when the date is empty."""
+    if not date.strip():
+        return None
+    date_part, time_part = _split_date_time(date)
+    if time_part.endswith("Z"):
+        time_part, zone = time_part[:-1], zone or "UTC"
+    else:
+        match = re.search(r"([+-]\d{2}:?\d{2})$", time_part)
+        if match and ":" in time_part[: match.start()]:
+            time_part, zone = time_part[: match.start()], zone or match.group(1)
+    day = parse_date(date_part)
+    clock = parse_time(time or time_part) if (time or time_part).strip() else dt.time()
+    moment = dt.datetime.combine(day, clock)
+    if zone.strip():
+        moment = moment.replace(tzinfo=parse_zone(zone))
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment

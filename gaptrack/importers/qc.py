@@ -1,0 +1,467 @@
+"""The intake QC report: is the production just loaded sound? (issue 4, DESIGN.md §5)
+
+Bates continuity, gaps and overlaps (inside the production and against the party's earlier
+volumes), DAT↔OPT page reconciliation, field names and order against earlier volumes,
+documents missing key email metadata, and how the file was read. Computed with set-based SQL
+after the rows are written, inside the import's transaction; stored in ``source_file.details``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy.engine import Connection
+
+from gaptrack.importers.writer import OPT_TABLE, SqlDialect
+
+EXAMPLES = 20
+
+
+class BadRecord(BaseModel):
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    reason: str
+
+
+class BatesFinding(BaseModel):
+    kind: str  # "gap" | "overlap"
+    after: str | None = None  # the label before the gap / overlap
+    at: str  # the label where it shows
+    missing: int | None = None  # numbers skipped (gaps)
+
+
+class PrefixContinuity(BaseModel):
+    prefix: str
+    first: int
+    last: int
+    documents: int
+    previous_last: int | None = None  # the party's highest number before this volume
+    previous_production: str | None = None
+    status: str  # "first volume", "continues", "gap", "overlap"
+    detail: str = ""
+
+
+class BatesReport(BaseModel):
+    prefixes: list[PrefixContinuity] = []
+    gaps: int = 0
+    overlaps: int = 0
+    examples: list[BatesFinding] = []
+    overlaps_with_earlier: int = 0
+    overlap_examples: list[str] = []
+
+
+class PageReport(BaseModel):
+    opt_documents: int = 0
+    opt_pages: int = 0
+    dat_pages: int | None = None  # the DAT's own page counts, where given
+    filled_from_opt: int = 0
+    mismatched: int = 0
+    mismatch_examples: list[str] = []
+    missing_from_opt: int = 0
+    missing_from_opt_examples: list[str] = []
+    missing_from_dat: int = 0
+    missing_from_dat_examples: list[str] = []
+    declared_differs: int = 0  # OPT PAGECOUNT differs from the pages listed
+
+
+class FieldReport(BaseModel):
+    names: list[str] = []
+    mapping: dict[str, str] = {}
+    unmapped: list[str] = []
+    header_row: bool = True
+    previous_production: str | None = None
+    same_as_previous: bool | None = None
+    added: list[str] = []
+    removed: list[str] = []
+    reordered: bool = False
+
+
+class EmailMetadataReport(BaseModel):
+    emails: int = 0
+    missing_sender: int = 0
+    missing_recipients: int = 0
+    missing_date: int = 0
+    missing_subject: int = 0
+    missing_message_id: int = 0
+    examples: list[str] = []  # labels of emails missing any of them
+
+
+class IntakeReport(BaseModel):
+    """What an import did and what it found. ``already_loaded``: nothing was done."""
+
+    kind: str
+    source: str
+    sha256: str
+    party: str
+    production: str | None = None
+    already_loaded: bool = False
+    message: str = ""
+    encoding: str | None = None
+    records: int = 0
+    documents: int = 0
+    entries: int = 0  # privilege-log entries
+    pages: int | None = None
+    attachments_linked: int = 0
+    orphan_attachments: int = 0
+    text_files_missing: int = 0
+    bad_records: list[BadRecord] = []
+    bad_count: int = 0
+    fields: FieldReport | None = None
+    bates: BatesReport | None = None
+    page_check: PageReport | None = None
+    email_metadata: EmailMetadataReport | None = None
+    skipped_files: list[str] = Field(default_factory=list)  # mail files already loaded
+    findings: list[str] = []  # one line per problem worth a person's attention
+
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """(check, result) rows for the CLI table."""
+        rows: list[dict[str, Any]] = [
+            {
+                "check": "source",
+                "result": f"{self.source} ({self.kind}, sha256 {self.sha256[:12]}…)",
+            },
+        ]
+        if self.already_loaded:
+            rows.append({"check": "status", "result": self.message})
+            return rows
+        if self.production:
+            rows.append({"check": "production", "result": self.production})
+        if self.encoding:
+            rows.append({"check": "encoding", "result": self.encoding})
+        rows.append({"check": "records read", "result": self.records})
+        if self.kind == "privlog":
+            rows.append({"check": "entries loaded", "result": self.entries})
+        else:
+            rows.append({"check": "documents loaded", "result": self.documents})
+            rows.append({"check": "pages", "result": self.pages if self.pages is not None else ""})
+        if self.bad_count:
+            rows.append({"check": "bad records skipped", "result": self.bad_count})
+            for bad in self.bad_records:
+                where = f"{bad.file}:{bad.line}" + (f" field '{bad.field}'" if bad.field else "")
+                rows.append({"check": "  bad record", "result": f"{where}: {bad.reason}"})
+        if self.fields is not None:
+            f = self.fields
+            rows.append({"check": "header row", "result": "yes" if f.header_row else "no"})
+            rows.append({"check": "unmapped columns", "result": ", ".join(f.unmapped) or "none"})
+            if f.previous_production:
+                same = (
+                    "same names and order"
+                    if f.same_as_previous
+                    else (
+                        f"added {f.added or '-'}; removed {f.removed or '-'}"
+                        + ("; order changed" if f.reordered else "")
+                    )
+                )
+                rows.append({"check": f"fields vs {f.previous_production}", "result": same})
+        if self.bates is not None:
+            for p in self.bates.prefixes:
+                rows.append(
+                    {
+                        "check": f"Bates {p.prefix}",
+                        "result": f"{p.first}–{p.last}, {p.documents} docs: {p.status}"
+                        + (f" ({p.detail})" if p.detail else ""),
+                    }
+                )
+            rows.append({"check": "Bates gaps inside", "result": self.bates.gaps})
+            rows.append({"check": "Bates overlaps inside", "result": self.bates.overlaps})
+            if self.bates.overlaps_with_earlier:
+                rows.append(
+                    {
+                        "check": "overlaps earlier volumes",
+                        "result": self.bates.overlaps_with_earlier,
+                    }
+                )
+        if self.page_check is not None:
+            pc = self.page_check
+            rows.append(
+                {
+                    "check": "DAT↔OPT pages",
+                    "result": f"OPT {pc.opt_documents} docs / {pc.opt_pages} pages; "
+                    f"filled {pc.filled_from_opt}; mismatched {pc.mismatched}; "
+                    f"not in OPT {pc.missing_from_opt}; not in DAT {pc.missing_from_dat}",
+                }
+            )
+        if self.email_metadata is not None and self.email_metadata.emails:
+            e = self.email_metadata
+            rows.append(
+                {
+                    "check": "emails missing metadata",
+                    "result": f"of {e.emails}: from {e.missing_sender}, to {e.missing_recipients}, "
+                    f"date {e.missing_date}, subject {e.missing_subject}, "
+                    f"Message-ID {e.missing_message_id}",
+                }
+            )
+        if self.attachments_linked or self.orphan_attachments:
+            rows.append(
+                {
+                    "check": "families",
+                    "result": f"{self.attachments_linked} attachments linked, "
+                    f"{self.orphan_attachments} without their parent",
+                }
+            )
+        if self.text_files_missing:
+            rows.append({"check": "text files missing", "result": self.text_files_missing})
+        for finding in self.findings:
+            rows.append({"check": "finding", "result": finding})
+        return rows
+
+
+def bates_report(conn: Connection, production_id: int, party_id: int) -> BatesReport:
+    sql = SqlDialect(conn)
+    m = sql.mark
+    report = BatesReport()
+    windowed = (
+        "SELECT bates_prefix, bates_begin, bates_end, begin_label,"
+        " LAG(bates_end) OVER (PARTITION BY bates_prefix ORDER BY bates_begin) AS prev_end,"
+        " LAG(end_label) OVER (PARTITION BY bates_prefix ORDER BY bates_begin) AS prev_label"
+        f" FROM document WHERE production_id = {m}"
+    )
+    counts = conn.exec_driver_sql(
+        "SELECT sum(CASE WHEN bates_begin > prev_end + 1 THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN bates_begin <= prev_end THEN 1 ELSE 0 END)"
+        f" FROM ({windowed}) w WHERE prev_end IS NOT NULL",
+        (production_id,),
+    ).one()
+    report.gaps, report.overlaps = int(counts[0] or 0), int(counts[1] or 0)
+    if report.gaps or report.overlaps:
+        rows = conn.exec_driver_sql(
+            f"SELECT begin_label, prev_label, bates_begin, prev_end FROM ({windowed}) w"
+            " WHERE prev_end IS NOT NULL AND (bates_begin > prev_end + 1"
+            " OR bates_begin <= prev_end) ORDER BY bates_prefix, bates_begin"
+            f" LIMIT {EXAMPLES}",
+            (production_id,),
+        ).all()
+        for label, prev_label, begin, prev_end in rows:
+            gap = begin > prev_end + 1
+            report.examples.append(
+                BatesFinding(
+                    kind="gap" if gap else "overlap",
+                    after=prev_label,
+                    at=label,
+                    missing=int(begin - prev_end - 1) if gap else None,
+                )
+            )
+    prefixes = conn.exec_driver_sql(
+        "SELECT bates_prefix, min(bates_begin), max(bates_end), count(*) FROM document"
+        f" WHERE production_id = {m} GROUP BY bates_prefix ORDER BY bates_prefix",
+        (production_id,),
+    ).all()
+    for prefix, first, last, docs in prefixes:
+        previous = conn.exec_driver_sql(
+            "SELECT d.bates_end, p.volume FROM document d JOIN production p"
+            " ON p.id = d.production_id"
+            f" WHERE d.party_id = {m} AND d.bates_prefix = {m} AND d.production_id <> {m}"
+            f" AND d.bates_begin < {m} ORDER BY d.bates_end DESC LIMIT 1",
+            (party_id, prefix, production_id, first),
+        ).first()
+        entry = PrefixContinuity(
+            prefix=prefix,
+            first=int(first),
+            last=int(last),
+            documents=int(docs),
+            status="first volume",
+        )
+        if previous is not None:
+            entry.previous_last = int(previous[0])
+            entry.previous_production = previous[1]
+            expected = entry.previous_last + 1
+            if entry.first == expected:
+                entry.status = "continues"
+            elif entry.first > expected:
+                entry.status = "gap"
+                entry.detail = (
+                    f"{entry.first - expected} numbers missing after {previous[1]} ended at "
+                    f"{entry.previous_last}"
+                )
+            else:
+                entry.status = "overlap"
+                entry.detail = f"{previous[1]} already ran to {entry.previous_last}"
+        report.prefixes.append(entry)
+        overlap_where = (
+            f" FROM document o WHERE o.party_id = {m} AND o.production_id <> {m}"
+            f" AND o.bates_prefix = {m} AND o.bates_begin <= {m} AND o.bates_end >= {m}"
+        )
+        args = (party_id, production_id, prefix, int(last), int(first))
+        count = conn.exec_driver_sql(f"SELECT count(*) {overlap_where}", args).scalar_one()
+        if count:
+            report.overlaps_with_earlier += int(count)
+            labels = (
+                conn.exec_driver_sql(
+                    f"SELECT o.begin_label {overlap_where} ORDER BY o.bates_begin LIMIT {EXAMPLES}",
+                    args,
+                )
+                .scalars()
+                .all()
+            )
+            report.overlap_examples.extend(str(label) for label in labels)
+    return report
+
+
+def page_report(conn: Connection, production_id: int, filled: int) -> PageReport:
+    m = SqlDialect(conn).mark
+    report = PageReport(filled_from_opt=filled)
+    opt = conn.exec_driver_sql(
+        "SELECT count(*), coalesce(sum(pages), 0),"
+        " sum(CASE WHEN declared IS NOT NULL AND declared <> pages THEN 1 ELSE 0 END)"
+        f" FROM {OPT_TABLE}"
+    ).one()
+    report.opt_documents, report.opt_pages = int(opt[0]), int(opt[1])
+    report.declared_differs = int(opt[2] or 0)
+    join = (
+        f" FROM document d JOIN {OPT_TABLE} o ON o.prefix = d.bates_prefix"
+        f" AND o.number = d.bates_begin WHERE d.production_id = {m}"
+        " AND d.page_count IS NOT NULL AND d.page_count <> o.pages"
+    )
+    report.mismatched = int(
+        conn.exec_driver_sql(f"SELECT count(*) {join}", (production_id,)).scalar_one()
+    )
+    if report.mismatched:
+        rows = conn.exec_driver_sql(
+            f"SELECT d.begin_label, d.page_count, o.pages {join}"
+            f" ORDER BY d.bates_prefix, d.bates_begin LIMIT {EXAMPLES}",
+            (production_id,),
+        ).all()
+        report.mismatch_examples = [f"{r[0]}: DAT {r[1]}, OPT {r[2]}" for r in rows]
+    not_in_opt = (
+        f" FROM document d WHERE d.production_id = {m} AND NOT EXISTS (SELECT 1 FROM {OPT_TABLE}"
+        " o WHERE o.prefix = d.bates_prefix AND o.number = d.bates_begin)"
+    )
+    report.missing_from_opt = int(
+        conn.exec_driver_sql(f"SELECT count(*) {not_in_opt}", (production_id,)).scalar_one()
+    )
+    if report.missing_from_opt:
+        report.missing_from_opt_examples = [
+            str(v)
+            for v in conn.exec_driver_sql(
+                f"SELECT d.begin_label {not_in_opt} ORDER BY d.bates_prefix, d.bates_begin"
+                f" LIMIT {EXAMPLES}",
+                (production_id,),
+            ).scalars()
+        ]
+    not_in_dat = (
+        f" FROM {OPT_TABLE} o WHERE NOT EXISTS (SELECT 1 FROM document d"
+        f" WHERE d.production_id = {m} AND d.bates_prefix = o.prefix"
+        " AND d.bates_begin = o.number)"
+    )
+    report.missing_from_dat = int(
+        conn.exec_driver_sql(f"SELECT count(*) {not_in_dat}", (production_id,)).scalar_one()
+    )
+    if report.missing_from_dat:
+        report.missing_from_dat_examples = [
+            str(v)
+            for v in conn.exec_driver_sql(
+                f"SELECT o.label {not_in_dat} ORDER BY o.line LIMIT {EXAMPLES}",
+                (production_id,),
+            ).scalars()
+        ]
+    return report
+
+
+def email_report(conn: Connection, production_id: int) -> EmailMetadataReport:
+    m = SqlDialect(conn).mark
+    row = conn.exec_driver_sql(
+        "SELECT count(*),"
+        " sum(CASE WHEN sender IS NULL THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN recipients IS NULL AND cc IS NULL AND bcc IS NULL THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN date_sent IS NULL THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN subject IS NULL THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN message_id IS NULL THEN 1 ELSE 0 END)"
+        f" FROM document WHERE production_id = {m} AND doc_type = 'email'",
+        (production_id,),
+    ).one()
+    values = [int(v or 0) for v in row]
+    report = EmailMetadataReport(
+        emails=values[0],
+        missing_sender=values[1],
+        missing_recipients=values[2],
+        missing_date=values[3],
+        missing_subject=values[4],
+        missing_message_id=values[5],
+    )
+    if any(values[1:]):
+        report.examples = [
+            str(v)
+            for v in conn.exec_driver_sql(
+                f"SELECT begin_label FROM document WHERE production_id = {m}"
+                " AND doc_type = 'email' AND (sender IS NULL OR date_sent IS NULL"
+                " OR subject IS NULL OR message_id IS NULL"
+                " OR (recipients IS NULL AND cc IS NULL AND bcc IS NULL))"
+                f" ORDER BY bates_prefix, bates_begin LIMIT {EXAMPLES}",
+                (production_id,),
+            ).scalars()
+        ]
+    return report
+
+
+def field_report(
+    names: list[str],
+    mapping: dict[str, str],
+    unmapped: list[str],
+    header_row: bool,
+    previous: tuple[str, list[str]] | None,
+) -> FieldReport:
+    report = FieldReport(names=names, mapping=mapping, unmapped=unmapped, header_row=header_row)
+    if previous is not None:
+        volume, before = previous
+        report.previous_production = volume
+        report.same_as_previous = before == names
+        report.added = [n for n in names if n not in before]
+        report.removed = [n for n in before if n not in names]
+        common_now = [n for n in names if n in before]
+        common_before = [n for n in before if n in names]
+        report.reordered = common_now != common_before
+    return report
+
+
+def findings(report: IntakeReport) -> list[str]:
+    """One line per thing a person should look at."""
+    out: list[str] = []
+    if report.bates is not None:
+        for p in report.bates.prefixes:
+            if p.status in ("gap", "overlap"):
+                out.append(f"Bates {p.prefix}: {p.status} — {p.detail}")
+        if report.bates.gaps:
+            out.append(f"{report.bates.gaps} gaps inside the production's Bates ranges")
+        if report.bates.overlaps:
+            out.append(f"{report.bates.overlaps} overlapping Bates ranges inside the production")
+        if report.bates.overlaps_with_earlier:
+            out.append(
+                f"{report.bates.overlaps_with_earlier} documents of earlier volumes overlap "
+                "this one's range"
+            )
+    if report.page_check is not None:
+        pc = report.page_check
+        if pc.mismatched:
+            out.append(f"{pc.mismatched} documents' DAT page counts differ from the OPT")
+        if pc.missing_from_opt:
+            out.append(f"{pc.missing_from_opt} documents have no images in the OPT")
+        if pc.missing_from_dat:
+            out.append(f"{pc.missing_from_dat} OPT documents are not in the DAT")
+    if report.fields is not None:
+        f = report.fields
+        if f.previous_production and not f.same_as_previous:
+            out.append(
+                f"field names/order differ from {f.previous_production} (committee instructions "
+                "ask for identical fields across rolling productions)"
+            )
+        if f.unmapped:
+            out.append(f"columns not mapped: {', '.join(f.unmapped)}")
+    e = report.email_metadata
+    if (
+        e is not None
+        and e.emails
+        and (e.missing_sender or e.missing_recipients or e.missing_date or e.missing_message_id)
+    ):
+        out.append(
+            f"emails missing key metadata: sender {e.missing_sender}, recipients "
+            f"{e.missing_recipients}, date {e.missing_date}, Message-ID {e.missing_message_id}"
+        )
+    if report.orphan_attachments:
+        out.append(f"{report.orphan_attachments} attachments whose parent was not found")
+    if report.text_files_missing:
+        out.append(f"{report.text_files_missing} TEXTPATH files not found")
+    if report.bad_count:
+        out.append(f"{report.bad_count} bad records skipped")
+    return out

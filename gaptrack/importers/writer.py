@@ -1,0 +1,271 @@
+"""Bulk insert of documents and what hangs off them, inside the caller's transaction.
+
+Rows go in through the driver's ``executemany`` in chunks (SQLModel's ``add_all`` is 20–40×
+slower, DESIGN.md §7). After each chunk the new document ids are read back by
+``production_id`` and ``id`` above the last seen — ids only grow within one transaction — so
+participants and references can be inserted set-wise too. Family links and OPT page counts are
+staged in temporary tables and applied with one UPDATE each at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from gaptrack.errors import LoadFileError
+from gaptrack.importers.mapping import DOCUMENT_COLUMNS, DocumentDraft
+from gaptrack.importers.opt import OptDocument
+
+CHUNK = 5000
+FAMILY_TABLE = "gt_import_family"
+OPT_TABLE = "gt_import_opt"
+
+
+class SqlDialect:
+    """The few differences between SQLite and PostgreSQL that bulk SQL needs."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.sqlite = connection.dialect.name == "sqlite"
+        self.mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+    def marks(self, n: int) -> str:
+        return ", ".join([self.mark] * n)
+
+    def value(self, value: Any) -> Any:
+        """Bind a value as the column types would (these inserts bypass them for speed).
+
+        Datetimes are naive UTC in drafts; the columns are SQLModel's ``UTCDateTime``, which
+        stores this exact text on SQLite (sqlite3's own datetime adapter is deprecated and
+        writes another format) and needs an aware value on PostgreSQL, where a naive one
+        would be read in the server's time zone.
+        """
+        if isinstance(value, dt.datetime):
+            if self.sqlite:
+                if value.tzinfo is not None:
+                    value = value.astimezone(dt.UTC).replace(tzinfo=None)
+                return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+            return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class BulkWriter:
+    """Buffer drafts and write them chunk by chunk into one production."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        production_id: int,
+        party_id: int,
+        file: str,
+        on_bad: Callable[[LoadFileError], None],
+        chunk: int = CHUNK,
+    ) -> None:
+        self.conn = connection
+        self.sql = SqlDialect(connection)
+        self.production_id = production_id
+        self.party_id = party_id
+        self.file = file
+        self.on_bad = on_bad
+        self.chunk = chunk
+        self.pending: list[DocumentDraft] = []
+        self.written = 0
+        self.last_id = 0
+        self.families = 0
+        m = self.sql.marks
+        self._insert_document = (
+            f"INSERT INTO document ({', '.join(DOCUMENT_COLUMNS)}) "
+            f"VALUES ({m(len(DOCUMENT_COLUMNS))})"
+        )
+        self._insert_participant = (
+            "INSERT INTO document_participant (document_id, role, address, name, name_norm) "
+            f"VALUES ({m(5)})"
+        )
+        self._insert_reference = (
+            f"INSERT INTO document_reference (document_id, message_id, mih) VALUES ({m(3)})"
+        )
+        self._insert_family = (
+            f"INSERT INTO {FAMILY_TABLE} (child_id, parent_prefix, parent_begin) VALUES ({m(3)})"
+        )
+        self._drop_temp()
+        self.conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE {FAMILY_TABLE} "
+            "(child_id BIGINT PRIMARY KEY, parent_prefix VARCHAR(64), parent_begin BIGINT)"
+        )
+
+    def _drop_temp(self) -> None:
+        for table in (FAMILY_TABLE, OPT_TABLE):
+            self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+
+    def add(self, draft: DocumentDraft) -> None:
+        self.pending.append(draft)
+        if len(self.pending) >= self.chunk:
+            self.flush()
+
+    def _duplicates(self, drafts: list[DocumentDraft]) -> list[DocumentDraft]:
+        """Drafts whose Bates number is already taken (earlier in the file or in the db)."""
+        bad: list[DocumentDraft] = []
+        seen: set[tuple[str, int, str]] = set()
+        keep: list[DocumentDraft] = []
+        for draft in drafts:
+            if draft.key in seen:
+                self.on_bad(self._duplicate_error(draft, "earlier in this file"))
+                bad.append(draft)
+                continue
+            seen.add(draft.key)
+            keep.append(draft)
+        by_prefix: dict[str, list[int]] = {}
+        for prefix, begin, _ in seen:
+            by_prefix.setdefault(prefix, []).append(begin)
+        taken: set[tuple[str, int, str]] = set()
+        m = self.sql.mark
+        for prefix, numbers in by_prefix.items():
+            rows = self.conn.exec_driver_sql(
+                "SELECT bates_prefix, bates_begin, bates_suffix FROM document "
+                f"WHERE bates_prefix = {m} AND bates_begin BETWEEN {m} AND {m}",
+                (prefix, min(numbers), max(numbers)),
+            ).all()
+            taken.update((r[0], int(r[1]), r[2]) for r in rows)
+        if taken:
+            for draft in keep:
+                if draft.key in taken:
+                    self.on_bad(self._duplicate_error(draft, "already in the database"))
+                    bad.append(draft)
+        return bad
+
+    def _duplicate_error(self, draft: DocumentDraft, where: str) -> LoadFileError:
+        label = draft.row["begin_label"]
+        return LoadFileError(
+            f"duplicate Bates number {label!r} ({where})",
+            file=self.file,
+            line=draft.line,
+            field="begin_bates",
+        )
+
+    def flush(self) -> None:
+        drafts = self.pending
+        self.pending = []
+        if not drafts:
+            return
+        bad = self._duplicates(drafts)
+        if bad:
+            dropped = {id(d) for d in bad}
+            drafts = [d for d in drafts if id(d) not in dropped]
+        value = self.sql.value
+        rows = []
+        for draft in drafts:
+            draft.row["production_id"] = self.production_id
+            draft.row["party_id"] = self.party_id
+            r = draft.row
+            rows.append(tuple(value(r[c]) for c in DOCUMENT_COLUMNS))
+        self.conn.exec_driver_sql(self._insert_document, rows)
+        by_key = {d.key: d for d in drafts}
+        m = self.sql.mark
+        fetched = self.conn.exec_driver_sql(
+            "SELECT id, bates_prefix, bates_begin, bates_suffix FROM document "
+            f"WHERE production_id = {m} AND id > {m}",
+            (self.production_id, self.last_id),
+        ).all()
+        participants: list[tuple[Any, ...]] = []
+        references: list[tuple[Any, ...]] = []
+        families: list[tuple[Any, ...]] = []
+        for doc_id, prefix, begin, suffix in fetched:
+            draft = by_key[(prefix, int(begin), suffix)]
+            self.last_id = max(self.last_id, doc_id)
+            participants.extend((doc_id, *p) for p in draft.participants)
+            references.extend((doc_id, *r) for r in draft.references)
+            if draft.parent is not None:
+                families.append((doc_id, *draft.parent))
+        if participants:
+            self.conn.exec_driver_sql(self._insert_participant, participants)
+        if references:
+            self.conn.exec_driver_sql(self._insert_reference, references)
+        if families:
+            self.conn.exec_driver_sql(self._insert_family, families)
+            self.families += len(families)
+        self.written += len(drafts)
+
+    def stage_opt(self, documents: Sequence[OptDocument], *, first: bool) -> None:
+        """Stage OPT documents (in chunks) for :meth:`apply_opt` and the QC report."""
+        if first:
+            self.conn.exec_driver_sql(
+                f"CREATE TEMPORARY TABLE {OPT_TABLE} (prefix VARCHAR(64), number BIGINT, "
+                "label VARCHAR(120), pages INTEGER, declared INTEGER, line INTEGER)"
+            )
+            self.conn.exec_driver_sql(
+                f"CREATE INDEX ix_{OPT_TABLE} ON {OPT_TABLE} (prefix, number)"
+            )
+        if documents:
+            self.conn.exec_driver_sql(
+                f"INSERT INTO {OPT_TABLE} (prefix, number, label, pages, declared, line) "
+                f"VALUES ({self.sql.marks(6)})",
+                [
+                    (d.prefix, d.number, d.begin_label, d.pages, d.declared_pages, d.line)
+                    for d in documents
+                ],
+            )
+
+    def link_families(self) -> int:
+        """Set ``parent_id`` from the staged family links; returns the orphans' count."""
+        self.flush()
+        m = self.sql.mark
+        self.conn.exec_driver_sql(
+            "UPDATE document SET parent_id = ("
+            " SELECT min(p.id) FROM " + FAMILY_TABLE + " f JOIN document p"
+            f" ON p.party_id = {m} AND p.bates_prefix = f.parent_prefix"
+            " AND p.bates_begin = f.parent_begin"
+            " WHERE f.child_id = document.id)"
+            f" WHERE production_id = {m} AND id IN (SELECT child_id FROM {FAMILY_TABLE})",
+            (self.party_id, self.production_id),
+        )
+        orphans = self.conn.exec_driver_sql(
+            f"SELECT count(*) FROM document WHERE production_id = {m} AND parent_id IS NULL"
+            f" AND id IN (SELECT child_id FROM {FAMILY_TABLE})",
+            (self.production_id,),
+        ).scalar_one()
+        return int(orphans)
+
+    def apply_opt(self) -> int:
+        """Fill page counts the DAT lacks from the OPT; returns how many were filled."""
+        m = self.sql.mark
+        where = (
+            f"production_id = {m} AND page_count IS NULL AND EXISTS (SELECT 1 FROM {OPT_TABLE} o"
+            " WHERE o.prefix = document.bates_prefix AND o.number = document.bates_begin)"
+        )
+        filled = self.conn.exec_driver_sql(
+            f"SELECT count(*) FROM document WHERE {where}", (self.production_id,)
+        ).scalar_one()
+        self.conn.exec_driver_sql(
+            f"UPDATE document SET page_count = (SELECT max(o.pages) FROM {OPT_TABLE} o"
+            " WHERE o.prefix = document.bates_prefix AND o.number = document.bates_begin)"
+            f" WHERE {where}",
+            (self.production_id,),
+        )
+        return int(filled)
+
+    def resolve_parties(self) -> None:
+        """Link participants to known parties by address, then by alias (set-based)."""
+        m = self.sql.mark
+        docs = f"document_id IN (SELECT id FROM document WHERE production_id = {m})"
+        self.conn.exec_driver_sql(
+            "UPDATE document_participant SET party_id = (SELECT a.party_id FROM party_address a"
+            " WHERE a.address = document_participant.address)"
+            f" WHERE {docs} AND address IS NOT NULL AND party_id IS NULL"
+            " AND EXISTS (SELECT 1 FROM party_address a"
+            " WHERE a.address = document_participant.address)",
+            (self.production_id,),
+        )
+        self.conn.exec_driver_sql(
+            "UPDATE document_participant SET party_id = (SELECT min(a.party_id)"
+            " FROM party_alias a WHERE a.alias_norm = document_participant.name_norm)"
+            f" WHERE {docs} AND party_id IS NULL AND name_norm IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM party_alias a"
+            " WHERE a.alias_norm = document_participant.name_norm)",
+            (self.production_id,),
+        )
+
+    def close(self) -> None:
+        self._drop_temp()
