@@ -33,6 +33,8 @@ class Evidence(BaseModel):
     """Why the gap exists, in terms a person can check."""
 
     summary: str  # one sentence, plain text
+    # other-production / testimony / press-report / presumed (known and inferred gaps)
+    basis: str | None = None
     producing_party: str | None = None  # slug of the party that produced the copy
     producing_party_name: str | None = None
     bates: list[str] = []  # Bates labels of the documents that show it

@@ -73,6 +73,8 @@ class DocumentParticipant(SQLModel, table=True):
     __tablename__ = "document_participant"
     __table_args__ = (
         Index("ix_participant_party_role", "party_id", "role", "document_id"),
+        # "Is party P on document D, and how?": the gap engine's per-candidate probe.
+        Index("ix_participant_document_party", "document_id", "party_id", "role"),
         Index("ix_participant_address", "address"),
     )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:24:56.279104
+Create Date: 2026-11-24 02:38:28.965390
 """
 
 from collections.abc import Sequence
@@ -325,6 +325,7 @@ def upgrade() -> None:
     with op.batch_alter_table('document_participant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_participant_document_id'), ['document_id'], unique=False)
         batch_op.create_index('ix_participant_address', ['address'], unique=False)
+        batch_op.create_index('ix_participant_document_party', ['document_id', 'party_id', 'role'], unique=False)
         batch_op.create_index('ix_participant_party_role', ['party_id', 'role', 'document_id'], unique=False)
 
     op.create_table('document_reference',
@@ -487,6 +488,7 @@ def downgrade() -> None:
     op.drop_table('document_reference')
     with op.batch_alter_table('document_participant', schema=None) as batch_op:
         batch_op.drop_index('ix_participant_party_role')
+        batch_op.drop_index('ix_participant_document_party')
         batch_op.drop_index('ix_participant_address')
         batch_op.drop_index(batch_op.f('ix_document_participant_document_id'))
 
