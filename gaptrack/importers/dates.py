@@ -49,7 +49,10 @@ class DateError(ValueError):
 def parse_date(value: str) -> dt.date:
     text = value.strip()
     if len(text) == 10 and text[2] == "/" and text[5] == "/" and text.replace("/", "").isdigit():
-        return dt.date(int(text[6:]), int(text[:2]), int(text[3:5]))
+        try:
+            return dt.date(int(text[6:]), int(text[:2]), int(text[3:5]))
+        except ValueError as exc:
+            raise DateError(f"{value!r} is not a date: {exc}") from exc
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -62,7 +65,10 @@ def parse_date(value: str) -> dt.date:
 def parse_time(value: str) -> dt.time:
     text = value.strip()
     if len(text) == 8 and text[2] == ":" and text[5] == ":" and text.replace(":", "").isdigit():
-        return dt.time(int(text[:2]), int(text[3:5]), int(text[6:]))
+        try:
+            return dt.time(int(text[:2]), int(text[3:5]), int(text[6:]))
+        except ValueError as exc:
+            raise DateError(f"{value!r} is not a time: {exc}") from exc
     for fmt in _TIME_FORMATS:
         try:
             return dt.datetime.strptime(text.upper(), fmt).time()

@@ -23,7 +23,12 @@ from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
 from gaptrack.importers.encoding import detect_bytes, detect_encoding, normalise_encoding
-from gaptrack.importers.fieldmap import build_field_map, looks_like_header, parse_overrides
+from gaptrack.importers.fieldmap import (
+    build_field_map,
+    looks_like_header,
+    normalise_field_name,
+    parse_overrides,
+)
 from gaptrack.importers.mail import mail_files, read_file
 from gaptrack.importers.mapping import DatMapper, DocumentDraft, mail_prefix, map_mail
 from gaptrack.importers.opt import read_documents
@@ -275,7 +280,10 @@ def import_dat(
         if first is None:
             raise LoadFileError("the file holds no records", file=dat)
         previous = _previous_fields(session, owner.id)
-        header = looks_like_header(first.values)
+        named = {normalise_field_name(c) for c in overrides.values() if not c.isdigit()}
+        header = looks_like_header(first.values) or bool(
+            named and named <= {normalise_field_name(v) for v in first.values}
+        )
         if header:
             columns = [c.strip() for c in first.values]
             data: Iterable[DatRecord] = records
