@@ -233,8 +233,9 @@ class _Exporter:
         )
 
     def known_items(self) -> list[KnownItemSpec]:
-        labels = dict(self.conn.execute(sa.select(T["document"].c.id,
-                                                  T["document"].c.begin_label)).tuples().all())
+        d = T["document"]
+        rows = self.conn.execute(sa.select(d.c.id, d.c.begin_label))
+        labels = {r.id: r.begin_label for r in rows}
         return [
             KnownItemSpec(
                 slug=k.slug, party=self.party_slug[k.party_id],

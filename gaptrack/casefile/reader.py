@@ -7,6 +7,7 @@ Input should be a valid datetime``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,11 +60,22 @@ def validate(data: object, lines: LineMap, name: str) -> ParsedFile:
         case = CaseFile.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
+        # A misspelt key also makes the real one "missing": report the misspelling first.
+        errors.sort(key=lambda e: e["type"] != "extra_forbidden")
         first = errors[0]
         path = [p for p in first["loc"] if isinstance(p, str | int)]
+        message = _message(dict(first))
+        if first["type"] == "extra_forbidden":
+            missing = [
+                str(e["loc"][-1]) for e in errors
+                if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]
+            ]
+            close = difflib.get_close_matches(str(path[-1]), missing, n=1)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise CaseFileError(
-            _message(dict(first)) + more,
+            message + more,
             file=name,
             line=lines.line(path),
             field=field_label(path) or None,
