@@ -170,7 +170,7 @@ def document_page(
                 Document.date_sent,
                 Document.sender,
                 Document.recipients,
-                Document.subject,
+                sa.func.coalesce(Document.subject, Document.title),
             )
             .join(Party, col(Party.id) == Document.party_id)
             .where(*where)
@@ -258,7 +258,7 @@ def documents_by_ids(engine: Engine, ids: list[int]) -> list[DocumentRow]:
                 Document.date_sent,
                 Document.sender,
                 Document.recipients,
-                Document.subject,
+                sa.func.coalesce(Document.subject, Document.title),
             )
             .join(Party, col(Party.id) == Document.party_id)
             .where(col(Document.id).in_(sorted(set(ids))))

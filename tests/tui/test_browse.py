@@ -61,7 +61,7 @@ def test_letter_chains_and_deadlines(demo_engine: Engine) -> None:
     assert {(r.request, r.overdue) for r in kushner} >= {
         ("sjc-2017-10-18", True), ("sjc-2017-11-16", False)
     }
-    before = browse.deadlines(demo_engine, as_of=dt.date(2017, 10, 1))
+    before = browse.deadlines(demo_engine, as_of=dt.date(2017, 4, 1))
     assert not any(r.overdue for r in before)
 
 

@@ -1,0 +1,109 @@
+"""TUI: time from start to first paint of the main screen, and peak RSS, by database size.
+
+Each size is built once (synthetic case) and then measured in a fresh process of its own:
+``python -m bench.bench_tui measure URL`` starts the app headless, notes when the main screen
+has painted and when its party table holds data, and exits. The baseline, in the same run, is
+the same app on an empty database (same imports, same screens, no rows).
+
+Target (issue #5): first paint under 1 s and peak RSS under 300 MB at 1,000,000 documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import report, scale
+
+SIZES = (1_000, 100_000, 1_000_000)
+AS_OF = dt.date(2017, 9, 1)
+START = time.perf_counter()  # as early as this module runs: imports count toward first paint
+
+
+def measure(url: str) -> None:
+    """In this process: run the app until the main screen shows data; print the figures."""
+    import resource
+
+    from gaptrack.tui.app import GaptrackApp
+    from gaptrack.tui.screens.main import MainScreen
+
+    marks: dict[str, float] = {}
+
+    class Timed(GaptrackApp):
+        def on_mount(self) -> None:
+            self.set_interval(0.002, self._check)
+
+        def _check(self) -> None:
+            screen = self.screen
+            if not isinstance(screen, MainScreen) or not screen.is_mounted:
+                return
+            if "first_paint" not in marks and "paint_pending" not in marks:
+                marks["paint_pending"] = 1
+                screen.call_after_refresh(
+                    lambda: marks.setdefault("first_paint", time.perf_counter() - START)
+                )
+            if screen.loaded and "first_paint" in marks:
+                marks["data_shown"] = time.perf_counter() - START
+                self.exit()
+
+    Timed(url, as_of=AS_OF).run(headless=True, size=(140, 40))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"first_paint": marks.get("first_paint"),
+                      "data_shown": marks.get("data_shown"), "peak_rss_mb": peak}))
+
+
+def build(url: str, n_documents: int) -> None:
+    from gaptrack.db import open_database
+    from gaptrack.synthetic import build_synthetic
+
+    engine = open_database(url)
+    if n_documents:
+        build_synthetic(engine, n_documents)
+    engine.dispose()
+
+
+def _child(*args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "bench.bench_tui", *args],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"bench_tui {args[0]} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def main() -> None:
+    figures: dict[str, object] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-tui-") as tmp:
+        sizes = [("baseline_empty", 0)] + [(f"docs_{scale(n)}", scale(n)) for n in SIZES]
+        for name, n in sizes:
+            url = f"sqlite:///{Path(tmp) / f'{name}.db'}"
+            started = time.perf_counter()
+            _child("build", url, str(n))
+            built = time.perf_counter() - started
+            out = json.loads(_child("measure", url).strip().splitlines()[-1])
+            figures[f"{name}_first_paint_s"] = out["first_paint"]
+            figures[f"{name}_data_shown_s"] = out["data_shown"]
+            figures[f"{name}_peak_rss_mb"] = round(out["peak_rss_mb"], 1)
+            figures[f"{name}_build_s"] = round(built, 1)
+    largest = f"docs_{scale(SIZES[-1])}"
+    base = figures["baseline_empty_first_paint_s"]
+    paint = figures[f"{largest}_first_paint_s"]
+    assert isinstance(base, float) and isinstance(paint, float)
+    figures["largest_first_paint_over_baseline"] = round(paint / base, 2)
+    figures["target_first_paint_under_1s"] = paint < 1.0
+    figures["target_peak_rss_under_300mb"] = float(
+        figures[f"{largest}_peak_rss_mb"]) < 300  # type: ignore[arg-type]
+    report("tui", **figures)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "measure":
+        measure(sys.argv[2])
+    elif len(sys.argv) > 1 and sys.argv[1] == "build":
+        build(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

@@ -1,0 +1,115 @@
+"""``gaptrack tui`` and ``gaptrack demo``: the terminal app on a database, or on the demo cases.
+
+Textual is imported only when the app is about to open, so ``gaptrack --help`` and
+``demo --no-tui`` stay fast and the headless core never needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import typer
+
+from gaptrack.cli.context import state
+from gaptrack.db import open_database
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+# The demo is shown as of the day the Judiciary Committee wrote its deficiency letter to
+# Kushner's counsel (DESIGN.md §1): a fixed date, so the demo shows the same gaps every time.
+DEMO_AS_OF = dt.date(2017, 11, 16)
+SYNTHETIC_AS_OF = dt.date(2017, 9, 1)
+
+
+def _date(value: str | None, default: dt.date) -> dt.date:
+    if value is None:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"write the date as YYYY-MM-DD, not {value!r}") from None
+
+
+AsOfOption = typer.Option(
+    None, "--as-of", metavar="DATE", help="Compute gaps as of this date (YYYY-MM-DD)."
+)
+
+
+def _run_app(url: str, as_of: dt.date, actor: str) -> None:
+    from gaptrack.tui.app import GaptrackApp
+
+    GaptrackApp(url, as_of=as_of, actor=actor).run()
+
+
+def tui_command(ctx: typer.Context, as_of: str | None = AsOfOption) -> None:
+    """Open the terminal app on the database (--db). Default --as-of: today."""
+    app_state = state(ctx)
+    open_database(app_state.url).dispose()  # migrate, and fail here with a clear message
+    _run_app(app_state.url, _date(as_of, dt.date.today()), app_state.actor)
+
+
+def demo_command(
+    ctx: typer.Context,
+    as_of: str | None = AsOfOption,
+    synthetic: int | None = typer.Option(
+        None, "--synthetic", metavar="N",
+        help="Build a synthetic case of about N documents instead of loading fixtures/*.yaml.",
+    ),
+    no_tui: bool = typer.Option(
+        False, "--no-tui", help="Print a summary per party and exit instead of opening the app."
+    ),
+    keep: Path | None = typer.Option(
+        None, "--keep", metavar="FILE",
+        help="Write the demo database to FILE (default: a temporary file, removed on exit).",
+    ),
+) -> None:
+    """Load the demo cases into a fresh database and open the terminal app on them."""
+    actor = state(ctx).actor
+    with tempfile.TemporaryDirectory(prefix="gaptrack-demo-") as tmp:
+        path = keep.resolve() if keep else Path(tmp) / "demo.db"
+        if path.exists():
+            raise typer.BadParameter(f"{path} exists; the demo needs a fresh database")
+        url = f"sqlite:///{path}"
+        engine = open_database(url)
+        if synthetic:
+            from gaptrack.synthetic import build_synthetic
+
+            build_synthetic(engine, synthetic)
+            default_as_of = SYNTHETIC_AS_OF
+        else:
+            from gaptrack.service.cases import load_case_files
+
+            load_case_files(engine, sorted(FIXTURES.glob("*.yaml")), actor=actor)
+            default_as_of = DEMO_AS_OF
+        when = _date(as_of, default_as_of)
+        if no_tui:
+            _print_summary(engine, when)
+            engine.dispose()
+            return
+        engine.dispose()
+        _run_app(url, when, actor)
+
+
+def _print_summary(engine: object, as_of: dt.date) -> None:
+    from gaptrack.cli.output import OutputFormat, render_rows
+    from gaptrack.service import gaps
+
+    rows = [
+        {
+            "party": s.party,
+            "name": s.name,
+            "gaps": s.outstanding_gaps,
+            "known produced": f"{s.known_produced}/{s.known_total}",
+            "next deadline": s.next_deadline,
+            "overdue": "yes" if s.overdue else "",
+        }
+        for s in gaps.party_summaries(engine, as_of=as_of)  # type: ignore[arg-type]
+    ]
+    columns = ["party", "name", "gaps", "known produced", "next deadline", "overdue"]
+    typer.echo(render_rows(rows, columns, OutputFormat.TABLE, title=f"Parties as of {as_of}"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tui")(tui_command)
+    app.command("demo")(demo_command)

@@ -1,0 +1,1 @@
+"""The Textual face of gaptrack. Nothing in the core imports this package."""

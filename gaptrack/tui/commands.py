@@ -1,0 +1,63 @@
+"""The command palette: jump to a party or a request, export, draft a letter, change as_of."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from gaptrack.service import browse
+from gaptrack.service.browse import Choice
+
+
+class GaptrackCommands(Provider):
+    """Parties and requests are read once per palette opening, in a worker thread."""
+
+    async def startup(self) -> None:
+        self.choices: list[Choice] = []
+        worker = self.app.run_worker(self._load, thread=True, group="palette")
+        await worker.wait()
+        if worker.result is not None:
+            self.choices = worker.result
+
+    def _load(self) -> list[Choice]:
+        engine = self.app.state.engine()  # type: ignore[attr-defined]
+        return browse.parties(engine) + browse.requests(engine)
+
+    def _commands(self) -> list[tuple[str, Any, str]]:
+        app: Any = self.app
+        out: list[tuple[str, Any, str]] = [
+            ("Export status report", app.action_export_status,
+             "write the status report (Markdown) to a file"),
+            ("Change as-of date", app.action_as_of, "recompute every gap as of another date"),
+            ("Documents", app.action_documents, "browse every produced document"),
+            ("Letters by committee", app.action_letters, "request letter chains"),
+            ("Deadlines", app.action_deadlines, "every deadline, overdue first"),
+            ("Undo last action", app.action_undo, "reverse the newest change in the event log"),
+        ]
+        for choice in self.choices:
+            if choice.kind == "party":
+                out.append((f"Party: {choice.label}", partial(app.open_party, choice.slug),
+                            f"open {choice.slug}"))
+                out.append((f"Draft letter: {choice.label}",
+                            partial(app.draft_letter_for, choice.slug),
+                            "deficiency letter draft, to read and save"))
+                out.append((f"Export letter: {choice.label}",
+                            partial(app.export_letter_for, choice.slug),
+                            "write the deficiency letter (Markdown) to a file"))
+            else:
+                out.append((f"Request: {choice.slug}", partial(app.open_request, choice.slug),
+                            f"{choice.label} ({choice.detail})"))
+        return out
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands()[:6]:
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)

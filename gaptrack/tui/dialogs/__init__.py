@@ -1,0 +1,17 @@
+"""Modal dialogs: confirm, ask for text, pick a document, compose a follow-up, view text."""
+
+from gaptrack.tui.dialogs.confirm import ConfirmDialog
+from gaptrack.tui.dialogs.document import DocumentDialog
+from gaptrack.tui.dialogs.followup import FollowUpDialog, FollowUpSpec
+from gaptrack.tui.dialogs.produced import ProducedDialog
+from gaptrack.tui.dialogs.text import TextDialog, TextViewDialog
+
+__all__ = [
+    "ConfirmDialog",
+    "DocumentDialog",
+    "FollowUpDialog",
+    "FollowUpSpec",
+    "ProducedDialog",
+    "TextDialog",
+    "TextViewDialog",
+]

@@ -1,0 +1,116 @@
+"""The main screen: every party with outstanding gaps, share produced, next deadline."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.engine import Engine
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from gaptrack.gaps.model import PartySummary
+from gaptrack.tui.screens.base import DataScreen
+from gaptrack.tui.widgets.bar import share_bar
+from gaptrack.tui.widgets.table import Column, Record, RecordTable
+
+COLUMNS = [
+    Column("party", "Party"),
+    Column("gaps", "Gaps", 6),
+    Column("produced", "Known items produced", 22),
+    Column("deadline", "Next deadline", 13),
+    Column("overdue", "Overdue", 8),
+    Column("requests", "Requests", 8),
+]
+
+
+def party_record(summary: PartySummary) -> Record:
+    overdue = Text("OVERDUE", style="bold red") if summary.overdue else Text("")
+    share = summary.known_produced / summary.known_total if summary.known_total else 1.0
+    return Record(
+        key=summary.party,
+        cells=[
+            Text(summary.name),
+            summary.outstanding_gaps,
+            share_bar(summary.known_produced, summary.known_total),
+            summary.next_deadline,
+            overdue,
+            summary.requests,
+        ],
+        sort=[
+            summary.name,
+            summary.outstanding_gaps,
+            share,
+            summary.next_deadline,
+            not summary.overdue,
+            summary.requests,
+        ],
+        data=summary,
+        search=f"{summary.party} {summary.name}",
+    )
+
+
+class MainScreen(DataScreen):
+    """Parties; Enter opens one."""
+
+    AUTO_FOCUS = "#parties"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="main.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear-filter"),
+        Binding("r", "reload", "Reload", id="main.reload"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="main-body"):
+            yield Static("", id="main-caption", markup=False)
+            yield Input(placeholder="filter parties (type to filter)", id="filter")
+            yield RecordTable(COLUMNS, id="parties")
+        yield Footer()
+
+    def loading_target(self) -> Any:
+        return self.query_one(RecordTable)
+
+    def fetch(self, engine: Engine) -> list[PartySummary]:
+        from gaptrack.service import gaps
+
+        return gaps.party_summaries(engine, as_of=self.state.as_of)
+
+    def show(self, data: list[PartySummary]) -> None:
+        table = self.query_one(RecordTable)
+        table.set_records([party_record(s) for s in data])
+        if table.sort_column is None:
+            # Most gaps first: the parties that owe the most are the first to look at.
+            table.sort_by(1, reverse=True)
+        open_gaps = sum(s.outstanding_gaps for s in data)
+        overdue = sum(1 for s in data if s.overdue)
+        self.query_one("#main-caption", Static).update(
+            f"{len(data)} parties · {open_gaps} outstanding gaps · {overdue} overdue · "
+            f"as of {self.state.as_of.isoformat()}"
+        )
+        table.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one(RecordTable).set_filter(event.value)
+
+    def on_input_submitted(self, _: Input.Submitted) -> None:
+        self.query_one(RecordTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from gaptrack.tui.screens.party import PartyScreen
+
+        if event.row_key.value:
+            self.app.push_screen(PartyScreen(event.row_key.value))
+
+    def action_focus_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one(Input).value = ""
+        self.query_one(RecordTable).focus()
+
+    def action_reload(self) -> None:
+        self.reload()

@@ -1,0 +1,187 @@
+"""One party: its requests and numbered items with status, its gaps, its known items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from sqlalchemy.engine import Engine
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from gaptrack.gaps.model import Gap, ItemStatusKind, RequestStatus
+from gaptrack.models import KnownStatus
+from gaptrack.service import actions, browse
+from gaptrack.service.browse import KnownItemRow
+from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
+from gaptrack.tui.runner import act
+from gaptrack.tui.screens.base import DataScreen
+from gaptrack.tui.widgets.gaps import GapsPanel
+from gaptrack.tui.widgets.known import KnownTable
+from gaptrack.tui.widgets.table import Column, Record, RecordTable
+
+STATUS_STYLE = {
+    ItemStatusKind.PRODUCED: "green",
+    ItemStatusKind.NO_RESPONSIVE: "green",
+    ItemStatusKind.PARTIAL: "yellow",
+    ItemStatusKind.WITHHELD: "cyan",
+    ItemStatusKind.OVERDUE: "bold red",
+    ItemStatusKind.IGNORED: "red",
+    ItemStatusKind.REQUESTED: "",
+}
+
+ITEM_COLUMNS = [
+    Column("request", "Request", 22),
+    Column("item", "Item", 5),
+    Column("status", "Status", 22),
+    Column("deadline", "Deadline", 10),
+    Column("docs", "Docs", 5),
+    Column("known", "Known", 6),
+    Column("gaps", "Gaps", 5),
+    Column("text", "Item text"),
+]
+
+
+@dataclass
+class PartyData:
+    name: str
+    statuses: list[RequestStatus]
+    gaps: list[Gap]
+    known: list[KnownItemRow]
+
+
+def fetch_party(engine: Engine, party: str, as_of: Any) -> PartyData:
+    from gaptrack.service import gaps
+
+    statuses = gaps.status_ledger(engine, as_of=as_of, party=party)
+    found = gaps.find_gaps(engine, as_of=as_of, party=party)
+    names = [c.label for c in browse.parties(engine) if c.slug == party]
+    return PartyData(
+        name=names[0] if names else party,
+        statuses=statuses,
+        gaps=found,
+        known=browse.known_items(engine, party=party),
+    )
+
+
+def item_records(statuses: list[RequestStatus]) -> list[Record]:
+    out = []
+    for request in statuses:
+        for item in request.items:
+            out.append(
+                Record(
+                    key=f"{request.request}#{item.item}",
+                    cells=[
+                        request.request,
+                        item.item,
+                        Text(str(item.status), style=STATUS_STYLE.get(item.status, "")),
+                        item.deadline,
+                        item.documents_produced,
+                        f"{item.known_produced}/{item.known_total}",
+                        item.gaps,
+                        item.text,
+                    ],
+                    data=(request, item),
+                )
+            )
+    return out
+
+
+class PartyScreen(DataScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="party.back"),
+        Binding("i", "tab('items')", "Items", id="party.items"),
+        Binding("g", "tab('gaps')", "Gaps", id="party.gaps"),
+        Binding("k", "tab('known')", "Known", id="party.known"),
+        Binding("f", "follow_up", "Follow-up letter", id="party.follow-up"),
+        Binding("n", "note", "Note", id="party.note"),
+        Binding("L", "app.draft_letter", "Draft letter", id="party.letter"),
+    ]
+
+    def __init__(self, party: str) -> None:
+        super().__init__()
+        self.party = party
+        self.data: PartyData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.party, id="party-caption", markup=False)
+        with TabbedContent(initial="items", id="party-tabs"):
+            with TabPane("Requests & items", id="items"):
+                yield RecordTable(ITEM_COLUMNS, id="items-table")
+            with TabPane("Gaps", id="gaps"):
+                yield GapsPanel(id="party-gaps")
+            with TabPane("Known items", id="known"):
+                yield KnownTable(self.party, id="known-table")
+        yield Footer()
+
+    def loading_target(self) -> Any:
+        return self.query_one(TabbedContent)
+
+    def fetch(self, engine: Engine) -> PartyData:
+        return fetch_party(engine, self.party, self.state.as_of)
+
+    def show(self, data: PartyData) -> None:
+        self.data = data
+        self.sub_title = data.name
+        open_items = sum(1 for r in data.statuses for i in r.items
+                         if i.status not in (ItemStatusKind.PRODUCED, ItemStatusKind.NO_RESPONSIVE))
+        produced = sum(1 for k in data.known if k.status == KnownStatus.PRODUCED)
+        self.query_one("#party-caption", Static).update(
+            f"{data.name} · {len(data.statuses)} requests · {open_items} open items · "
+            f"{len(data.gaps)} gaps · known items produced {produced}/{len(data.known)} · "
+            f"as of {self.state.as_of.isoformat()}"
+        )
+        self.query_one("#items-table", RecordTable).set_records(item_records(data.statuses))
+        self.query_one(GapsPanel).show_gaps(data.gaps)
+        self.query_one(KnownTable).set_records([KnownTable.record(k) for k in data.known])
+        self.query_one("#items-table", RecordTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "items-table" and event.row_key.value:
+            from gaptrack.tui.screens.item import ItemScreen
+
+            request, _, number = event.row_key.value.partition("#")
+            self.app.push_screen(ItemScreen(self.party, request, number))
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        target = {"items": "#items-table", "gaps": ".gaps-table", "known": "#known-table"}[tab]
+        self.query_one(target).focus()
+
+    def action_note(self) -> None:
+        actor = self.state.actor
+
+        def add(text: str | None) -> None:
+            if text:
+                act(self, lambda e: actions.add_note(e, entity="party", key=self.party,
+                                                     text=text, actor=actor))
+
+        self.app.push_screen(TextDialog("Note", f"Note on {self.party}"), add)
+
+    def action_follow_up(self) -> None:
+        if self.data is None:
+            return
+        letters = [
+            browse.Choice(slug=r.request, label=r.title, kind="request") for r in self.data.statuses
+        ]
+        if not letters:
+            self.notify("this party has no letter to follow up", severity="warning")
+            return
+        actor = self.state.actor
+
+        def record(spec: FollowUpSpec | None) -> None:
+            if spec is None:
+                return
+            act(self, lambda e: actions.record_follow_up(
+                e, follows_up=spec.follows_up, party=self.party, items=spec.items,
+                deadline=spec.deadline, date_sent=spec.date_sent, actor=actor,
+                reason=spec.reason or None, kind=spec.kind))
+
+        self.app.push_screen(FollowUpDialog(self.party, letters, self.state.as_of), record)
+
+    def current_item(self) -> str | None:
+        record = self.query_one("#items-table", RecordTable).current
+        return record.key if record else None

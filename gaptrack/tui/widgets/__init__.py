@@ -1,0 +1,1 @@
+"""Reusable widgets: a sortable, filterable record table, a share bar, the gaps panel."""

@@ -1,0 +1,129 @@
+"""Known items of one party, with the status actions: produced, withheld, disputed, withdrawn."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from gaptrack.models import KnownStatus
+from gaptrack.service import actions
+from gaptrack.service.browse import KnownItemRow
+from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog
+from gaptrack.tui.runner import act
+from gaptrack.tui.state import state_of
+from gaptrack.tui.widgets.table import Column, Record, RecordTable
+
+STATUS_STYLE = {
+    KnownStatus.OUTSTANDING: "bold red",
+    KnownStatus.PRODUCED: "green",
+    KnownStatus.WITHHELD: "cyan",
+    KnownStatus.DISPUTED: "yellow",
+    KnownStatus.WITHDRAWN: "dim",
+}
+
+COLUMNS = [
+    Column("slug", "Known item", 24),
+    Column("item", "Item", 18),
+    Column("status", "Status", 12),
+    Column("basis", "Basis", 16),
+    Column("bates", "Shown by", 18),
+    Column("produced", "Produced as", 18),
+    Column("description", "Description"),
+]
+
+
+class KnownTable(RecordTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "mark_produced", "Produced", id="known.produced"),
+        Binding("w", "mark('withheld')", "Withheld", id="known.withheld"),
+        Binding("x", "mark('disputed')", "Disputed", id="known.disputed"),
+        Binding("z", "mark('withdrawn')", "Withdrawn", id="known.withdrawn"),
+        Binding("o", "mark('outstanding')", "Reopen", id="known.reopen"),
+        Binding("n", "note", "Note", id="known.note"),
+    ]
+
+    def __init__(self, party: str, **kwargs: Any) -> None:
+        super().__init__(COLUMNS, **kwargs)
+        self.party = party
+
+    @staticmethod
+    def record(row: KnownItemRow) -> Record:
+        status = KnownStatus(row.status)
+        return Record(
+            key=row.slug,
+            cells=[
+                row.slug,
+                f"{row.request}#{row.item}" if row.request else "",
+                Text(status, style=STATUS_STYLE[status]),
+                row.basis,
+                row.basis_bates or "",
+                row.produced_bates or "",
+                row.description,
+            ],
+            data=row,
+        )
+
+    @property
+    def known(self) -> KnownItemRow | None:
+        record = self.current
+        return record.data if record else None
+
+    def action_mark_produced(self) -> None:
+        row = self.known
+        if row is None:
+            return
+        actor = state_of(self).actor
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer:
+                bates, reason = answer
+                act(self, lambda e: actions.set_known_status(
+                    e, row.slug, KnownStatus.PRODUCED, actor=actor, reason=reason or None,
+                    document=bates))
+
+        self.app.push_screen(ProducedDialog(self.party, row.slug, row.description), chosen)
+
+    def action_mark(self, status: str) -> None:
+        row = self.known
+        if row is None:
+            return
+        target = KnownStatus(status)
+        actor = state_of(self).actor
+
+        def with_reason(reason: str | None) -> None:
+            if reason is not None:
+                act(self, lambda e: actions.set_known_status(
+                    e, row.slug, target, actor=actor, reason=reason or None))
+
+        def ask_reason(yes: bool | None = True) -> None:
+            if yes:
+                self.app.push_screen(
+                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?", required=False),
+                    with_reason,
+                )
+
+        if target in (KnownStatus.DISPUTED, KnownStatus.WITHDRAWN):
+            # These take an item off the list of what the party owes: ask first.
+            self.app.push_screen(
+                ConfirmDialog(f"Mark {target}?",
+                              f"{row.slug} will no longer count as outstanding.",
+                              confirm=f"Mark {target}"),
+                ask_reason,
+            )
+        else:
+            ask_reason()
+
+    def action_note(self) -> None:
+        row = self.known
+        if row is None:
+            return
+        actor = state_of(self).actor
+
+        def add(text: str | None) -> None:
+            if text:
+                act(self, lambda e: actions.add_note(e, entity="known_item", key=row.slug,
+                                                     text=text, actor=actor))
+
+        self.app.push_screen(TextDialog("Note", f"Note on {row.slug}"), add)
