@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import typer
+from sqlalchemy.engine import Engine
 
 from gaptrack.cli.context import state
 from gaptrack.db import open_database
@@ -63,6 +64,10 @@ def demo_command(
         None, "--keep", metavar="FILE",
         help="Write the demo database to FILE (default: a temporary file, removed on exit).",
     ),
+    screenshots: Path | None = typer.Option(
+        None, "--screenshots", metavar="DIR",
+        help="Instead of opening the app, save SVG screenshots of its main screens to DIR.",
+    ),
 ) -> None:
     """Load the demo cases into a fresh database and open the terminal app on them."""
     actor = state(ctx).actor
@@ -88,10 +93,24 @@ def demo_command(
             engine.dispose()
             return
         engine.dispose()
+        if screenshots is not None:
+            _save_screenshots(url, when, screenshots)
+            return
         _run_app(url, when, actor)
 
 
-def _print_summary(engine: object, as_of: dt.date) -> None:
+def _save_screenshots(url: str, as_of: dt.date, directory: Path) -> None:
+    import asyncio
+
+    from gaptrack.tui.app import GaptrackApp
+    from gaptrack.tui.screenshots import save_screenshots
+
+    app = GaptrackApp(url, as_of=as_of, actor="demo")
+    for path in asyncio.run(save_screenshots(app, directory)):
+        typer.echo(f"wrote {path}")
+
+
+def _print_summary(engine: Engine, as_of: dt.date) -> None:
     from gaptrack.cli.output import OutputFormat, render_rows
     from gaptrack.service import gaps
 
@@ -104,7 +123,7 @@ def _print_summary(engine: object, as_of: dt.date) -> None:
             "next deadline": s.next_deadline,
             "overdue": "yes" if s.overdue else "",
         }
-        for s in gaps.party_summaries(engine, as_of=as_of)  # type: ignore[arg-type]
+        for s in gaps.party_summaries(engine, as_of=as_of)
     ]
     columns = ["party", "name", "gaps", "known produced", "next deadline", "overdue"]
     typer.echo(render_rows(rows, columns, OutputFormat.TABLE, title=f"Parties as of {as_of}"))
