@@ -16,11 +16,12 @@ from email.utils import parsedate_to_datetime
 from gaptrack.matching import (
     body_hash,
     edrm_mih,
-    fingerprint,
+    fingerprint_from_keys,
     normalise_message_id,
     normalise_name,
     normalise_subject,
     parse_addresses,
+    participant_key,
 )
 from gaptrack.models.enums import ParticipantRole
 
@@ -144,22 +145,25 @@ def derive(
     people: list[Participant] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(role: ParticipantRole, value: str | Iterable[str] | None) -> None:
-        for name, address in parse_addresses(value):
+    def add(role: ParticipantRole, pairs: list[tuple[str, str]]) -> None:
+        for name, address in pairs:
             key = address or normalise_name(name)
             if (key, role) in seen:
                 continue
             seen.add((key, role))
             people.append(Participant(role, name, address))
 
-    add(ParticipantRole.FORWARDED if forward else ParticipantRole.SENDER, sender)
-    add(ParticipantRole.TO, to)
-    add(ParticipantRole.CC, cc)
-    add(ParticipantRole.BCC, bcc)
+    # Each header is parsed once: the participants and the fingerprint share the result.
+    senders = parse_addresses(sender)
+    recipients = [parse_addresses(to), parse_addresses(cc), parse_addresses(bcc)]
+    add(ParticipantRole.FORWARDED if forward else ParticipantRole.SENDER, senders)
+    add(ParticipantRole.TO, recipients[0])
+    add(ParticipantRole.CC, recipients[1])
+    add(ParticipantRole.BCC, recipients[2])
     direct = {p.address or p.name_norm for p in people}
     for q in quoted:
         if q.forwarded_by:
-            add(ParticipantRole.FORWARDED, q.forwarded_by)
+            add(ParticipantRole.FORWARDED, parse_addresses(q.forwarded_by))
         for header in (q.sender, q.to, q.cc):
             for name, address in parse_addresses(header):
                 key = address or normalise_name(name)
@@ -167,16 +171,18 @@ def derive(
                     continue
                 seen.add((key, ParticipantRole.QUOTED))
                 people.append(Participant(ParticipantRole.QUOTED, name, address))
-    all_recipients: list[str] = []
-    for recipients in (to, cc, bcc):
-        if recipients is None:
-            continue
-        all_recipients.extend([recipients] if isinstance(recipients, str) else list(recipients))
+    print_ = None
+    if senders:
+        print_ = fingerprint_from_keys(
+            participant_key(*senders[0]),
+            (participant_key(n, a) for pairs in recipients for n, a in pairs),
+            subject,
+        )
     refs = [normalise_message_id(r) for r in references if r and r.strip()]
     return Derived(
         subject_norm=normalise_subject(subject),
         mih=edrm_mih(message_id),
-        fingerprint=fingerprint(sender, all_recipients, subject),
+        fingerprint=print_,
         body_hash=body_hash(text),
         participants=people,
         quoted=quoted,

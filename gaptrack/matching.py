@@ -53,6 +53,7 @@ def normalise_subject(subject: str | None) -> str:
     return _SPACE.sub(" ", _PREFIX.sub("", subject)).strip().casefold()
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str | None) -> str:
     return _SPACE.sub(" ", (name or "").replace('"', "").replace("'", "")).strip().casefold()
 
@@ -108,8 +109,16 @@ def fingerprint(
     senders = [participant_key(n, a) for n, a in parse_addresses(sender)]
     if not senders:
         return None
-    people = sorted({participant_key(n, a) for n, a in parse_addresses(recipients)})
-    key = "\x1f".join([senders[0], ",".join(people), normalise_subject(subject)])
+    people = {participant_key(n, a) for n, a in parse_addresses(recipients)}
+    return fingerprint_from_keys(senders[0], people, subject)
+
+
+def fingerprint_from_keys(
+    sender_key: str, recipient_keys: Iterable[str], subject: str | None
+) -> str:
+    """:func:`fingerprint` from already parsed participant keys (saves parsing twice)."""
+    people = ",".join(sorted(set(recipient_keys)))
+    key = "\x1f".join([sender_key, people, normalise_subject(subject)])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from gaptrack.bates import format_bates, parse_bates
@@ -102,7 +103,13 @@ class DatMapper:
         self.load_text = load_text
         self.width = len(fields.columns)
         # Resolve column positions once: the mapping runs a million times.
-        self._pos = {name: fields.index.get(name) for name in _FIELDS}
+        # One C-level gather per record: unmapped fields read the "" appended at the end.
+        self._getter = itemgetter(*(fields.index.get(name, self.width) for name in _FIELDS))
+        self._limited = [
+            (fields.index[name], name, limit)
+            for name, limit in RAW_LIMITS.items()
+            if name in fields.index
+        ]
 
     def _error(self, record: DatRecord, name: str, message: str) -> LoadFileError:
         column = self.fields.column_name(name) if name in self.fields.index else name
@@ -123,11 +130,13 @@ class DatMapper:
                 file=self.file,
                 line=record.line,
             )
-        pos = self._pos
-
-        def get(name: str) -> str:
-            i = pos[name]
-            return values[i].strip() if i is not None else ""
+        for i, name, limit in self._limited:
+            if len(values[i]) > limit:
+                raise self._error(
+                    record, name, f"is {len(values[i])} characters long; at most {limit} fit"
+                )
+        got = dict(zip(_FIELDS, [v.strip() for v in self._getter([*values, ""])], strict=True))
+        get = got.__getitem__
 
         begin_label = get("begin_bates")
         if not begin_label:
@@ -230,9 +239,10 @@ class DatMapper:
             "native_path": _none(get("native_path")),
             "source_line": record.line,
         }
-        too_long = check_limits(row)
-        if too_long is not None:
-            raise self._error(record, *too_long)
+        if len(prefix) > 64 or len(suffix) > 32:
+            raise self._error(record, "begin_bates", "the Bates prefix or suffix is too long")
+        if derived.subject_norm and len(derived.subject_norm) > 1000:
+            row["subject_norm"] = derived.subject_norm[:1000]
         return DocumentDraft(
             line=record.line,
             prefix=prefix,
@@ -248,6 +258,18 @@ class DatMapper:
 def _mih(message_id: str) -> str:
     return edrm_mih(message_id) or ""
 
+
+# The raw fields whose document columns have a width (checked before any work is done).
+RAW_LIMITS = {
+    "begin_bates": 120,
+    "end_bates": 120,
+    "custodian": 300,
+    "message_id": 1000,
+    "md5": 32,
+    "sha1": 40,
+    "text_path": 1000,
+    "native_path": 1000,
+}
 
 # Column widths of the document table: PostgreSQL enforces them, SQLite does not, so a value
 # that would fail on one backend only is bad input on both.

@@ -30,7 +30,13 @@ from gaptrack.importers.fieldmap import (
     parse_overrides,
 )
 from gaptrack.importers.mail import mail_files, read_file
-from gaptrack.importers.mapping import DatMapper, DocumentDraft, mail_prefix, map_mail
+from gaptrack.importers.mapping import (
+    DatMapper,
+    DocumentDraft,
+    check_limits,
+    mail_prefix,
+    map_mail,
+)
 from gaptrack.importers.opt import read_documents
 from gaptrack.importers.qc import (
     BadRecord,
@@ -496,6 +502,11 @@ def import_mail(
                     bad(message)
                     continue
                 drafts: list[DocumentDraft] = map_mail(message, prefix, number)
+                problem = next(filter(None, (check_limits(d.row) for d in drafts)), None)
+                if problem is not None:
+                    bad(LoadFileError(problem[1], file=file, line=message.number,
+                                      field=problem[0]))
+                    continue
                 number += len(drafts)
                 for draft in drafts:
                     writer.add(draft)

@@ -1,0 +1,131 @@
+"""Import of a large Concordance DAT against a bare baseline in the same run (issue 4).
+
+* generate a DAT of ``scale(1_000_000)`` records (``BENCH_SCALE`` shrinks it);
+* import it with ``gaptrack.service.intake.import_dat`` into a fresh SQLite file, in a child
+  process of its own so that its peak RSS is its own;
+* the bare baseline, also in its own process: the same file read line by line, split with
+  ``str.split`` and inserted with ``sqlite3`` ``executemany`` in one transaction into the
+  same ``document`` table of a fresh gaptrack database (same indexes) — the least work that
+  puts those records where gaptrack keeps them;
+* report records/s of both, the ratio, and the import's peak RSS. Target: ratio ≥ 0.5,
+  peak RSS < 300 MB. Nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import peak_rss_mb, report, scale
+
+QUOTE, SEP = "\u00fe", "\x14"
+
+
+def child_import(dat: Path, db: Path) -> dict[str, float]:
+    from gaptrack.db import open_database, session_scope
+    from gaptrack.models import Party
+    from gaptrack.service.intake import import_dat
+
+    engine = open_database(f"sqlite:///{db}")
+    with session_scope(engine) as session:
+        session.add(Party(slug="bench", name="Bench Party"))
+    start = time.perf_counter()
+    result = import_dat(engine, dat, party="bench", production="Bench volume")
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "records": result.documents, "peak_rss_mb": peak_rss_mb()}
+
+
+def child_baseline(dat: Path, db: Path) -> dict[str, float]:
+    import sqlite3
+
+    from gaptrack.db import open_database
+
+    open_database(f"sqlite:///{db}").dispose()  # the same schema, made by the migrations
+    connection = sqlite3.connect(db)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("INSERT INTO party (slug, name, kind) VALUES ('bench', 'Bench', 'person')")
+    connection.execute(
+        "INSERT INTO production (slug, party_id, volume, date_received, certified_complete,"
+        " load_format) VALUES ('bench', 1, 'Bench', '2026-01-01', 0, 'dat')"
+    )
+    connection.commit()
+    start = time.perf_counter()
+    columns = (
+        "production_id, party_id, bates_prefix, bates_begin, bates_end, begin_label, end_label,"
+        " bates_suffix, custodian, sender, recipients, cc, subject, message_id, md5, doc_type"
+    )
+    sql = f"INSERT INTO document ({columns}) VALUES ({', '.join(['?'] * 16)})"
+    count = 0
+    with dat.open(encoding="utf-8", newline="") as handle:
+        next(handle)  # the header
+        batch: list[tuple[object, ...]] = []
+        for line in handle:
+            f = [v.strip(QUOTE) for v in line.rstrip("\r\n").split(SEP)]
+            prefix, begin = f[0][:4], int(f[0][4:])
+            batch.append(
+                (1, 1, prefix, begin, int(f[1][4:]), f[0], f[1], "", f[4], f[5], f[6], f[7],
+                 f[8], f[11], f[13], "email")
+            )
+            count += 1
+            if len(batch) == 5000:
+                connection.executemany(sql, batch)
+                batch = []
+        connection.executemany(sql, batch)
+    connection.commit()
+    seconds = time.perf_counter() - start
+    connection.close()
+    return {"seconds": seconds, "records": count, "peak_rss_mb": peak_rss_mb()}
+
+
+def run_child(kind: str, dat: Path, db: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.bench_import", kind, str(dat), str(db)],
+        check=True, capture_output=True, text=True,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    from gaptrack.importers.generate import generate_dat
+
+    records = scale(1_000_000)
+    with tempfile.TemporaryDirectory(prefix="gt-bench-") as folder:
+        base = Path(folder)
+        dat = base / "bench.dat"
+        start = time.perf_counter()
+        generate_dat(dat, records)
+        generated = time.perf_counter() - start
+        bare = run_child("baseline", dat, base / "baseline.db")
+        ours = run_child("import", dat, base / "import.db")
+        size_mb = dat.stat().st_size / 1e6
+    bare_rate = bare["records"] / bare["seconds"]
+    our_rate = ours["records"] / ours["seconds"]
+    report(
+        "import",
+        records=records,
+        dat_mb=round(size_mb, 1),
+        generate_seconds=generated,
+        import_seconds=ours["seconds"],
+        import_records_per_s=round(our_rate),
+        baseline_seconds=bare["seconds"],
+        baseline_records_per_s=round(bare_rate),
+        ratio_to_baseline=our_rate / bare_rate,
+        target_ratio=0.5,
+        import_peak_rss_mb=ours["peak_rss_mb"],
+        baseline_peak_rss_mb=bare["peak_rss_mb"],
+        target_peak_rss_mb=300,
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4:
+        kind, dat_arg, db_arg = sys.argv[1:]
+        work = child_import if kind == "import" else child_baseline
+        print(json.dumps(work(Path(dat_arg), Path(db_arg))))
+    else:
+        main()
