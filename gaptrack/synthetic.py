@@ -671,7 +671,7 @@ def _make_documents(
         copies_by = [sender, *recipients]
         made_copy = False
         for position, producer in enumerate(copies_by):
-            if rng.random() >= 0.6:
+            if rng.random() >= 0.85:
                 continue  # this participant left its copy out: that is what the engine finds
             made_copy = True
             own = position == 0

@@ -76,7 +76,10 @@ _register()
 def run() -> None:
     """Entry point: errors from the core become a message on stderr and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode Click *returns* the code of a ``typer.Exit`` (e.g. --check's 1).
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except GaptrackError as exc:
         typer.echo(f"error: {exc.title}: {exc.message}", err=True)
         sys.exit(EXIT_ERROR)

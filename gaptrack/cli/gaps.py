@@ -1,0 +1,196 @@
+"""``gaptrack gaps``, ``status``, ``letter`` and ``findings``: thin faces over service.gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from gaptrack.cli.context import state
+from gaptrack.errors import InputError
+from gaptrack.reports.tabular import ReportFormat
+from gaptrack.service import gaps as service
+
+EXIT_GAPS = 1
+
+AsOf = typer.Option(
+    None, "--as-of", metavar="DATE", help="Compute as of this date (YYYY-MM-DD). Default: today."
+)
+PartyOpt = typer.Option(None, "--party", "-p", help="Party slug, name or alias.")
+CommitteeOpt = typer.Option(None, "--committee", "-c", help="Committee slug, name or thomas_id.")
+RequestOpt = typer.Option(None, "--request", "-r", help="Request (letter) slug or title.")
+Format = typer.Option(
+    ReportFormat.TABLE, "--format", "-f", help="Output format: table, json, csv, md or html."
+)
+Check = typer.Option(
+    False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
+)
+Output = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+
+
+def as_of_date(value: str | None) -> dt.date:
+    """The face reads the clock for the default; the engine never does."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)", field="--as-of") from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def gaps_command(
+    ctx: typer.Context,
+    party: str | None = PartyOpt,
+    committee: str | None = CommitteeOpt,
+    request: str | None = RequestOpt,
+    kind: list[str] | None = typer.Option(
+        None,
+        "--kind",
+        "-k",
+        help="Only these kinds (repeat or comma-separate): known-not-produced, inferred, "
+        "nothing-produced, overdue, withheld, referenced-unproduced.",
+    ),
+    as_of: str | None = AsOf,
+    fmt: ReportFormat = Format,
+    check: bool = Check,
+    output: Path | None = Output,
+) -> None:
+    """List the gaps: known documents not produced, documents other parties produced that the
+    party left out, items with nothing produced, passed deadlines, withheld documents, and
+    emails referred to that nobody produced. Each gap carries its evidence.
+
+    JSON output follows docs/json-schema.md (schema "gaptrack/gaps@1").
+    Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
+    """
+    engine = state(ctx).engine
+    when = as_of_date(as_of)
+    kinds = service.parse_kinds(kind)
+    found = service.find_gaps(
+        engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds
+    )
+    from gaptrack.reports.gaps import render_gaps
+
+    filters = {
+        "party": party,
+        "committee": committee,
+        "request": request,
+        "kinds": sorted(k.value for k in kinds) if kind else None,
+    }
+    _emit(render_gaps(found, fmt, as_of=when, filters=filters), output)
+    if check and found:
+        raise typer.Exit(EXIT_GAPS)
+
+
+def status_command(
+    ctx: typer.Context,
+    party: str | None = PartyOpt,
+    committee: str | None = CommitteeOpt,
+    request: str | None = RequestOpt,
+    as_of: str | None = AsOf,
+    fmt: ReportFormat = Format,
+    check: bool = Check,
+    output: Path | None = Output,
+) -> None:
+    """Show the status ledger: each request item per party (requested, partially produced,
+    produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
+    to each letter, and the share of known items produced.
+
+    JSON output follows docs/json-schema.md (schema "gaptrack/status@1").
+    Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
+    """
+    engine = state(ctx).engine
+    when = as_of_date(as_of)
+    ledger = service.status_ledger(
+        engine, as_of=when, party=party, committee=committee, request=request
+    )
+    from gaptrack.reports.status import render_status
+
+    _emit(render_status(ledger, fmt, as_of=when), output)
+    if check and service.find_gaps(
+        engine, as_of=when, party=party, committee=committee, request=request
+    ):
+        raise typer.Exit(EXIT_GAPS)
+
+
+def letter_command(
+    ctx: typer.Context,
+    party: str = typer.Option(..., "--party", "-p", help="Party slug, name or alias."),
+    request: str | None = RequestOpt,
+    as_of: str | None = typer.Option(
+        None, "--as-of", metavar="DATE", help="Date of the letter (YYYY-MM-DD). Default: today."
+    ),
+    fmt: str = typer.Option("md", "--format", "-f", help="md or html."),
+    business_days: int = typer.Option(
+        10,
+        "--business-days",
+        "-d",
+        min=1,
+        help="New deadline: this many business days after the letter's date (weekends and US "
+        "federal holidays skipped).",
+    ),
+    bates_only: bool = typer.Option(
+        False, "--bates-only", help="Cite Bates numbers and request numbers without content."
+    ),
+    output: Path | None = Output,
+) -> None:
+    """Draft a deficiency letter to a party's counsel, in the shape of the Senate Judiciary
+    Committee's 16 Nov 2017 letter: documents forwarded by the party, sent or copied to it,
+    otherwise produced by others, and presumed to exist, each under the request it answers
+    with the other party's Bates numbers; a new deadline; the last letter's signatories.
+
+    Exit codes: 0 success; 2 error.
+    """
+    engine = state(ctx).engine
+    text = service.draft_letter(
+        engine,
+        party=party,
+        as_of=as_of_date(as_of),
+        request=request,
+        fmt=fmt,
+        business_days=business_days,
+        bates_only=bates_only,
+    )
+    _emit(text, output)
+
+
+findings = typer.Typer(
+    help="Decide on inferred findings: promote one to a known item, or dismiss it.",
+    no_args_is_help=True,
+)
+
+
+@findings.command("promote")
+def promote_command(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="The gap key: inferred:<party>:<request>#<item>:<bates>."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the event log)."),
+) -> None:
+    """Promote an inferred finding to a known item of the party (recorded as an event)."""
+    app = state(ctx)
+    typer.echo(service.promote_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+
+
+@findings.command("dismiss")
+def dismiss_command(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="The gap key: inferred:<party>:<request>#<item>:<bates>."),
+    reason: str = typer.Option(..., "--reason", help="Why it is not a gap (required)."),
+) -> None:
+    """Dismiss an inferred finding with a reason; it is not reported again (an event)."""
+    app = state(ctx)
+    typer.echo(service.dismiss_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("gaps")(gaps_command)
+    app.command("status")(status_command)
+    app.command("letter")(letter_command)
+    app.add_typer(findings, name="findings")

@@ -1,0 +1,467 @@
+"""Run the gap queries and turn their rows into :class:`Gap` read models, in a stable order.
+
+The queries do the set work over documents; what happens here is per *result* row (gaps,
+known items, items), never per document of the corpus: naming things for people, grouping the
+copies of one email that several other parties produced, and letting "withheld" replace
+"missing" when a privilege-log entry matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gaptrack.gaps import sql as t
+from gaptrack.gaps.copies import match_of
+from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
+from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
+from gaptrack.gaps.query_items import nothing_produced, overdue
+from gaptrack.gaps.query_known import known_rows
+from gaptrack.gaps.query_referenced import referenced_unproduced
+from gaptrack.gaps.scope import Scope, latest_receipt
+from gaptrack.models.enums import KnownBasis, KnownStatus
+
+KIND_ORDER = {
+    GapKind.KNOWN_NOT_PRODUCED: 0,
+    GapKind.INFERRED: 1,
+    GapKind.WITHHELD: 2,
+    GapKind.NOTHING_PRODUCED: 3,
+    GapKind.OVERDUE: 4,
+    GapKind.REFERENCED_UNPRODUCED: 5,
+}
+ALL_KINDS = frozenset(GapKind)
+
+
+def checked(owner: str) -> str:
+    return f"no copy among the productions of {owner} by MIH, body hash or fingerprint"
+
+
+@dataclass(frozen=True, slots=True)
+class PartyInfo:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInfo:
+    id: int
+    request_id: int
+    request: str
+    committee: str
+    number: str
+    position: int
+    text: str
+    date_sent: dt.date
+    renews_item_id: int | None
+    deadline: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownState:
+    """How one known item stands as of the date (the ledger counts these)."""
+
+    slug: str
+    party_id: int
+    item_id: int | None
+    produced: bool
+    match_key: MatchKey | None
+    copy_id: int | None
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """The small tables, read once per computation, to name things in gaps and reports."""
+
+    parties: dict[int, PartyInfo]
+    items: dict[int, ItemInfo]
+    privilege: dict[int, tuple[str, str, str | None]]  # id -> (entry_no, privilege, description)
+
+    @classmethod
+    def load(cls, connection: Connection) -> Catalogue:
+        parties = {
+            int(r.id): PartyInfo(int(r.id), r.slug, r.name)
+            for r in connection.execute(sa.select(t.party.c.id, t.party.c.slug, t.party.c.name))
+        }
+        ri, rq, cm = t.item, t.request, t.committee
+        items = {
+            int(r.id): ItemInfo(
+                int(r.id),
+                int(r.request_id),
+                r.request,
+                r.committee,
+                r.number,
+                int(r.position or 0),
+                r.text,
+                r.date_sent,
+                r.renews_item_id,
+                r.deadline,
+            )
+            for r in connection.execute(
+                sa.select(
+                    ri.c.id,
+                    ri.c.request_id,
+                    rq.c.slug.label("request"),
+                    cm.c.slug.label("committee"),
+                    ri.c.number,
+                    ri.c.position,
+                    ri.c.text,
+                    rq.c.date_sent,
+                    ri.c.renews_item_id,
+                    ri.c.deadline,
+                ).select_from(
+                    ri.join(rq, rq.c.id == ri.c.request_id).join(cm, cm.c.id == rq.c.committee_id)
+                )
+            )
+        }
+        pe = t.privilege
+        privilege = {
+            int(r.id): (r.entry_no, r.privilege, r.description)
+            for r in connection.execute(
+                sa.select(pe.c.id, pe.c.entry_no, pe.c.privilege, pe.c.description)
+            )
+        }
+        return cls(parties, items, privilege)
+
+    def entry_text(self, entry_id: int) -> str:
+        number, privilege, description = self.privilege[entry_id]
+        text = f"entry {number}: {privilege}"
+        return f"{text} ({description})" if description else text
+
+
+@dataclass(slots=True)
+class GapResult:
+    gaps: list[Gap]
+    known: list[KnownState] = field(default_factory=list)
+    catalogue: Catalogue | None = None
+    scope: Scope | None = None  # as computed (with ``all_received`` settled)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.fromisoformat(str(value)).date()
+
+
+def _overdue_days(deadline: dt.date | None, as_of: dt.date) -> int | None:
+    return (as_of - deadline).days if deadline is not None and deadline < as_of else None
+
+
+class _Builder:
+    def __init__(self, scope: Scope, catalogue: Catalogue) -> None:
+        self.scope = scope
+        self.cat = catalogue
+
+    def base(self, kind: GapKind, party_id: int, item_id: int | None) -> dict[str, Any]:
+        owner = self.cat.parties[party_id]
+        info = self.cat.items.get(item_id) if item_id is not None else None
+        return {
+            "kind": kind,
+            "party": owner.slug,
+            "party_name": owner.name,
+            "committee": info.committee if info else None,
+            "request": info.request if info else None,
+            "item": info.number if info else None,
+            "item_text": info.text if info else None,
+        }
+
+    def root(self, item_id: int) -> int:
+        """The first item of the renewal chain an item belongs to."""
+        seen: set[int] = set()
+        info = self.cat.items[item_id]
+        while info.renews_item_id is not None and info.id not in seen:
+            seen.add(info.id)
+            info = self.cat.items[info.renews_item_id]
+        return info.id
+
+    def item_ref(self, item_id: int | None) -> str:
+        info = self.cat.items.get(item_id) if item_id is not None else None
+        return f"{info.request}#{info.number}" if info else "-"
+
+    # -- known items -------------------------------------------------------------------------
+
+    def known(self, rows: Iterable[Any]) -> tuple[list[Gap], list[KnownState]]:
+        gaps: list[Gap] = []
+        states: list[KnownState] = []
+        for row in rows:
+            key, copy_id = match_of(row) if row.basis_id is not None else (MatchKey.NONE, None)
+            explicit = row.produced_document_id is not None
+            produced = row.status == KnownStatus.PRODUCED.value or explicit or copy_id is not None
+            match = MatchKey.EXPLICIT if explicit else (key if copy_id is not None else None)
+            states.append(
+                KnownState(row.slug, int(row.party_id), row.item_id, produced, match, copy_id)
+            )
+            if produced:
+                continue
+            owner = self.cat.parties[int(row.party_id)]
+            entry = row.privilege_entry_id or row.withheld_id
+            withheld = row.status == KnownStatus.WITHHELD.value or entry is not None
+            evidence = self._known_evidence(row, owner)
+            if withheld:
+                evidence.privilege_entry = self.cat.entry_text(int(entry)) if entry else None
+                evidence.summary = (
+                    f"Withheld by {owner.name}: "
+                    + (evidence.privilege_entry or "status withheld")
+                    + f". {evidence.summary}"
+                )
+            date = row.doc_date or _as_date(row.basis_date)
+            gaps.append(
+                Gap(
+                    key=f"known:{row.slug}",
+                    title=row.description.strip().splitlines()[0] if row.description else row.slug,
+                    date=date,
+                    known_item=row.slug,
+                    evidence=evidence,
+                    **self.base(
+                        GapKind.WITHHELD if withheld else GapKind.KNOWN_NOT_PRODUCED,
+                        int(row.party_id),
+                        row.item_id,
+                    ),
+                )
+            )
+        return gaps, states
+
+    def _known_evidence(self, row: Any, owner: PartyInfo) -> Evidence:
+        status = f" (status: {row.status})" if row.status != KnownStatus.OUTSTANDING.value else ""
+        if row.basis_id is not None:
+            producer = self.cat.parties[int(row.basis_party_id)]
+            role = f"; {owner.name} is on it as {row.basis_role}" if row.basis_role else ""
+            return Evidence(
+                summary=f"Produced by {producer.name} as {row.basis_begin}{role}; "
+                f"{checked(owner.name)}{status}.",
+                basis=row.basis,
+                producing_party=producer.slug,
+                producing_party_name=producer.name,
+                bates=[row.basis_begin],
+                document_ids=[int(row.basis_id)],
+                role=row.basis_role,
+                match_key=MatchKey.NONE,
+                citation=row.citation,
+            )
+        label = {
+            KnownBasis.PRESUMED.value: "Presumed to exist",
+            KnownBasis.TESTIMONY.value: "Known from testimony",
+            KnownBasis.PRESS_REPORT.value: "Known from press reports",
+        }.get(row.basis, "Known to exist")
+        cited = f": {row.citation}" if row.citation else ""
+        return Evidence(
+            summary=f"{label}{cited}; nothing matching produced{status}.",
+            basis=row.basis,
+            citation=row.citation,
+            role=row.basis_role,
+        )
+
+    # -- inferred ----------------------------------------------------------------------------
+
+    def inferred(self, rows: Iterable[Any]) -> list[Gap]:
+        # Copies of one email produced by several other parties make one gap per item.
+        groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+        for row in rows:
+            when = _as_date(row.date_sent)
+            email = (
+                ("fp", row.fingerprint, when)
+                if row.fingerprint
+                else ("mih", row.mih)
+                if row.mih
+                else ("doc", row.document_id)
+            )
+            # The same email found under an item and under its renewal is one gap.
+            groups[(int(row.party_id), self.root(int(row.item_id)), *email)].append(row)
+        gaps: list[Gap] = []
+        for members in groups.values():
+            members.sort(key=lambda r: (r.begin_label, r.document_id))
+            first = members[0]
+            # Cite the earliest letter's item, as the 2017 letter cited "the third request".
+            item_id = min(
+                {int(r.item_id) for r in members},
+                key=lambda i: (self.cat.items[i].date_sent, self.cat.items[i].request, i),
+            )
+            members = list({r.document_id: r for r in members}.values())
+            owner = self.cat.parties[int(first.party_id)]
+            producer = self.cat.parties[int(first.producer_id)]
+            role = RANK_ROLE.get(min(int(r.role_rank or 9) for r in members))
+            entries = sorted({int(r.withheld_id) for r in members if r.withheld_id is not None})
+            labels = [r.begin_label for r in members]
+            producers = sorted({self.cat.parties[int(r.producer_id)].name for r in members})
+            evidence = Evidence(
+                summary=f"Produced by {', '.join(producers)} as {', '.join(labels)}; "
+                f"{owner.name} is on it as {role or 'participant'}; {checked(owner.name)}.",
+                basis="other-production",
+                producing_party=producer.slug,
+                producing_party_name=producer.name,
+                bates=labels,
+                document_ids=[int(r.document_id) for r in members],
+                role=role,
+                match_key=MatchKey.NONE,
+            )
+            kind = GapKind.INFERRED
+            if entries:
+                kind = GapKind.WITHHELD
+                evidence.privilege_entry = self.cat.entry_text(entries[0])
+                evidence.summary = (
+                    f"Withheld by {owner.name}: {evidence.privilege_entry}. {evidence.summary}"
+                )
+            gaps.append(
+                Gap(
+                    key=f"inferred:{owner.slug}:{self.item_ref(item_id)}:{labels[0]}",
+                    title=first.subject or first.title or f"{first.doc_type} {labels[0]}",
+                    date=_as_date(first.date_sent),
+                    evidence=evidence,
+                    **self.base(kind, int(first.party_id), item_id),
+                )
+            )
+        return gaps
+
+    # -- item level --------------------------------------------------------------------------
+
+    def nothing(self, rows: Iterable[Any]) -> list[Gap]:
+        gaps: list[Gap] = []
+        for row in rows:
+            owner = self.cat.parties[int(row.party_id)]
+            info = self.cat.items[int(row.item_id)]
+            days = _overdue_days(row.deadline, self.scope.as_of)
+            due = (
+                f"; deadline {row.deadline.isoformat()} passed {days} days ago"
+                if days is not None
+                else (f"; due {row.deadline.isoformat()}" if row.deadline else "")
+            )
+            evidence = Evidence(
+                summary=f"{owner.name} has produced no document responsive to request "
+                f"{info.number} of {info.request}{due}.",
+                deadline=row.deadline,
+                days_overdue=days,
+            )
+            kind = GapKind.NOTHING_PRODUCED
+            if row.withheld_id is not None:
+                kind = GapKind.WITHHELD
+                evidence.privilege_entry = self.cat.entry_text(int(row.withheld_id))
+                evidence.summary = (
+                    f"Withheld by {owner.name}: {evidence.privilege_entry}. {evidence.summary}"
+                )
+            gaps.append(
+                Gap(
+                    key=f"nothing-produced:{owner.slug}:{info.request}#{info.number}",
+                    title=f"Nothing produced for request {info.number}",
+                    date=None,
+                    evidence=evidence,
+                    **self.base(kind, int(row.party_id), int(row.item_id)),
+                )
+            )
+        return gaps
+
+    def overdue(self, rows: Iterable[Any]) -> list[Gap]:
+        groups: dict[tuple[int, int, dt.date], list[ItemInfo]] = defaultdict(list)
+        for row in rows:
+            info = self.cat.items[int(row.item_id)]
+            groups[(int(row.party_id), info.request_id, row.deadline)].append(info)
+        gaps: list[Gap] = []
+        for (party_id, _request_id, deadline), infos in groups.items():
+            infos.sort(key=lambda i: (i.position, i.number))
+            owner = self.cat.parties[party_id]
+            first = infos[0]
+            numbers = ", ".join(i.number for i in infos)
+            days = _overdue_days(deadline, self.scope.as_of) or 0
+            base = self.base(GapKind.OVERDUE, party_id, first.id)
+            base["item"] = numbers
+            base["item_text"] = None if len(infos) > 1 else first.text
+            gaps.append(
+                Gap(
+                    key=f"overdue:{owner.slug}:{first.request}:{deadline.isoformat()}",
+                    title=f"Deadline {deadline.isoformat()} passed for {first.request} "
+                    f"(request{'s' if len(infos) > 1 else ''} {numbers})",
+                    date=deadline,
+                    evidence=Evidence(
+                        summary=f"The deadline of {deadline.isoformat()} passed {days} days "
+                        f"before {self.scope.as_of.isoformat()} and {owner.name} has not "
+                        "certified the production complete.",
+                        deadline=deadline,
+                        days_overdue=days,
+                    ),
+                    **base,
+                )
+            )
+        return gaps
+
+    def referenced(self, rows: Iterable[Any]) -> list[Gap]:
+        groups: dict[tuple[int, str], list[Any]] = defaultdict(list)
+        for row in rows:
+            groups[(int(row.party_id), row.mih)].append(row)
+        gaps: list[Gap] = []
+        for (party_id, mih), members in groups.items():
+            members.sort(key=lambda r: (r.begin_label, r.document_id))
+            unique = list({r.document_id: r for r in members}.values())
+            owner = self.cat.parties[party_id]
+            labels = [r.begin_label for r in unique]
+            producers = sorted({self.cat.parties[int(r.producer_id)].name for r in unique})
+            message_id = members[0].message_id
+            gaps.append(
+                Gap(
+                    key=f"referenced:{owner.slug}:{mih}",
+                    title=f"Email {message_id}",
+                    date=None,
+                    evidence=Evidence(
+                        summary=f"Replied to or quoted by {', '.join(labels)} (produced by "
+                        f"{', '.join(producers)}); no party produced it.",
+                        referring_bates=labels,
+                        document_ids=[int(r.document_id) for r in unique],
+                        match_key=MatchKey.MIH,
+                    ),
+                    **self.base(GapKind.REFERENCED_UNPRODUCED, party_id, None),
+                )
+            )
+        return gaps
+
+
+def sort_key(gap: Gap) -> tuple[Any, ...]:
+    return (
+        gap.party,
+        KIND_ORDER[gap.kind],
+        gap.request or "",
+        _natural(gap.item or ""),
+        gap.date or dt.date.min,
+        gap.key,
+    )
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """ "2" before "10", "3(a)" after "3"."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+def compute_gaps(
+    connection: Connection, scope: Scope, kinds: frozenset[GapKind] = ALL_KINDS
+) -> GapResult:
+    """Every gap of ``kinds`` in ``scope``, sorted; plus how each known item stands."""
+    latest = latest_receipt(connection)
+    received = _as_date(latest)
+    scope = replace(scope, all_received=received is None or received <= scope.as_of)
+    catalogue = Catalogue.load(connection)
+    build = _Builder(scope, catalogue)
+    gaps: list[Gap] = []
+    wants_withheld = GapKind.WITHHELD in kinds
+    known_gaps, states = build.known(connection.execute(known_rows(scope)))
+    gaps.extend(known_gaps)
+    if GapKind.INFERRED in kinds or wants_withheld:
+        gaps.extend(build.inferred(connection.execute(inferred_candidates(scope))))
+    if GapKind.NOTHING_PRODUCED in kinds or wants_withheld:
+        gaps.extend(build.nothing(connection.execute(nothing_produced(scope))))
+    if GapKind.OVERDUE in kinds:
+        gaps.extend(build.overdue(connection.execute(overdue(scope))))
+    if GapKind.REFERENCED_UNPRODUCED in kinds and not scope.narrowed_to_requests:
+        gaps.extend(build.referenced(connection.execute(referenced_unproduced(scope))))
+    selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
+    return GapResult(selected, states, catalogue, scope)

@@ -1,0 +1,294 @@
+"""The status ledger: one row per party × request item, rolled up to each request.
+
+Counting is SQL (responsive documents per item chain and party, one GROUP BY); deciding the
+status is a small function of those counts, the gaps and the certifications, per item.
+
+Item status, first rule that applies:
+
+* produced documents and no document-level gap → ``produced``; with gaps → ``partially produced``;
+* nothing produced: a matching privilege-log entry → ``withheld``; a certification of no
+  responsive documents (or of completeness) → ``no responsive documents``;
+* deadline passed: nothing at all produced for the letter and no reply → ``ignored``, else
+  ``overdue``; otherwise ``requested``.
+
+A request rolls up to ``produced`` when every item is produced or has no responsive documents,
+to ``partially produced`` when some documents came in, else to the most pressing item status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gaptrack.gaps import sql as t
+from gaptrack.gaps.engine import Catalogue, GapResult, ItemInfo
+from gaptrack.gaps.model import GapKind, ItemStatus, ItemStatusKind, RequestStatus
+from gaptrack.gaps.scope import (
+    Scope,
+    party_filter,
+    received_by,
+    renewal_chain,
+    request_filters,
+)
+
+DOCUMENT_GAPS = {GapKind.KNOWN_NOT_PRODUCED, GapKind.INFERRED, GapKind.WITHHELD}
+ROLL_UP_ORDER = [
+    ItemStatusKind.IGNORED,
+    ItemStatusKind.OVERDUE,
+    ItemStatusKind.WITHHELD,
+    ItemStatusKind.REQUESTED,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Letter:
+    id: int
+    slug: str
+    title: str
+    kind: str
+    committee: str
+    date_sent: dt.date
+    deadline: dt.date | None
+    follows_up: str | None
+
+
+def _documents_per_item(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
+    chain = renewal_chain()
+    di, d, pr, ri, rr, rq = (
+        t.document_item,
+        t.document,
+        t.production,
+        t.item,
+        t.recipient,
+        t.request,
+    )
+    source = (
+        chain.join(di, di.c.item_id == chain.c.member_id)
+        .join(d, d.c.id == di.c.document_id)
+        .join(ri, ri.c.id == chain.c.item_id)
+        .join(rq, rq.c.id == ri.c.request_id)
+        .join(rr, sa.and_(rr.c.request_id == rq.c.id, rr.c.party_id == d.c.party_id))
+    )
+    if not scope.all_received:
+        source = source.join(pr, pr.c.id == d.c.production_id)
+    query = (
+        sa.select(chain.c.item_id, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
+        .select_from(source)
+        .where(
+            *request_filters(rq, scope),
+            *party_filter(d.c.party_id, scope),
+            *([] if scope.all_received else [received_by(pr, scope)]),
+        )
+        .group_by(chain.c.item_id, d.c.party_id)
+    )
+    return {(int(i), int(p)): int(n) for i, p, n in connection.execute(query)}
+
+
+def _letters(connection: Connection, scope: Scope) -> tuple[dict[int, _Letter], list[Any]]:
+    rq, rr, cm = t.request, t.recipient, t.committee
+    earlier = t.request.alias("earlier")
+    rows = connection.execute(
+        sa.select(
+            rq.c.id,
+            rq.c.slug,
+            rq.c.title,
+            rq.c.kind,
+            cm.c.slug.label("committee"),
+            rq.c.date_sent,
+            rq.c.deadline,
+            earlier.c.slug.label("follows_up"),
+        )
+        .select_from(
+            rq.join(cm, cm.c.id == rq.c.committee_id).outerjoin(
+                earlier, earlier.c.id == rq.c.follows_up_id
+            )
+        )
+        .where(*request_filters(rq, scope))
+    ).all()
+    letters = {
+        int(r.id): _Letter(
+            int(r.id), r.slug, r.title, r.kind, r.committee, r.date_sent, r.deadline, r.follows_up
+        )
+        for r in rows
+    }
+    pairs = connection.execute(
+        sa.select(rr.c.request_id, rr.c.party_id).where(
+            rr.c.request_id.in_(list(letters) or [-1]), *party_filter(rr.c.party_id, scope)
+        )
+    ).all()
+    return letters, list(pairs)
+
+
+def _certified(connection: Connection, scope: Scope) -> set[tuple[int, int]]:
+    ic = t.certification
+    return {
+        (int(i), int(p))
+        for i, p in connection.execute(
+            sa.select(ic.c.item_id, ic.c.party_id).where(ic.c.date <= scope.as_of)
+        )
+    }
+
+
+def _replied(connection: Connection, scope: Scope) -> set[tuple[int, int | None]]:
+    reply = t.reply
+    return {
+        (int(r), p)
+        for r, p in connection.execute(
+            sa.select(reply.c.request_id, reply.c.party_id).where(reply.c.date <= scope.as_of)
+        )
+    }
+
+
+def _history(info: ItemInfo, catalogue: Catalogue) -> list[str]:
+    chain: list[str] = []
+    current: ItemInfo | None = info
+    seen: set[int] = set()
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        chain.append(f"{current.request}#{current.number}")
+        current = catalogue.items.get(current.renews_item_id) if current.renews_item_id else None
+    return list(reversed(chain))
+
+
+def _item_status(
+    *,
+    documents: int,
+    gaps: dict[GapKind, int],
+    certified: bool,
+    deadline: dt.date | None,
+    as_of: dt.date,
+    letter_untouched: bool,
+) -> tuple[ItemStatusKind, str]:
+    outstanding = gaps.get(GapKind.KNOWN_NOT_PRODUCED, 0) + gaps.get(GapKind.INFERRED, 0)
+    withheld = gaps.get(GapKind.WITHHELD, 0)
+    if documents:
+        if outstanding or withheld:
+            parts = [f"{documents} document(s) produced"]
+            if outstanding:
+                parts.append(f"{outstanding} known to exist and not produced")
+            if withheld:
+                parts.append(f"{withheld} withheld")
+            return ItemStatusKind.PARTIAL, "; ".join(parts)
+        return ItemStatusKind.PRODUCED, f"{documents} document(s) produced; no known gaps"
+    if withheld:
+        return ItemStatusKind.WITHHELD, f"nothing produced; {withheld} logged as privileged"
+    if certified:
+        extra = f"; but {outstanding} known to exist" if outstanding else ""
+        return ItemStatusKind.NO_RESPONSIVE, f"certified: no responsive documents{extra}"
+    if deadline is not None and deadline < as_of:
+        days = (as_of - deadline).days
+        if letter_untouched:
+            return ItemStatusKind.IGNORED, (
+                f"deadline {deadline.isoformat()} passed {days} days ago; "
+                "nothing produced for the letter and no reply"
+            )
+        extra = f"; {outstanding} known to exist" if outstanding else ""
+        return ItemStatusKind.OVERDUE, (
+            f"deadline {deadline.isoformat()} passed {days} days ago; nothing produced{extra}"
+        )
+    extra = f"; {outstanding} known to exist" if outstanding else ""
+    due = f"; due {deadline.isoformat()}" if deadline else ""
+    return ItemStatusKind.REQUESTED, f"nothing produced yet{due}{extra}"
+
+
+def _roll_up(statuses: list[ItemStatusKind]) -> ItemStatusKind:
+    if not statuses:
+        return ItemStatusKind.REQUESTED
+    done = {ItemStatusKind.PRODUCED, ItemStatusKind.NO_RESPONSIVE}
+    if set(statuses) <= done:
+        return ItemStatusKind.PRODUCED
+    if set(statuses) & {ItemStatusKind.PRODUCED, ItemStatusKind.PARTIAL}:
+        return ItemStatusKind.PARTIAL
+    for kind in ROLL_UP_ORDER:
+        if kind in statuses:
+            return kind
+    return statuses[0]
+
+
+def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> list[RequestStatus]:
+    """Every (party, letter) in scope with its items' statuses, sorted by party then date."""
+    catalogue = result.catalogue or Catalogue.load(connection)
+    letters, pairs = _letters(connection, scope)
+    documents = _documents_per_item(connection, scope)
+    certified = _certified(connection, scope)
+    replied = _replied(connection, scope)
+    gaps: dict[tuple[str, str, str], dict[GapKind, int]] = defaultdict(lambda: defaultdict(int))
+    for gap in result.gaps:
+        if gap.kind in DOCUMENT_GAPS and gap.request and gap.item:
+            gaps[(gap.party, gap.request, gap.item)][gap.kind] += 1
+    known: dict[tuple[int, int], list[bool]] = defaultdict(list)
+    for state in result.known:
+        if state.item_id is not None:
+            known[(state.party_id, state.item_id)].append(state.produced)
+    items_of: dict[int, list[ItemInfo]] = defaultdict(list)
+    for info in catalogue.items.values():
+        items_of[info.request_id].append(info)
+    out: list[RequestStatus] = []
+    for request_id, party_id in pairs:
+        letter = letters[int(request_id)]
+        owner = catalogue.parties[int(party_id)]
+        infos = sorted(items_of[letter.id], key=lambda i: (i.position, i.number))
+        produced_any = any(documents.get((i.id, owner.id), 0) for i in infos)
+        untouched = not produced_any and not (
+            (letter.id, owner.id) in replied or (letter.id, None) in replied
+        )
+        rows: list[ItemStatus] = []
+        for info in infos:
+            count = documents.get((info.id, owner.id), 0)
+            item_gaps = gaps.get((owner.slug, letter.slug, info.number), {})
+            deadline = catalogue_deadline(info, letter)
+            status, reason = _item_status(
+                documents=count,
+                gaps=item_gaps,
+                certified=(info.id, owner.id) in certified,
+                deadline=deadline,
+                as_of=scope.as_of,
+                letter_untouched=untouched
+                and not any((i.id, owner.id) in certified for i in infos),
+            )
+            states = known.get((owner.id, info.id), [])
+            rows.append(
+                ItemStatus(
+                    party=owner.slug,
+                    request=letter.slug,
+                    item=info.number,
+                    text=info.text,
+                    deadline=deadline,
+                    status=status,
+                    reason=reason,
+                    documents_produced=count,
+                    known_total=len(states),
+                    known_produced=sum(states),
+                    gaps=sum(item_gaps.values()),
+                    history=_history(info, catalogue),
+                )
+            )
+        out.append(
+            RequestStatus(
+                party=owner.slug,
+                party_name=owner.name,
+                committee=letter.committee,
+                request=letter.slug,
+                title=letter.title,
+                kind=letter.kind,
+                date_sent=letter.date_sent,
+                deadline=letter.deadline,
+                follows_up=letter.follows_up,
+                status=_roll_up([r.status for r in rows]),
+                items=rows,
+                known_total=sum(r.known_total for r in rows),
+                known_produced=sum(r.known_produced for r in rows),
+            )
+        )
+    out.sort(key=lambda s: (s.party, s.date_sent, s.request))
+    return out
+
+
+def catalogue_deadline(info: ItemInfo, letter: _Letter) -> dt.date | None:
+    """The item's own (staged) deadline, else the letter's."""
+    return info.deadline if info.deadline is not None else letter.deadline

@@ -1,0 +1,234 @@
+"""Derived facts the gap queries join on, written with set-based statements, idempotently.
+
+1. **Participant → party**: a participant row whose address belongs to a party (or, with no
+   address match, whose normalised name is an alias of exactly one party) gets that party's id.
+2. **Criteria responsiveness**: ``document_item`` rows with ``source = criteria`` for every
+   document that meets an item's criteria.
+
+Criteria semantics (documented in docs/json-schema.md too): an item with at least one criterion
+is answered by a document that is produced by, or names (in any role), a party the item's letter
+was addressed to, that falls inside the item's date range (undated documents pass), and that
+meets every *kind* of criterion the item has: one of its correspondents is on the document, one
+of its keywords appears in the subject or text (case-insensitive), its type is one of the types.
+
+The work is incremental. The inputs that change what is derived (addresses, aliases, criteria,
+items, recipients) are hashed into a signature kept, with the highest document id done, in the
+event log (action ``gaps.derive``). Same signature: only newer documents are processed. New
+signature, or documents deleted: the criteria rows are rebuilt. Inserts use ON CONFLICT DO
+NOTHING so two processes deriving at once cannot collide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from gaptrack.gaps import sql as t
+from gaptrack.models.enums import CriterionKind, Responsiveness
+
+ACTION = "gaps.derive"
+
+
+@dataclass(frozen=True, slots=True)
+class DeriveReport:
+    full: bool  # rebuilt from scratch (vs. only documents newer than the last run)
+    skipped: bool  # nothing changed since the last run
+    participants_resolved: int
+    responsive_rows: int
+    max_document_id: int
+
+
+def _signature(connection: Connection) -> str:
+    digest = hashlib.sha256()
+    for table, columns in (
+        (t.party_address, ("party_id", "address")),
+        (t.party_alias, ("party_id", "alias_norm")),
+        (t.criterion, ("item_id", "kind", "value", "party_id")),
+        (t.item, ("id", "request_id", "date_from", "date_to")),
+        (t.recipient, ("request_id", "party_id")),
+    ):
+        cols = [table.c[c] for c in columns]
+        rows = connection.execute(sa.select(*cols).order_by(*cols)).all()
+        digest.update(table.name.encode())
+        digest.update(repr([tuple(r) for r in rows]).encode())
+    return digest.hexdigest()
+
+
+def _last_run(connection: Connection) -> dict[str, Any] | None:
+    data = connection.execute(
+        sa.select(t.event.c.data)
+        .where(t.event.c.action == ACTION)
+        .order_by(t.event.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if isinstance(data, str):  # some drivers hand JSON back as text
+        data = json.loads(data)
+    return data if isinstance(data, dict) else None
+
+
+def _insert(connection: Connection) -> Any:
+    dialect = connection.dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(t.document_item)
+
+
+def _resolve_participants(connection: Connection, after_id: int) -> int:
+    p = t.participant
+    by_address = (
+        sa.select(t.party_address.c.party_id)
+        .where(t.party_address.c.address == p.c.address)
+        .scalar_subquery()
+    )
+    pending = sa.and_(p.c.party_id.is_(None), p.c.document_id > after_id)
+    done = connection.execute(
+        sa.update(p)
+        .where(pending, p.c.address.is_not(None), p.c.address != "")
+        .where(sa.exists().where(t.party_address.c.address == p.c.address))
+        .values(party_id=by_address)
+    ).rowcount
+    # A name resolves only when it is the alias of exactly one party: "Mike" must not guess.
+    alias_parties = sa.select(sa.func.min(t.party_alias.c.party_id)).where(
+        t.party_alias.c.alias_norm == p.c.name_norm
+    )
+    distinct_parties = (
+        sa.select(sa.func.count(sa.distinct(t.party_alias.c.party_id)))
+        .where(t.party_alias.c.alias_norm == p.c.name_norm)
+        .scalar_subquery()
+    )
+    done += connection.execute(
+        sa.update(p)
+        .where(pending, p.c.name_norm.is_not(None), p.c.name_norm != "")
+        .where(distinct_parties == 1)
+        .values(party_id=alias_parties.scalar_subquery())
+    ).rowcount
+    return int(done)
+
+
+def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
+    """(document_id, item_id) pairs meeting the criteria, for one way of being in scope."""
+    d, ri, rr, c = t.document, t.item, t.recipient, t.criterion
+    contains = t.substring_test(dialect)
+    doc_date = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect)
+
+    def has(kind: CriterionKind, *extra: Any) -> Any:
+        return sa.exists().where(c.c.item_id == ri.c.id, c.c.kind == kind.value, *extra)
+
+    corr = t.participant.alias("corr")
+    correspondent_met = sa.exists().where(
+        c.c.item_id == ri.c.id,
+        c.c.kind == CriterionKind.CORRESPONDENT.value,
+        corr.c.document_id == d.c.id,
+        corr.c.party_id == c.c.party_id,
+    )
+    keyword_met = has(
+        CriterionKind.KEYWORD,
+        sa.or_(
+            contains(sa.func.coalesce(d.c.subject, ""), c.c.value),
+            contains(sa.func.coalesce(d.c.text, ""), c.c.value),
+        ),
+    )
+    conditions = [
+        sa.exists().where(c.c.item_id == ri.c.id),
+        d.c.id > after_id,
+        sa.or_(ri.c.date_from.is_(None), doc_date.is_(None), doc_date >= ri.c.date_from),
+        sa.or_(ri.c.date_to.is_(None), doc_date.is_(None), doc_date <= ri.c.date_to),
+        sa.or_(
+            ~has(CriterionKind.DOC_TYPE), has(CriterionKind.DOC_TYPE, c.c.value == d.c.doc_type)
+        ),
+        sa.or_(~has(CriterionKind.CORRESPONDENT), correspondent_met),
+        sa.or_(~has(CriterionKind.KEYWORD), keyword_met),
+    ]
+    if scope == "own":
+        source = ri.join(rr, rr.c.request_id == ri.c.request_id).join(
+            d, d.c.party_id == rr.c.party_id
+        )
+    else:
+        sp = t.participant.alias("scope")
+        source = (
+            ri.join(rr, rr.c.request_id == ri.c.request_id)
+            .join(sp, sp.c.party_id == rr.c.party_id)
+            .join(d, d.c.id == sp.c.document_id)
+        )
+        conditions.append(d.c.party_id != rr.c.party_id)  # the "own" pass did those
+    return (
+        sa.select(d.c.id, ri.c.id, sa.literal(Responsiveness.CRITERIA.value))
+        .select_from(source)
+        .where(*conditions)
+        .distinct()
+    )
+
+
+def _derive_criteria(connection: Connection, after_id: int) -> int:
+    dialect = connection.dialect.name
+    done = 0
+    for scope in ("own", "named"):
+        statement = (
+            _insert(connection)
+            .from_select(
+                ["document_id", "item_id", "source"], _criteria_select(dialect, scope, after_id)
+            )
+            .on_conflict_do_nothing()
+        )
+        done += int(connection.execute(statement).rowcount or 0)
+    return done
+
+
+def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
+    """Bring participant parties and criteria responsiveness up to date (cheap when current)."""
+    with engine.begin() as connection:
+        signature = _signature(connection)
+        top, count = connection.execute(
+            sa.select(
+                sa.func.coalesce(sa.func.max(t.document.c.id), 0), sa.func.count()
+            ).select_from(t.document)
+        ).one()
+        top, count = int(top), int(count)
+        last = _last_run(connection)
+        full = (
+            force
+            or last is None
+            or last.get("signature") != signature
+            or int(last.get("max_document_id", 0)) > top
+        )
+        after = 0 if full else int(last["max_document_id"]) if last else 0
+        if not full and last is not None:
+            newer = connection.execute(
+                sa.select(sa.func.count()).select_from(t.document).where(t.document.c.id > after)
+            ).scalar_one()
+            if int(last.get("documents", 0)) + int(newer) != count:
+                full, after = True, 0  # documents were deleted: start over
+        if not full and after == top:
+            return DeriveReport(False, True, 0, 0, top)
+        if full:
+            connection.execute(
+                sa.delete(t.document_item).where(
+                    t.document_item.c.source == Responsiveness.CRITERIA.value
+                )
+            )
+        resolved = _resolve_participants(connection, after)
+        rows = _derive_criteria(connection, after)
+        connection.execute(
+            sa.insert(t.event).values(
+                at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                actor="gaptrack",
+                action=ACTION,
+                entity="document_item",
+                reason="derived responsiveness and participant parties",
+                data={
+                    "signature": signature,
+                    "max_document_id": top,
+                    "documents": count,
+                    "full": full,
+                    "participants_resolved": resolved,
+                    "responsive_rows": rows,
+                },
+            )
+        )
+    return DeriveReport(full, False, resolved, rows, top)

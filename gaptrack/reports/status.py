@@ -1,0 +1,138 @@
+"""``gaptrack status`` output: the ledger per party × request item, with the roll-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from gaptrack.gaps.model import RequestStatus
+from gaptrack.reports.tabular import (
+    ReportFormat,
+    html_page,
+    report_format,
+    to_csv,
+    to_html_table,
+    to_json,
+    to_md,
+    to_table,
+)
+
+SCHEMA = "gaptrack/status@1"
+COLUMNS = [
+    "party",
+    "request",
+    "item",
+    "status",
+    "deadline",
+    "documents",
+    "known produced",
+    "gaps",
+    "reason",
+]
+CSV_COLUMNS = [
+    "party",
+    "committee",
+    "request",
+    "item",
+    "text",
+    "status",
+    "deadline",
+    "documents",
+    "known_total",
+    "known_produced",
+    "gaps",
+    "reason",
+    "history",
+]
+
+
+def status_rows(ledger: Sequence[RequestStatus]) -> list[dict[str, Any]]:
+    """One row for each letter (item "*", its roll-up), then one per item."""
+    rows: list[dict[str, Any]] = []
+    for status in ledger:
+        rows.append(
+            {
+                "party": status.party,
+                "committee": status.committee,
+                "request": status.request,
+                "item": "*",
+                "text": status.title,
+                "status": status.status.value,
+                "deadline": status.deadline.isoformat() if status.deadline else None,
+                "documents": sum(i.documents_produced for i in status.items),
+                "known_total": status.known_total,
+                "known_produced": status.known_produced,
+                "known produced": f"{status.known_produced}/{status.known_total}",
+                "gaps": sum(i.gaps for i in status.items),
+                "reason": f"{status.kind} letter of {status.date_sent.isoformat()}"
+                + (f", follows up {status.follows_up}" if status.follows_up else ""),
+                "history": None,
+            }
+        )
+        for item in status.items:
+            rows.append(
+                {
+                    "party": item.party,
+                    "committee": status.committee,
+                    "request": item.request,
+                    "item": item.item,
+                    "text": item.text,
+                    "status": item.status.value,
+                    "deadline": item.deadline.isoformat() if item.deadline else None,
+                    "documents": item.documents_produced,
+                    "known_total": item.known_total,
+                    "known_produced": item.known_produced,
+                    "known produced": f"{item.known_produced}/{item.known_total}",
+                    "gaps": item.gaps,
+                    "reason": item.reason,
+                    "history": item.history,
+                }
+            )
+    return rows
+
+
+def render_status(
+    ledger: Sequence[RequestStatus], fmt: str | ReportFormat, *, as_of: dt.date
+) -> str:
+    form = report_format(fmt)
+    title = f"Status as of {as_of.isoformat()}"
+    if form is ReportFormat.JSON:
+        return to_json(
+            {
+                "schema": SCHEMA,
+                "as_of": as_of.isoformat(),
+                "requests": [s.model_dump(mode="json") for s in ledger],
+            }
+        )
+    rows = status_rows(ledger)
+    if form is ReportFormat.CSV:
+        return to_csv(rows, CSV_COLUMNS)
+    if form is ReportFormat.MD:
+        lines = [f"# {title}", ""]
+        for status in ledger:
+            lines += [
+                f"## {status.party_name}: {status.request} ({status.status.value})",
+                "",
+                f"{status.title}. Sent {status.date_sent.isoformat()}"
+                + (f", due {status.deadline.isoformat()}" if status.deadline else "")
+                + f". Known items produced: {status.known_produced}/{status.known_total}.",
+                "",
+            ]
+            lines += to_md(
+                [
+                    r
+                    for r in rows
+                    if r["request"] == status.request
+                    and r["party"] == status.party
+                    and r["item"] != "*"
+                ],
+                ["item", "status", "deadline", "documents", "known produced", "gaps", "reason"],
+            )
+            lines.append("")
+        return "\n".join(lines)
+    if form is ReportFormat.HTML:
+        body = [f"<h1>{html.escape(title)}</h1>", *to_html_table(rows, COLUMNS)]
+        return html_page(title, body)
+    return to_table(rows, COLUMNS, title)

@@ -1,0 +1,416 @@
+"""The gap engine's service API: what the CLI and the TUI call.
+
+Every function takes the engine and an explicit ``as_of`` date (never the clock) and returns
+read models (:mod:`gaptrack.gaps.model`) or rendered text. Names typed by people (party,
+committee, request) are resolved by slug, name or alias; unknown names raise ``NotFoundError``.
+
+Before computing, derived facts (participant parties, criteria responsiveness) are brought up to
+date by :func:`gaptrack.gaps.materialise.refresh_derived`, which costs a few small queries when
+nothing changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from gaptrack.errors import ConflictError, InputError, NotFoundError
+from gaptrack.gaps import sql as t
+from gaptrack.gaps.engine import ALL_KINDS, GapResult, compute_gaps
+from gaptrack.gaps.ledger import build_ledger
+from gaptrack.gaps.materialise import refresh_derived
+from gaptrack.gaps.model import Gap, GapKind, PartySummary, RequestStatus
+from gaptrack.gaps.query_inferred import RANK_ROLE, ROLE_RANK
+from gaptrack.gaps.scope import Scope
+from gaptrack.models import (
+    Committee,
+    Document,
+    DocumentParticipant,
+    Event,
+    FindingDecision,
+    FindingDecisionKind,
+    KnownBasis,
+    KnownItem,
+    Party,
+    Request,
+    RequestItem,
+)
+from gaptrack.service.events import record
+from gaptrack.service.lookup import resolve, resolve_item
+
+PROMOTE = "finding.promote"
+DISMISS = "finding.dismiss"
+
+
+class FindingResult(BaseModel):
+    """What a promote / dismiss did (the faces show ``summary``)."""
+
+    event_id: int
+    action: str
+    summary: str
+    known_item: str | None = None
+
+
+def parse_kinds(values: Iterable[str] | None) -> frozenset[GapKind]:
+    """``["inferred", "withheld"]`` to kinds; an unknown name is an input error."""
+    if not values:
+        return ALL_KINDS
+    found: set[GapKind] = set()
+    for value in values:
+        for part in value.split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            try:
+                found.add(GapKind(name))
+            except ValueError:
+                known = ", ".join(k.value for k in GapKind)
+                raise InputError(f"unknown gap kind {name!r}; use one of: {known}") from None
+    return frozenset(found) or ALL_KINDS
+
+
+def _scope(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    party: str | None,
+    committee: str | None,
+    request: str | None,
+) -> Scope:
+    with Session(engine) as session:
+        party_id = resolve(session, Party, party).id if party else None
+        committee_id = resolve(session, Committee, committee).id if committee else None
+        request_id = resolve(session, Request, request).id if request else None
+    return Scope(
+        as_of=as_of,
+        dialect=engine.dialect.name,
+        party_id=party_id,
+        committee_id=committee_id,
+        request_id=request_id,
+    )
+
+
+def _compute(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
+) -> tuple[Scope, GapResult]:
+    scope = _scope(engine, as_of=as_of, party=party, committee=committee, request=request)
+    refresh_derived(engine)
+    wanted = parse_kinds([str(k) for k in kinds] if kinds else None)
+    with engine.connect() as connection:
+        return scope, compute_gaps(connection, scope, wanted)
+
+
+def find_gaps(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
+) -> list[Gap]:
+    """Every gap as of ``as_of``, in a stable order (party, kind, request, item, date, key)."""
+    return _compute(
+        engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
+    )[1].gaps
+
+
+def _ledger(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+) -> tuple[GapResult, list[RequestStatus]]:
+    scope, result = _compute(engine, as_of=as_of, party=party, committee=committee, request=request)
+    with engine.connect() as connection:
+        return result, build_ledger(connection, result.scope or scope, result)
+
+
+def status_ledger(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+) -> list[RequestStatus]:
+    """Per party × letter: each item's status with its reason, rolled up to the letter."""
+    return _ledger(engine, as_of=as_of, party=party, committee=committee, request=request)[1]
+
+
+def party_summaries(engine: Engine, *, as_of: dt.date) -> list[PartySummary]:
+    """One line per party asked to produce (by ``as_of``), sorted by slug."""
+    result, ledger = _ledger(engine, as_of=as_of)
+    gaps = result.gaps
+    by_party: dict[str, list[RequestStatus]] = {}
+    for status in ledger:
+        by_party.setdefault(status.party, []).append(status)
+    own_gaps: dict[str, list[Gap]] = {}
+    for gap in gaps:
+        own_gaps.setdefault(gap.party, []).append(gap)
+    out: list[PartySummary] = []
+    for slug in sorted(by_party):
+        statuses = by_party[slug]
+        own = own_gaps.get(slug, [])
+        deadlines = [
+            item.deadline
+            for s in statuses
+            for item in s.items
+            if item.deadline is not None and item.deadline >= as_of
+        ]
+        out.append(
+            PartySummary(
+                party=slug,
+                name=statuses[0].party_name,
+                outstanding_gaps=len(own),
+                known_total=sum(s.known_total for s in statuses),
+                known_produced=sum(s.known_produced for s in statuses),
+                next_deadline=min(deadlines) if deadlines else None,
+                overdue=any(g.kind is GapKind.OVERDUE for g in own),
+                requests=len(statuses),
+            )
+        )
+    return out
+
+
+def status_report(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    fmt: str = "md",
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+) -> str:
+    """The status ledger rendered (``table``, ``json``, ``csv``, ``md`` or ``html``)."""
+    from gaptrack.reports.status import render_status
+
+    ledger = status_ledger(engine, as_of=as_of, party=party, committee=committee, request=request)
+    return render_status(ledger, fmt, as_of=as_of)
+
+
+def gaps_report(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    fmt: str = "md",
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
+) -> str:
+    """The gaps rendered (``table``, ``json``, ``csv``, ``md`` or ``html``)."""
+    from gaptrack.reports.gaps import render_gaps
+
+    found = find_gaps(
+        engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
+    )
+    filters = {
+        "party": party,
+        "committee": committee,
+        "request": request,
+        "kinds": sorted(str(k) for k in kinds) if kinds else None,
+    }
+    return render_gaps(found, fmt, as_of=as_of, filters=filters)
+
+
+def draft_letter(
+    engine: Engine,
+    *,
+    party: str,
+    as_of: dt.date,
+    request: str | None = None,
+    fmt: str = "md",
+    business_days: int = 10,
+    bates_only: bool = False,
+) -> str:
+    """A deficiency letter to ``party`` in the shape of the 2017 letter (Markdown or HTML)."""
+    from gaptrack.reports.letter import build_letter, render_letter
+
+    found = find_gaps(engine, as_of=as_of, party=party, request=request)
+    letter = build_letter(
+        engine,
+        party=party,
+        as_of=as_of,
+        gaps=found,
+        request=request,
+        business_days=business_days,
+        bates_only=bates_only,
+    )
+    return render_letter(letter, fmt)
+
+
+# --- findings: promote to a known item, or dismiss ------------------------------------------
+
+
+def _finding(session: Session, gap_key: str) -> tuple[Party, RequestItem, Document]:
+    """``inferred:<party>:<request>#<item>:<bates>`` to its rows."""
+    parts = gap_key.split(":", 3)
+    if len(parts) != 4 or parts[0] != GapKind.INFERRED.value:
+        raise InputError(
+            f"{gap_key!r} is not an inferred finding "
+            "(expected inferred:<party>:<request>#<item>:<bates>)"
+        )
+    _, party_text, item_ref, bates = parts
+    owner = resolve(session, Party, party_text)
+    item = resolve_item(session, item_ref)
+    document = session.exec(
+        select(Document).where(Document.begin_label == bates, Document.party_id != owner.id)
+    ).first()
+    if document is None:
+        raise NotFoundError(f"no document {bates!r} produced by another party")
+    return owner, item, document
+
+
+def _decided(session: Session, owner: Party, item: RequestItem, document: Document) -> None:
+    existing = session.exec(
+        select(FindingDecision).where(
+            FindingDecision.party_id == owner.id,
+            FindingDecision.document_id == document.id,
+            FindingDecision.item_id == item.id,
+        )
+    ).first()
+    if existing is not None:
+        raise ConflictError(
+            f"this finding was already {existing.decision} by {existing.actor}"
+            + (f": {existing.reason}" if existing.reason else "")
+        )
+
+
+def _now() -> dt.datetime:
+    """Decisions are stamped with the time they were taken (aware UTC, as the column wants)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _role(session: Session, owner: Party, document: Document) -> str | None:
+    roles = session.exec(
+        select(DocumentParticipant.role).where(
+            DocumentParticipant.document_id == document.id,
+            DocumentParticipant.party_id == owner.id,
+        )
+    ).all()
+    ranks = [ROLE_RANK.get(str(r), 9) for r in roles]
+    return RANK_ROLE.get(min(ranks)) if ranks else None
+
+
+def promote_finding(
+    engine: Engine, gap_key: str, *, actor: str, reason: str | None = None
+) -> FindingResult:
+    """Make an inferred finding a known item (basis: the other party's document)."""
+    with Session(engine, expire_on_commit=False) as session:
+        owner, item, document = _finding(session, gap_key)
+        _decided(session, owner, item, document)
+        slug = _free_known_slug(session, f"{owner.slug}-{document.begin_label.lower()}")
+        known = KnownItem(
+            slug=slug,
+            party_id=owner.id,  # type: ignore[arg-type]
+            item_id=item.id,
+            description=document.subject or document.title or document.begin_label,
+            basis=KnownBasis.OTHER_PRODUCTION,
+            basis_document_id=document.id,
+            basis_role=_role(session, owner, document),  # type: ignore[arg-type]
+            doc_date=document.date_sent.date() if document.date_sent else None,
+            citation=reason,
+        )
+        session.add(known)
+        session.flush()
+        decision = FindingDecision(
+            party_id=owner.id,  # type: ignore[arg-type]
+            document_id=document.id,  # type: ignore[arg-type]
+            item_id=item.id,  # type: ignore[arg-type]
+            decision=FindingDecisionKind.PROMOTED,
+            reason=reason,
+            known_item_id=known.id,
+            decided_at=_now(),
+            actor=actor,
+        )
+        session.add(decision)
+        session.flush()
+        event = record(
+            session,
+            actor=actor,
+            action=PROMOTE,
+            entity="finding_decision",
+            entity_id=decision.id,
+            key=gap_key,
+            reason=reason,
+            at=_now(),
+            data={"decision_id": decision.id, "known_item_id": known.id, "known_item": slug},
+        )
+        session.commit()
+        return FindingResult(
+            event_id=int(event.id or 0),
+            action=PROMOTE,
+            summary=f"{document.begin_label} is now known item {slug} of {owner.name}",
+            known_item=slug,
+        )
+
+
+def _free_known_slug(session: Session, base: str) -> str:
+    slug, n = base[:110], 2
+    while session.exec(select(KnownItem.id).where(KnownItem.slug == slug)).first() is not None:
+        slug, n = f"{base[:105]}-{n}", n + 1
+    return slug
+
+
+def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) -> FindingResult:
+    """Dismiss an inferred finding with a reason; it never shows again (unless undone)."""
+    if not reason or not reason.strip():
+        raise InputError("dismissing a finding needs a reason")
+    with Session(engine, expire_on_commit=False) as session:
+        owner, item, document = _finding(session, gap_key)
+        _decided(session, owner, item, document)
+        decision = FindingDecision(
+            party_id=owner.id,  # type: ignore[arg-type]
+            document_id=document.id,  # type: ignore[arg-type]
+            item_id=item.id,  # type: ignore[arg-type]
+            decision=FindingDecisionKind.DISMISSED,
+            reason=reason,
+            decided_at=_now(),
+            actor=actor,
+        )
+        session.add(decision)
+        session.flush()
+        event = record(
+            session,
+            actor=actor,
+            action=DISMISS,
+            entity="finding_decision",
+            entity_id=decision.id,
+            key=gap_key,
+            reason=reason,
+            at=_now(),
+            data={"decision_id": decision.id},
+        )
+        session.commit()
+        return FindingResult(
+            event_id=int(event.id or 0),
+            action=DISMISS,
+            summary=f"dismissed {document.begin_label} for {owner.name}: {reason}",
+        )
+
+
+def undo_finding_decision(session: Session, event: Event) -> None:
+    """Reverse a promote / dismiss event inside the caller's unit of work."""
+    data: dict[str, Any] = event.data or {}
+    decision_id = data.get("decision_id")
+    if decision_id is None:
+        raise ConflictError(f"event {event.id} does not name the decision it made")
+    session.execute(sa.delete(t.decision).where(t.decision.c.id == int(decision_id)))
+    known_id = data.get("known_item_id")
+    if known_id is not None:
+        session.execute(sa.delete(t.known).where(t.known.c.id == int(known_id)))
