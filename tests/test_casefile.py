@@ -178,9 +178,10 @@ def test_edits_update_and_remove_rows(engine: Engine, tmp_path: Path) -> None:
     edited = (FULL.replace("aliases: [Pat Party, P. Party]", "aliases: [Pat Party]")
               .replace("subject: Plans\n", "subject: Plans v2\n"))
     report = load_case_files(engine, [write(tmp_path, edited)]).to_dict()
-    # Q-0002 was sent "to: P. Party": without the alias the name no longer resolves to pat.
-    assert report["removed"] == {"party_alias": 1, "document_participant": 1}
-    assert report["added"] == {"document_participant": 1}
+    # Q-0002 was sent "to: P. Party". A party once resolved is kept (the gap engine resolves
+    # parties too, and a reload must not undo its work).
+    assert report["removed"] == {"party_alias": 1}
+    assert report["added"] == {}
     assert report["updated"] == {"document": 1}
     assert one(engine, "SELECT subject_norm FROM document WHERE begin_label = 'PAT2021-000010'"
                ) == ("plans v2",)
@@ -246,3 +247,33 @@ def test_commands_explain_themselves(command: str) -> None:
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert result.returncode == 0
     assert "case file" in result.stdout.lower()
+
+
+def test_reload_keeps_what_the_gap_engine_derived(engine: Engine, tmp_path: Path) -> None:
+    """Participant parties and criteria answers written by others survive a reload."""
+    text = FULL.replace("        subject: Budget\n",
+                        "        subject: Budget\n        cc: [Someone Else <se@example.test>]\n")
+    path = write(tmp_path, text)
+    load_case_files(engine, [path])
+    with engine.begin() as conn:
+        conn.execute(sa.text("""
+            UPDATE document_participant SET party_id = (SELECT id FROM party WHERE slug = 'quinn')
+            WHERE address = 'se@example.test'"""))
+        conn.execute(sa.text("""
+            INSERT INTO document_item (document_id, item_id, source)
+            SELECT d.id, i.id, 'criteria' FROM document d, request_item i
+            WHERE d.begin_label = 'Q-0001' AND i.number IN ('1', '2(a)')"""))
+    before = table_snapshot(engine)
+    assert not load_case_files(engine, [path]).changed
+    assert table_snapshot(engine) == before
+    # Tagging a pair the engine derived replaces the derived row instead of colliding.
+    tagged = text.replace("        in_reply_to: <plans-1@example.test>\n",
+                          "        in_reply_to: <plans-1@example.test>\n"
+                          "        answers: [hx-1#1]\n")
+    report = load_case_files(engine, [write(tmp_path, tagged)]).to_dict()
+    assert report["added"] == {"document_item": 1}
+    assert report["removed"] == {"document_item": 1}
+    assert one(engine, """SELECT x.source FROM document_item x
+                          JOIN document d ON d.id = x.document_id
+                          JOIN request_item i ON i.id = x.item_id
+                          WHERE d.begin_label = 'Q-0001' AND i.number = '1'""") == ("tagged",)

@@ -293,13 +293,62 @@ class _Load:
                 for a in plan.spec.answers
             ])
         link(self.conn, T["document"], "parent_id", parents, added)
+        person_cols = ["role", "address", "name", "name_norm"]
         sync_children(self.conn, T["document_participant"], "document_id", participants,
-                      ["role", "address", "name", "name_norm", "party_id"])
+                      person_cols, extra=["party_id"])
+        self._participant_parties(participants, person_cols)
         sync_children(self.conn, T["document_reference"], "document_id", references,
                       ["message_id", "mih"])
+        self._drop_derived_answers(answers)
         sync_children(self.conn, T["document_item"], "document_id", answers,
                       ["item_id", "source"],
                       where=T["document_item"].c.source == str(Responsiveness.TAGGED))
+
+    def _participant_parties(
+        self, wanted: dict[int, tuple[FileReport, list[dict[str, Any]]]], cols: list[str]
+    ) -> None:
+        """Set participants' parties where this load can resolve them.
+
+        Compared apart from the participant itself because the gap engine also resolves
+        parties (for rows left unresolved); a party it found is not undone here.
+        """
+        table = T["document_participant"]
+        resolved = {
+            (did, *(row[c] for c in cols)): (report, row["party_id"])
+            for did, (report, rows) in wanted.items()
+            for row in rows
+            if row["party_id"] is not None
+        }
+        if not resolved:
+            return
+        params = []
+        for row in fetch(self.conn, table, "document_id", wanted):
+            key = (row["document_id"], *(row[c] for c in cols))
+            found = resolved.get(key)
+            if found is not None and row["party_id"] != found[1]:
+                params.append({"b_id": row["id"], "b_party": found[1]})
+                found[0].updated[table.name] += 1
+        if params:
+            self.conn.execute(
+                sa.update(table).where(table.c.id == sa.bindparam("b_id"))
+                .values(party_id=sa.bindparam("b_party")),
+                params,
+            )
+
+    def _drop_derived_answers(
+        self, wanted: dict[int, tuple[FileReport, list[dict[str, Any]]]]
+    ) -> None:
+        """A tagged answer replaces the gap engine's derived (criteria) row for the pair."""
+        table = T["document_item"]
+        pairs = {(did, row["item_id"]): report
+                 for did, (report, rows) in wanted.items() for row in rows}
+        derived = fetch(self.conn, table, "document_id", wanted,
+                        where=table.c.source == str(Responsiveness.CRITERIA))
+        doomed = [r for r in derived if (r["document_id"], r["item_id"]) in pairs]
+        for r in doomed:
+            pairs[(r["document_id"], r["item_id"])].removed[table.name] += 1
+        if doomed:
+            self.conn.execute(sa.delete(table).where(table.c.id.in_([r["id"] for r in doomed])))
 
     def _derive(
         self, plan: DocPlan

@@ -148,11 +148,13 @@ def sync_children(
     cols: Sequence[str],
     *,
     where: Any = None,
+    extra: Sequence[str] = (),
 ) -> None:
     """Make each parent's rows (compared on ``cols``) exactly the wanted ones.
 
     Rows that stay are untouched; gone ones are deleted before new ones are inserted, so
-    unique constraints (position, address) never see both.
+    unique constraints (position, address) never see both. ``extra`` columns are written on
+    insert but not compared (values that other code may fill in later).
     """
     if not wanted:
         return
@@ -170,12 +172,12 @@ def sync_children(
                 continue
             keep.add(key)
             if key not in existing:
-                inserts.append({parent_col: parent, **{c: row[c] for c in cols}})
+                inserts.append({parent_col: parent, **{c: row[c] for c in (*cols, *extra)}})
                 report.added[table.name] += 1
         for key, row_ids in existing.items():
-            extra = row_ids if key not in keep else row_ids[1:]
-            deletes.extend(extra)
-            report.removed[table.name] += len(extra)
+            gone = row_ids if key not in keep else row_ids[1:]
+            deletes.extend(gone)
+            report.removed[table.name] += len(gone)
     for part in chunks(deletes):
         conn.execute(sa.delete(table).where(table.c.id.in_(part)))
     for part in chunks(inserts):
