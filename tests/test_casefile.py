@@ -277,3 +277,9 @@ def test_reload_keeps_what_the_gap_engine_derived(engine: Engine, tmp_path: Path
                           JOIN document d ON d.id = x.document_id
                           JOIN request_item i ON i.id = x.item_id
                           WHERE d.begin_label = 'Q-0001' AND i.number = '1'""") == ("tagged",)
+
+
+def test_bates_prefix_is_derived_and_exported(engine: Engine, tmp_path: Path) -> None:
+    load_case_files(engine, [write(tmp_path, FULL)])
+    assert one(engine, "SELECT bates_prefix FROM production WHERE slug = 'quinn-1'") == ("Q-",)
+    assert "bates_prefix: Q-" in export_case(engine)

@@ -241,3 +241,51 @@ def test_cli_exits_2_with_file_line_field(
     assert f"{path}:{line}: field '{field}'" in result.stderr
     assert result.stdout == ""
     assert table_snapshot(loaded) == before
+
+
+SEMANTIC = [
+    ("known-without-document",
+     "known_items:\n  - {slug: k1, party: alice, description: d, basis: other-production}\n",
+     2, "known_items[0].document", "needs the other party's document"),
+    ("known-own-document",
+     "known_items:\n  - {slug: k1, party: alice, description: d, basis: other-production,\n"
+     "     document: ALICE-000001, role: sender}\n",
+     3, "known_items[0].document", "own document"),  # the line of the key
+    ("produced-as-other-party",
+     "parties:\n  - {slug: bob, name: Bob}\n"
+     "known_items:\n  - {slug: k1, party: bob, description: d, basis: presumed,\n"
+     "     produced_as: ALICE-000001}\n",
+     5, "known_items[0].produced_as", "not by 'bob'"),
+]
+
+
+@pytest.mark.parametrize(("extra", "line", "field", "reason"), [c[1:] for c in SEMANTIC],
+                         ids=[c[0] for c in SEMANTIC])
+def test_known_item_evidence_is_checked(
+    engine: Engine, tmp_path: Path, extra: str, line: int, field: str, reason: str
+) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD)
+    path = tmp_path / "extra.yaml"
+    path.write_text(extra)
+    before = table_snapshot(engine)
+    with pytest.raises(CaseFileError) as info:
+        load_case_files(engine, [good, path])
+    assert (info.value.file, info.value.line, info.value.field) == (str(path), line, field)
+    assert reason in info.value.message
+    assert table_snapshot(engine) == before
+
+
+def test_item_date_range_and_bates_prefix_are_checked(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "range.yaml"
+    path.write_text(GOOD.replace("        text: Everything.\n",
+                                 "        text: Everything.\n        date_from: 2020-02-01\n"
+                                 "        date_to: 2020-01-01\n"))
+    with pytest.raises(CaseFileError) as info:
+        load_case_files(engine, [path])
+    assert info.value.field == "requests[0].items[0].date_to"
+    path.write_text(GOOD.replace("      - bates: ALICE-000002\n", "      - bates: BOB-000002\n"))
+    with pytest.raises(CaseFileError) as info:
+        load_case_files(engine, [path])
+    assert info.value.field == "productions[0].documents[1].bates"
+    assert "prefix 'ALICE-'" in info.value.message

@@ -21,6 +21,7 @@ from gaptrack.casefile.schema import DocumentSpec, ProductionSpec
 from gaptrack.casefile.store import fetch
 from gaptrack.errors import CaseFileError
 from gaptrack.models import metadata
+from gaptrack.models.enums import KnownBasis
 
 Path = tuple[str | int, ...]
 BatesKey = tuple[str, int, str]
@@ -133,6 +134,8 @@ def build_catalog(files: list[ParsedFile]) -> Catalog:
             for j, item in enumerate(r.items):
                 if item.number in numbers:
                     raise w.error(f"item {item.number!r} appears twice", "items", j, "number")
+                if item.date_from and item.date_to and item.date_from > item.date_to:
+                    raise w.error("date_to is before date_from", "items", j, "date_to")
                 numbers.add(item.number)
                 cat.items.add((r.slug, item.number))
         for i, prod in enumerate(case.productions):
@@ -152,8 +155,15 @@ def build_catalog(files: list[ParsedFile]) -> Catalog:
                 cat.documents[plan.key] = plan
                 cat.labels[doc.bates.strip()] = plan
         for i, k in enumerate(case.known_items):
-            _define(cat.known, specs["known"], k.slug, k, Where(f, ("known_items", i)),
-                    label="known item", shared=False)
+            w = Where(f, ("known_items", i))
+            _define(cat.known, specs["known"], k.slug, k, w, label="known item", shared=False)
+            if k.basis == KnownBasis.OTHER_PRODUCTION and not (k.document and k.role):
+                missing = "document" if not k.document else "role"
+                raise w.error(
+                    "basis other-production needs the other party's document (its Bates "
+                    "number) and this party's role on it",
+                    missing,
+                )
         for i, log in enumerate(case.privilege_logs):
             seen: set[str] = set()
             for j, entry in enumerate(log.entries):
@@ -164,7 +174,36 @@ def build_catalog(files: list[ParsedFile]) -> Catalog:
                     )
                 seen.add(entry.entry_no)
                 cat.privilege.add((log.party, entry.entry_no))
+    _check_document_links(cat)
     return cat
+
+
+def _check_document_links(cat: Catalog) -> None:
+    """Families stay inside a production; "known" evidence is another party's document."""
+    for plan in cat.documents.values():
+        parent = cat.labels.get((plan.spec.parent or "").strip())
+        if parent is not None and parent.production.slug != plan.production.slug:
+            raise plan.where.error(
+                f"the parent {plan.spec.parent} is in another production "
+                f"({parent.production.slug!r})",
+                "parent",
+            )
+    for f in cat.files:
+        for i, k in enumerate(f.case.known_items):
+            doc = cat.labels.get((k.document or "").strip())
+            if doc is not None and doc.production.party == k.party:
+                raise Where(f, ("known_items", i)).error(
+                    f"{k.document} is {k.party!r}'s own document: evidence that a document "
+                    "exists comes from another party (use produced_as for the party's copy)",
+                    "document",
+                )
+            own = cat.labels.get((k.produced_as or "").strip())
+            if own is not None and own.production.party != k.party:
+                raise Where(f, ("known_items", i)).error(
+                    f"{k.produced_as} was produced by {own.production.party!r}, not by "
+                    f"{k.party!r}",
+                    "produced_as",
+                )
 
 
 # --- references -----------------------------------------------------------------------------

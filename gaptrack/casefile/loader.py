@@ -244,14 +244,15 @@ class _Load:
             for p in f.case.productions:
                 rows.append((self.rep(f), {
                     "slug": p.slug, "party_id": self.parties[p.party], "volume": p.volume,
-                    "date_received": p.date_received, "bates_prefix": p.bates_prefix,
+                    "date_received": p.date_received,
                     "certified_complete": p.certified_complete,
                     "certification": p.certification, "notes": p.notes,
                     "load_format": "casefile",
                 }))
         added_prods: set[int] = set()
         self.productions.update(
-            upsert(self.conn, T["production"], ["slug"], rows, added=added_prods)
+            upsert(self.conn, T["production"], ["slug"], rows, added=added_prods,
+                   insert_only=["load_format"])
         )
         answers: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         for f in self.cat.files:
@@ -393,10 +394,16 @@ class _Load:
         return row, people, keys.references
 
     def _production_counts(self, added: set[int]) -> None:
-        """Bates range, document and page counts: as given, else from the documents."""
+        """Bates prefix and range, document and page counts: as given, else derived.
+
+        Derived from all the production's documents in the database (a rolling production
+        may have been loaded from several sources). The prefix is derived only when every
+        document shares it; exported, it then tells the loader how to split the labels.
+        """
         d = T["document"]
         wanted: dict[str, dict[int, tuple[FileReport, Any]]] = {
-            c: {} for c in ("bates_first", "bates_last", "doc_count", "page_count")
+            c: {} for c in ("bates_prefix", "bates_first", "bates_last", "doc_count",
+                            "page_count")
         }
         specs = [(self.rep(f), p) for f in self.cat.files for p in f.case.productions]
         if not specs:
@@ -414,11 +421,21 @@ class _Load:
             .group_by(d.c.production_id)
         )
         stats = {row[0]: row[1:] for row in self.conn.execute(query)}
+        prefixes: dict[int, set[str]] = {}
+        for row in self.conn.execute(
+            sa.select(d.c.production_id, d.c.bates_prefix).distinct()
+            .where(d.c.production_id.in_(pids))
+        ):
+            prefixes.setdefault(row[0], set()).add(row[1])
         for rep, p in specs:
             pid = self.productions[p.slug]
             first, last, count, pages = stats.get(pid, (None, None, 0, None))
-            given = (p.bates_first, p.bates_last, p.doc_count, p.page_count)
-            derived = (first, last, count, int(pages) if pages is not None else None)
+            common = prefixes.get(pid, set())
+            given = (p.bates_prefix, p.bates_first, p.bates_last, p.doc_count, p.page_count)
+            derived = (
+                next(iter(common)) if len(common) == 1 else None,
+                first, last, count, int(pages) if pages is not None else None,
+            )
             for column, value, fallback in zip(wanted, given, derived, strict=True):
                 wanted[column][pid] = (rep, value if value is not None else fallback)
         for column, values in wanted.items():

@@ -57,12 +57,14 @@ def upsert(
     *,
     in_col: str | None = None,
     added: set[int] | None = None,
+    insert_only: Sequence[str] = (),
 ) -> dict[Key, int]:
     """Insert or update ``rows`` (each tagged with the file it came from); ids by key.
 
     ``in_col`` is the column used to find existing rows (default: the first key column);
     the full key is then compared in Python, which also handles NULLs in keys. The ids of
-    inserted rows go into ``added`` when given.
+    inserted rows go into ``added`` when given. ``insert_only`` columns are written for new
+    rows and never compared (e.g. how a production was first loaded).
     """
     wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
     for report, row in rows:
@@ -85,7 +87,9 @@ def upsert(
             report.added[table.name] += 1
             continue
         ids[key] = int(old["id"])
-        changed = tuple(sorted(c for c, v in row.items() if old[c] != v))
+        changed = tuple(
+            sorted(c for c, v in row.items() if c not in insert_only and old[c] != v)
+        )
         if changed:
             report.updated[table.name] += 1
             values = {f"b_{c}": row[c] for c in changed}
