@@ -6,7 +6,7 @@ status is a small function of those counts, the gaps and the certifications, per
 Item status, first rule that applies:
 
 * produced documents and no document-level gap → ``produced``; with gaps → ``partially produced``;
-* nothing produced: a matching privilege-log entry → ``withheld``; a certification of no
+* nothing produced: matching privilege-log entries and no other gap → ``withheld``; a certification of no
   responsive documents (or of completeness) → ``no responsive documents``;
 * deadline passed: nothing at all produced for the letter and no reply → ``ignored``, else
   ``overdue``; otherwise ``requested``.
@@ -175,7 +175,7 @@ def _item_status(
                 parts.append(f"{withheld} withheld")
             return ItemStatusKind.PARTIAL, "; ".join(parts)
         return ItemStatusKind.PRODUCED, f"{documents} document(s) produced; no known gaps"
-    if withheld:
+    if withheld and not outstanding:
         return ItemStatusKind.WITHHELD, f"nothing produced; {withheld} logged as privileged"
     if certified:
         extra = f"; but {outstanding} known to exist" if outstanding else ""

@@ -113,3 +113,21 @@ class PartySummary(BaseModel):
     next_deadline: dt.date | None
     overdue: bool
     requests: int
+
+
+class Finding(BaseModel):
+    """One document another party produced, checked against the party's own productions.
+
+    ``match_key`` says which key found the party's copy (``copy_bates`` is its Bates label); ``none``
+    means no copy: that is a gap (inferred, or a known item not produced).
+    """
+
+    party: str
+    request: str | None
+    item: str | None
+    document: str  # Bates label of the other party's document
+    producing_party: str
+    role: str | None
+    match_key: MatchKey
+    copy_bates: str | None = None
+    known_item: str | None = None  # when the finding is a known item's basis

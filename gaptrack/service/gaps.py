@@ -25,7 +25,7 @@ from gaptrack.gaps import sql as t
 from gaptrack.gaps.engine import ALL_KINDS, GapResult, compute_gaps
 from gaptrack.gaps.ledger import build_ledger
 from gaptrack.gaps.materialise import refresh_derived
-from gaptrack.gaps.model import Gap, GapKind, PartySummary, RequestStatus
+from gaptrack.gaps.model import Finding, Gap, GapKind, PartySummary, RequestStatus
 from gaptrack.gaps.query_inferred import RANK_ROLE, ROLE_RANK
 from gaptrack.gaps.scope import Scope
 from gaptrack.models import (
@@ -252,6 +252,17 @@ def draft_letter(
         bates_only=bates_only,
     )
     return render_letter(letter, fmt)
+
+
+def findings(engine: Engine, *, as_of: dt.date, party: str | None = None) -> list[Finding]:
+    """Every document of another party that a party is on (answering one of its items), or
+    that a known item rests on, with the key that found the party's own copy (or ``none``)."""
+    from gaptrack.gaps.findings import list_findings
+
+    scope = _scope(engine, as_of=as_of, party=party, committee=None, request=None)
+    refresh_derived(engine)
+    with engine.connect() as connection:
+        return list_findings(connection, scope)
 
 
 # --- findings: promote to a known item, or dismiss ------------------------------------------
