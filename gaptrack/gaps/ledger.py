@@ -6,8 +6,8 @@ status is a small function of those counts, the gaps and the certifications, per
 Item status, first rule that applies:
 
 * produced documents and no document-level gap → ``produced``; with gaps → ``partially produced``;
-* nothing produced: matching privilege-log entries and no other gap → ``withheld``; a certification of no
-  responsive documents (or of completeness) → ``no responsive documents``;
+* nothing produced: matching privilege-log entries and no other gap → ``withheld``; a
+  certification of no responsive documents (or of completeness) → ``no responsive documents``;
 * deadline passed: nothing at all produced for the letter and no reply → ``ignored``, else
   ``overdue``; otherwise ``requested``.
 

@@ -118,8 +118,8 @@ class PartySummary(BaseModel):
 class Finding(BaseModel):
     """One document another party produced, checked against the party's own productions.
 
-    ``match_key`` says which key found the party's copy (``copy_bates`` is its Bates label); ``none``
-    means no copy: that is a gap (inferred, or a known item not produced).
+    ``match_key`` says which key found the party's copy (``copy_bates`` is its Bates label);
+    ``none`` means no copy: that is a gap (inferred, or a known item not produced).
     """
 
     party: str
