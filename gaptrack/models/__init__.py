@@ -10,6 +10,7 @@ from gaptrack.models.document import (
     DocumentRead,
     DocumentReference,
 )
+from gaptrack.models.derived import InferredCandidate
 from gaptrack.models.enums import (
     CertificationKind,
     Chamber,
@@ -77,6 +78,7 @@ __all__ = [
     "FindingDecision",
     "FindingDecisionKind",
     "ItemCertification",
+    "InferredCandidate",
     "ItemCriterion",
     "KnownBasis",
     "KnownItem",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:38:28.965390
+Create Date: 2026-11-24 02:51:03.444875
 """
 
 from collections.abc import Sequence
@@ -340,6 +340,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_document_reference_document_id'), ['document_id'], unique=False)
         batch_op.create_index('ix_reference_mih', ['mih'], unique=False)
 
+    op.create_table('inferred_candidate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('party_id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('role_rank', sa.Integer(), nullable=False),
+    sa.Column('received', sa.Date(), nullable=False),
+    sa.Column('mih', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('body_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('date_sent', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['request_item.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['party_id'], ['party.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['producer_id'], ['party.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('party_id', 'document_id', 'item_id')
+    )
+    with op.batch_alter_table('inferred_candidate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inferred_candidate_document_id'), ['document_id'], unique=False)
+        batch_op.create_index('ix_inferred_candidate_item', ['item_id', 'party_id'], unique=False)
+
     op.create_table('item_certification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -481,6 +504,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_item_certification_item_id'))
 
     op.drop_table('item_certification')
+    with op.batch_alter_table('inferred_candidate', schema=None) as batch_op:
+        batch_op.drop_index('ix_inferred_candidate_item')
+        batch_op.drop_index(batch_op.f('ix_inferred_candidate_document_id'))
+
+    op.drop_table('inferred_candidate')
     with op.batch_alter_table('document_reference', schema=None) as batch_op:
         batch_op.drop_index('ix_reference_mih')
         batch_op.drop_index(batch_op.f('ix_document_reference_document_id'))

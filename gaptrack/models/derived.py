@@ -1,0 +1,36 @@
+"""Facts the gap engine derives and keeps, so its queries need not rescan the corpus.
+
+Rebuilt by :func:`gaptrack.gaps.materialise.refresh_derived`; never edited by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
+
+
+class InferredCandidate(SQLModel, table=True):
+    """Party P is on a document another party produced, and it answers an item asked of P.
+
+    The document's matching keys are copied here so the search for P's own copy is a
+    narrow-table scan plus index probes, never a walk through the wide ``document`` rows.
+    """
+
+    __tablename__ = "inferred_candidate"
+    __table_args__ = (
+        UniqueConstraint("party_id", "document_id", "item_id"),
+        Index("ix_inferred_candidate_item", "item_id", "party_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id", ondelete="CASCADE")
+    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    item_id: int = Field(foreign_key="request_item.id", ondelete="CASCADE")
+    producer_id: int = Field(foreign_key="party.id")
+    role_rank: int  # P's most telling role on it (1 forwarded ... 6 quoted)
+    received: dt.date  # when the other party's production arrived (for as_of)
+    mih: str | None = Field(default=None, max_length=32)
+    body_hash: str | None = Field(default=None, max_length=64)
+    fingerprint: str | None = Field(default=None, max_length=64)
+    date_sent: dt.datetime | None = None
