@@ -431,3 +431,18 @@ def test_cli_import_dat_json_then_no_op(sqlite_engine: Engine, tmp_path: Path) -
                     header=[*HEADER[:14], "X"])), "--party", "kushner", "--production", "Vol 2")
     assert table.returncode == 2
     assert "duplicate Bates number" in table.stderr and "w.dat:2" in table.stderr
+
+
+def test_encoding_override_and_decode_error(engine: Engine, tmp_path: Path) -> None:
+    create_party(engine)
+    path = build_dat(tmp_path / "c.dat", encoding="cp1252")
+    before = table_snapshot(engine)
+    with pytest.raises(LoadFileError, match="cannot be decoded as utf-8") as caught:
+        import_dat(engine, path, party="kushner", production="C", encoding="utf-8")
+    assert caught.value.line == 1
+    assert table_snapshot(engine) == before
+    with pytest.raises(LoadFileError, match="unknown encoding"):
+        import_dat(engine, path, party="kushner", production="C", encoding="klingon")
+    report = import_dat(engine, path, party="kushner", production="C", encoding="CP-1252")
+    assert report.encoding == "cp1252"
+    check_standard_rows(engine)

@@ -138,3 +138,32 @@ def test_missing_path_is_an_input_error(engine: Engine, tmp_path: Path) -> None:
     create_party(engine)
     with pytest.raises(LoadFileError, match="no such file"):
         import_mail(engine, tmp_path / "nope.mbox", party="kushner", production="X")
+
+
+def test_cli_import_mail_and_privlog(sqlite_engine: Engine, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    create_party(sqlite_engine)
+    db = str(sqlite_engine.url.database)
+    box = write_mbox(tmp_path / "m.mbox", [email(message_id=None, subject="No id")])
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "gaptrack", "--db", db, "import", "mail", str(box), "--party",
+         "kushner", "--production", "Mailbox 1", "--format", "json"],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["documents"] == 1
+    assert payload["email_metadata"]["missing_message_id"] == 1
+    log = tmp_path / "log.csv"
+    log.write_text("Entry,Date,Author,Privilege\n1,2016-09-01,Counsel,Attorney-Client\n")
+    table = subprocess.run(
+        [sys.executable, "-m", "gaptrack", "--db", db, "import", "privlog", str(log), "--party",
+         "kushner"],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert table.returncode == 0, table.stderr
+    assert "entries loaded" in table.stdout

@@ -58,5 +58,11 @@ def detect_encoding(path: Path) -> str:
 
 
 def normalise_encoding(name: str) -> str:
-    """A user's ``--encoding`` as a codec name; raises LookupError for unknown names."""
-    return codecs.lookup(name).name
+    """A user's ``--encoding`` as a codec name; raises LookupError for unknown names.
+
+    ``CP-1252`` and ``UTF_16`` are accepted as well as Python's own spellings.
+    """
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return codecs.lookup(name.lower().replace("-", "").replace("_", "")).name

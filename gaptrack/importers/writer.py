@@ -170,9 +170,12 @@ class BulkWriter:
         by_key = {d.key: d for d in drafts}
         m = self.sql.mark
         fetched = self.conn.exec_driver_sql(
+            # "+ 0" keeps the planner off the (production_id, bates_begin) index, which would
+            # scan every earlier chunk of this production again (quadratic); the primary-key
+            # range touches only the rows just inserted.
             "SELECT id, bates_prefix, bates_begin, bates_suffix FROM document "
-            f"WHERE production_id = {m} AND id > {m}",
-            (self.production_id, self.last_id),
+            f"WHERE id > {m} AND production_id + 0 = {m}",
+            (self.last_id, self.production_id),
         ).all()
         participants: list[tuple[Any, ...]] = []
         references: list[tuple[Any, ...]] = []

@@ -238,9 +238,11 @@ def _text_loader(base: Path, report: IntakeReport) -> Callable[[str], str | None
 
 
 def _sqlite_tuning(conn: Connection) -> None:
-    # A larger page cache keeps the document indexes in memory while a big file loads.
+    # A larger page cache (96 MB) keeps more of the indexes in memory while a big file loads:
+    # random-keyed indexes (MIH, fingerprint, addresses) thrash a small one. Sized to keep the
+    # peak RSS of a million-record import under 300 MB.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size = -65536")
+        conn.exec_driver_sql("PRAGMA cache_size = -98304")
 
 
 def import_dat(
