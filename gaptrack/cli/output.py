@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -69,7 +71,9 @@ def render_rows(
     for row in rows:
         # Text, never markup: a subject "[draft] memo" must print as written.
         table.add_row(*(Text(_cell(row.get(c))) for c in columns))
-    console = Console(file=io.StringIO(), width=160, force_terminal=False, color_system=None)
+    # Fit a real terminal; in a pipe, wide enough that evidence columns stay readable.
+    width = shutil.get_terminal_size((160, 24)).columns if sys.stdout.isatty() else 160
+    console = Console(file=io.StringIO(), width=width, force_terminal=False, color_system=None)
     console.print(table)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return str(out)
