@@ -4,6 +4,8 @@
    address match, whose normalised name is an alias of exactly one party) gets that party's id.
 2. **Criteria responsiveness**: ``document_item`` rows with ``source = criteria`` for every
    document that meets an item's criteria.
+3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
+   produced that answers an item asked of P, with the document's matching keys copied along.
 
 Criteria semantics (documented in docs/json-schema.md too): an item with at least one criterion
 is answered by a document that is produced by, or names (in any role), a party the item's letter
@@ -13,8 +15,9 @@ of its keywords appears in the subject or text (case-insensitive), its type is o
 
 The work is incremental. The inputs that change what is derived (addresses, aliases, criteria,
 items, recipients) are hashed into a signature kept, with the highest document id done, in the
-event log (action ``gaps.derive``). Same signature: only newer documents are processed. New
-signature, or documents deleted: the criteria rows are rebuilt. Inserts use ON CONFLICT DO
+event log (action ``gaps.derive``). Same signature: only newer documents (and newer
+responsiveness rows, e.g. tags a later load added) are processed. New signature, or rows
+deleted: the criteria rows and candidates are rebuilt. Inserts use ON CONFLICT DO
 NOTHING so two processes deriving at once cannot collide.
 """
 
@@ -31,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
 
 ACTION = "gaps.derive"
@@ -73,10 +77,10 @@ def _last_run(connection: Connection) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _insert(connection: Connection) -> Any:
+def _insert(connection: Connection, table: Any = None) -> Any:
     dialect = connection.dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(t.document_item)
+    return module.insert(t.document_item if table is None else table)
 
 
 def _resolve_participants(connection: Connection, after_id: int) -> int:
@@ -180,6 +184,112 @@ def _derive_criteria(connection: Connection, after_id: int) -> int:
     return done
 
 
+def _derive_candidates(connection: Connection, after_item_row: int) -> int:
+    """``inferred_candidate`` rows for responsiveness rows newer than ``after_item_row``."""
+    from gaptrack.gaps.query_inferred import ROLE_RANK
+
+    di, d, pr, ri, rr = t.document_item, t.document, t.production, t.item, t.recipient
+    on_it = t.participant.alias("on_it")
+    rank = sa.case(*[(on_it.c.role == role, value) for role, value in ROLE_RANK.items()], else_=9)
+    role_rank = (
+        sa.select(sa.func.min(rank))
+        .where(on_it.c.document_id == d.c.id, on_it.c.party_id == rr.c.party_id)
+        .scalar_subquery()
+    )
+    rows = (
+        sa.select(
+            rr.c.party_id,
+            d.c.id,
+            ri.c.id,
+            d.c.party_id,
+            role_rank,
+            pr.c.date_received,
+            d.c.mih,
+            d.c.body_hash,
+            d.c.fingerprint,
+            d.c.date_sent,
+        )
+        .select_from(
+            di.join(d, d.c.id == di.c.document_id)
+            .join(pr, pr.c.id == d.c.production_id)
+            .join(ri, ri.c.id == di.c.item_id)
+            .join(rr, rr.c.request_id == ri.c.request_id)
+        )
+        .where(
+            di.c.id > after_item_row,
+            d.c.party_id != rr.c.party_id,
+            sa.exists().where(on_it.c.document_id == d.c.id, on_it.c.party_id == rr.c.party_id),
+        )
+        .distinct()
+    )
+    statement = (
+        _insert(connection, t.candidate)
+        .from_select(
+            [
+                "party_id",
+                "document_id",
+                "item_id",
+                "producer_id",
+                "role_rank",
+                "received",
+                "mih",
+                "body_hash",
+                "fingerprint",
+                "date_sent",
+            ],
+            rows,
+        )
+        .on_conflict_do_nothing()
+    )
+    return int(connection.execute(statement).rowcount or 0)
+
+
+def _find_copies(connection: Connection) -> int:
+    """For candidates with no copy yet, look for P's own copy, one key at a time.
+
+    The first key that matches is recorded with that copy's receipt date. The gap query trusts
+    it only when that date is on or before its ``as_of``; otherwise it probes live, so the
+    shortcut can never hide a gap.
+    """
+    from gaptrack.gaps.model import MatchKey
+
+    c, pr = t.candidate, t.production
+    dialect = connection.dialect.name
+    found = 0
+    for key, column in (
+        (MatchKey.MIH, "mih"),
+        (MatchKey.BODY_HASH, "body_hash"),
+        (MatchKey.FINGERPRINT, "fingerprint"),
+    ):
+        x = t.document.alias("own_copy")
+        conditions = [x.c.party_id == c.c.party_id, x.c[column] == c.c[column]]
+        if column == "fingerprint":
+            conditions.append(
+                sa.or_(
+                    sa.and_(x.c.date_sent.is_(None), c.c.date_sent.is_(None)),
+                    t.seconds_apart(x.c.date_sent, c.c.date_sent, dialect)
+                    <= FINGERPRINT_TOLERANCE_SECONDS,
+                )
+            )
+        copy_id = sa.select(sa.func.min(x.c.id)).where(*conditions).scalar_subquery()
+        received = (
+            sa.select(sa.func.min(pr.c.date_received))
+            .select_from(x.join(pr, pr.c.id == x.c.production_id))
+            .where(*conditions)
+            .scalar_subquery()
+        )
+        found += int(
+            connection.execute(
+                sa.update(c)
+                .where(c.c.copy_document_id.is_(None), c.c[column].is_not(None))
+                .where(sa.exists().where(*conditions))
+                .values(copy_document_id=copy_id, copy_key=key.value, copy_received=received)
+            ).rowcount
+            or 0
+        )
+    return found
+
+
 def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
     """Bring participant parties and criteria responsiveness up to date (cheap when current)."""
     with engine.begin() as connection:
@@ -190,21 +300,28 @@ def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
             ).select_from(t.document)
         ).one()
         top, count = int(top), int(count)
+        item_top = int(
+            connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))
+            ).scalar_one()
+        )
         last = _last_run(connection)
         full = (
             force
             or last is None
             or last.get("signature") != signature
             or int(last.get("max_document_id", 0)) > top
+            or int(last.get("max_document_item_id", 0)) > item_top
         )
         after = 0 if full else int(last["max_document_id"]) if last else 0
+        after_item = 0 if full else int(last.get("max_document_item_id", 0)) if last else 0
         if not full and last is not None:
             newer = connection.execute(
                 sa.select(sa.func.count()).select_from(t.document).where(t.document.c.id > after)
             ).scalar_one()
             if int(last.get("documents", 0)) + int(newer) != count:
-                full, after = True, 0  # documents were deleted: start over
-        if not full and after == top:
+                full, after, after_item = True, 0, 0  # documents were deleted: start over
+        if not full and after == top and after_item == item_top:
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -212,8 +329,16 @@ def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
                     t.document_item.c.source == Responsiveness.CRITERIA.value
                 )
             )
+            connection.execute(sa.delete(t.candidate))
         resolved = _resolve_participants(connection, after)
         rows = _derive_criteria(connection, after)
+        candidates = _derive_candidates(connection, after_item)
+        copies = _find_copies(connection)
+        item_top = int(
+            connection.execute(
+                sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))
+            ).scalar_one()
+        )
         connection.execute(
             sa.insert(t.event).values(
                 at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -224,6 +349,9 @@ def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
                 data={
                     "signature": signature,
                     "max_document_id": top,
+                    "max_document_item_id": item_top,
+                    "candidates": candidates,
+                    "copies_found": copies,
                     "documents": count,
                     "full": full,
                     "participants_resolved": resolved,

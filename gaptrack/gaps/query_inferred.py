@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.copies import copy_probes
 from gaptrack.gaps.privilege import withheld_entry
-from gaptrack.gaps.scope import Scope, party_filter, received_by, request_filters
+from gaptrack.gaps.scope import Scope, party_filter, request_filters
 from gaptrack.models.enums import ParticipantRole
 
 # Which role to show when P is on a document more than once: the most telling first.
@@ -31,7 +31,7 @@ ROLE_RANK = {
 RANK_ROLE = {rank: role for role, rank in ROLE_RANK.items()}
 
 
-def _not_known(d: Any, party_col: Any, scope: Scope) -> list[Any]:
+def _not_known(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list[Any]:
     """P has no known item resting on this document or on another copy of the same email
     (same MIH, same body hash, or same fingerprint within the tolerance): that known item
     already reports it. One NOT EXISTS per key, each probing its own index; the "+ 0" keeps
@@ -39,22 +39,16 @@ def _not_known(d: Any, party_col: Any, scope: Scope) -> list[Any]:
     """
     kd = t.known
     probes = []
-    for key, extra in (
-        ("id", None),
-        ("mih", None),
-        ("body_hash", None),
-        ("fingerprint", "tolerance"),
-    ):
+    for key in ("id", "mih", "body_hash", "fingerprint"):
         basis = t.document.alias(f"known_{key}")
-        conditions = [
-            kd.c.party_id + 0 == party_col,
-            basis.c[key] == d.c[key],
-        ]
-        if key != "id":
-            conditions.insert(0, d.c[key].is_not(None))
-        if extra:
+        conditions = [kd.c.party_id + 0 == party_col]
+        if key == "id":
+            conditions.append(basis.c.id == document_id)
+        else:
+            conditions = [ref.c[key].is_not(None), basis.c[key] == ref.c[key], *conditions]
+        if key == "fingerprint":
             conditions.append(
-                t.seconds_apart(basis.c.date_sent, d.c.date_sent, scope.dialect)
+                t.seconds_apart(basis.c.date_sent, ref.c.date_sent, scope.dialect)
                 <= scope.tolerance_seconds
             )
         probes.append(
@@ -66,68 +60,61 @@ def _not_known(d: Any, party_col: Any, scope: Scope) -> list[Any]:
 
 
 def inferred_candidates(scope: Scope, *, only_missing: bool = True) -> Any:
-    """Rows: party_id, item_id, document columns, role_rank, the copy probes, withheld_id."""
-    d, di, ri, rr, rq = t.document, t.document_item, t.item, t.recipient, t.request
-    pr = t.production
-    on_it = t.participant.alias("on_it")
-    rank = sa.case(*[(on_it.c.role == role, value) for role, value in ROLE_RANK.items()], else_=9)
-    role_rank = (
-        sa.select(sa.func.min(rank))
-        .where(on_it.c.document_id == d.c.id, on_it.c.party_id == rr.c.party_id)
-        .scalar_subquery()
-    )
-    present = t.participant.alias("present")
-    probes = copy_probes(d, rr.c.party_id, scope)
+    """Rows: party_id, item_id, document columns, role_rank, the copy probes, withheld_id.
+
+    Driven by ``inferred_candidate`` (derived: P on another party's document answering P's
+    item, with its matching keys), so the copy probes run on a narrow table and only the
+    survivors touch ``document`` for their labels.
+    """
+    c, ri, rq, d = t.candidate, t.item, t.request, t.document
+    probes = copy_probes(c, c.c.party_id, scope)
     dec = t.decision
-    doc_date = t.date_of(d.c.date_sent, scope.dialect)
+    doc_date = t.date_of(c.c.date_sent, scope.dialect)
     query = (
         sa.select(
-            rr.c.party_id.label("party_id"),
-            ri.c.id.label("item_id"),
-            d.c.id.label("document_id"),
-            d.c.party_id.label("producer_id"),
+            c.c.party_id,
+            c.c.item_id,
+            c.c.document_id,
+            c.c.producer_id,
             d.c.begin_label,
             d.c.end_label,
             d.c.subject,
             d.c.title,
             d.c.doc_type,
-            d.c.date_sent,
-            d.c.mih,
-            d.c.fingerprint,
-            role_rank.label("role_rank"),
+            c.c.date_sent,
+            c.c.mih,
+            c.c.fingerprint,
+            c.c.role_rank,
             *(probes.labelled() if not only_missing else probes.nulls()),
             withheld_entry(
                 scope,
-                party_col=rr.c.party_id,
-                item_col=ri.c.id,
+                party_col=c.c.party_id,
+                item_col=c.c.item_id,
                 doc_date=doc_date,
-                doc_id=d.c.id,
+                doc_id=c.c.document_id,
             ).label("withheld_id"),
         )
         .select_from(
-            (
-                di.join(d, d.c.id == di.c.document_id)
-                if scope.all_received
-                else di.join(d, d.c.id == di.c.document_id).join(pr, pr.c.id == d.c.production_id)
-            )
-            .join(ri, ri.c.id == di.c.item_id)
+            c.join(ri, ri.c.id == c.c.item_id)
             .join(rq, rq.c.id == ri.c.request_id)
-            .join(rr, rr.c.request_id == ri.c.request_id)
+            .join(d, d.c.id == c.c.document_id)
         )
         .where(
-            d.c.party_id != rr.c.party_id,
-            received_by(pr, scope),
+            *([] if scope.all_received else [c.c.received <= scope.as_of]),
             *request_filters(rq, scope),
-            *party_filter(rr.c.party_id, scope),
-            sa.exists().where(present.c.document_id == d.c.id, present.c.party_id == rr.c.party_id),
+            *party_filter(c.c.party_id, scope),
             ~sa.exists().where(
-                dec.c.party_id == rr.c.party_id,
-                dec.c.document_id == d.c.id,
-                dec.c.item_id == ri.c.id,
+                dec.c.party_id == c.c.party_id,
+                dec.c.document_id == c.c.document_id,
+                dec.c.item_id == c.c.item_id,
             ),
         )
     )
     if only_missing:
-        query = query.where(probes.none_found())
+        # The derived copy settles most rows without a probe; the rest are probed live (when
+        # every production had arrived by ``as_of``, derivation has already probed them all).
+        query = query.where(sa.or_(c.c.copy_received.is_(None), c.c.copy_received > scope.as_of))
+        if not scope.all_received:
+            query = query.where(probes.none_found())
     # Last: SQLite tests terms in order, and the copy probes already drop most rows.
-    return query.where(*_not_known(d, rr.c.party_id, scope))
+    return query.where(*_not_known(c, c.c.document_id, c.c.party_id, scope))

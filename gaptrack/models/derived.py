@@ -34,3 +34,10 @@ class InferredCandidate(SQLModel, table=True):
     body_hash: str | None = Field(default=None, max_length=64)
     fingerprint: str | None = Field(default=None, max_length=64)
     date_sent: dt.datetime | None = None
+    # P's own copy, once one is found (a shortcut: a copy received by ``as_of`` settles it;
+    # otherwise the gap query probes live). Which key found it, for the audit view.
+    copy_document_id: int | None = Field(
+        default=None, foreign_key="document.id", ondelete="SET NULL"
+    )
+    copy_key: str | None = Field(default=None, max_length=16)
+    copy_received: dt.date | None = None

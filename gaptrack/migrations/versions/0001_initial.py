@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:51:03.444875
+Create Date: 2026-11-24 02:53:55.253771
 """
 
 from collections.abc import Sequence
@@ -352,6 +352,10 @@ def upgrade() -> None:
     sa.Column('body_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('date_sent', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('copy_document_id', sa.Integer(), nullable=True),
+    sa.Column('copy_key', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('copy_received', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['copy_document_id'], ['document.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_id'], ['request_item.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], ondelete='CASCADE'),
