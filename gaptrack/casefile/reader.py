@@ -11,8 +11,9 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from gaptrack.casefile.schema import CaseFile
 from gaptrack.casefile.yamlsrc import LineMap, field_label, read_yaml
@@ -47,6 +48,32 @@ def _message(error: dict[str, object]) -> str:
     return msg
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The case-file model inside ``X``, ``list[X]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_at(path: Sequence[str | int]) -> list[str]:
+    """The field names (as written in YAML) allowed at ``path``: for spelling hints."""
+    model: type[BaseModel] | None = CaseFile
+    for part in path:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        found = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        model = _model_in(found.annotation) if found is not None else None
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
 def validate(data: object, lines: LineMap, name: str) -> ParsedFile:
     if data is None:
         data = {}
@@ -66,11 +93,7 @@ def validate(data: object, lines: LineMap, name: str) -> ParsedFile:
         path = [p for p in first["loc"] if isinstance(p, str | int)]
         message = _message(dict(first))
         if first["type"] == "extra_forbidden":
-            missing = [
-                str(e["loc"][-1]) for e in errors
-                if e["type"] == "missing" and e["loc"][:-1] == first["loc"][:-1]
-            ]
-            close = difflib.get_close_matches(str(path[-1]), missing, n=1)
+            close = difflib.get_close_matches(str(path[-1]), _fields_at(path[:-1]), n=1)
             if close:
                 message += f"; did you mean {close[0]!r}?"
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
