@@ -1,8 +1,20 @@
 """The case-file format: human-writable YAML describing a whole case, validated by Pydantic.
 
+A file has optional top-level sections: ``case`` (title, summary, sources, which identifiers
+are illustrative: not stored), ``committees``, ``counsel``, ``parties``, ``requests`` (letters,
+with ``signatories``, numbered ``items`` and their ``criteria``, ``replies`` and
+``certifications``), ``productions`` (with their ``documents``), ``known_items``,
+``privilege_logs`` and ``events``. A file may refer to anything loaded before it.
+
 References between sections use slugs: ``party: kushner``, ``committee: ssju``; a request item
 is ``<request slug>#<item number>`` (``sjc-2017-10-18#3``); a document is its Bates label.
-Unknown keys are errors (a typo must not be silently ignored).
+Dates are ``YYYY-MM-DD``; times are UTC unless they carry an offset
+(``2016-09-21 15:58:00`` or ``2016-09-21T11:58:00-04:00``).
+
+Derived on load, so never written here: a document's matching keys (subject_norm, EDRM MIH,
+fingerprint, body hash), its participants and the parties they resolve to; a production's
+Bates prefix and range, document and page counts when not given; a document's ``bates_end``
+from ``pages``. Unknown keys are errors (a typo must not be silently ignored).
 """
 
 from __future__ import annotations
