@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from gaptrack.service.browse import DocumentPage, DocumentQuery, document_page
 from gaptrack.tui.runner import load
@@ -48,7 +48,7 @@ class ProducedDialog(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(f"Mark produced: {self.known}", classes="dialog-title", markup=False)
-            yield Label(self.description, classes="dialog-body", markup=False)
+            yield Static(self.description, classes="dialog-body", markup=False)
             yield Input(placeholder="Bates number or words in the party's documents", id="find")
             yield RecordTable(COLUMNS, id="candidates")
             yield Label("no document chosen", id="chosen", markup=False)

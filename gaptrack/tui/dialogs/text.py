@@ -37,7 +37,7 @@ class TextDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title", markup=False)
-            yield Label(self._prompt, classes="dialog-body", markup=False)
+            yield Static(self._prompt, classes="dialog-body", markup=False)
             yield Input(value=self._value, placeholder=self._placeholder, id="text")
             yield Label("", id="problem", classes="dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):

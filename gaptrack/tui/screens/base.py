@@ -23,7 +23,10 @@ class DataScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.loading_target().loading = True
+        if not self.loaded:
+            # Only the first load shows the indicator: on a reload the old rows stay in view
+            # (and keep the focus and cursor) until the new ones arrive.
+            self.loading_target().loading = True
         load(self, self.fetch, self._show, group=f"data-{id(self)}")
 
     def _show(self, data: Any) -> None:

@@ -80,7 +80,6 @@ class ChainsScreen(DataScreen):
                 parent = tree.root.add(Text(letter.committee_name, style="bold"), expand=True)
                 committees[letter.committee] = parent
             found = self._add(parent, letter) or found
-        tree.focus()
         if found is not None:
             tree.move_cursor(found)
 

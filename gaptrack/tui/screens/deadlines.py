@@ -65,7 +65,8 @@ class DeadlinesScreen(DataScreen):
         self.sub_title = f"Deadlines as of {self.state.as_of.isoformat()}"
         table = self.query_one(RecordTable)
         table.set_records([deadline_record(r) for r in rows])  # service order: overdue first
-        table.focus()
+        if not self.loaded:
+            table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one(RecordTable).set_filter(event.value)

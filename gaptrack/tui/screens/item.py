@@ -82,7 +82,8 @@ class ItemScreen(DataScreen):
         self.sub_title = self.ref
         panel = self.query_one(GapsPanel)
         panel.show_gaps(data.gaps)
-        panel.gap_table.focus()
+        if not self.loaded:
+            panel.gap_table.focus()
 
     def action_note_item(self) -> None:
         actor = self.state.actor

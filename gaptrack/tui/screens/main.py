@@ -81,17 +81,18 @@ class MainScreen(DataScreen):
 
     def show(self, data: list[PartySummary]) -> None:
         table = self.query_one(RecordTable)
-        table.set_records([party_record(s) for s in data])
         if table.sort_column is None:
             # Most gaps first: the parties that owe the most are the first to look at.
-            table.sort_by(1, reverse=True)
+            table.sort_column, table.sort_reverse = 1, True
+        table.set_records([party_record(s) for s in data])
         open_gaps = sum(s.outstanding_gaps for s in data)
         overdue = sum(1 for s in data if s.overdue)
         self.query_one("#main-caption", Static).update(
             f"{len(data)} parties · {open_gaps} outstanding gaps · {overdue} overdue · "
             f"as of {self.state.as_of.isoformat()}"
         )
-        table.focus()
+        if not self.loaded:  # first load only: a reload must not move the user's focus
+            table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one(RecordTable).set_filter(event.value)

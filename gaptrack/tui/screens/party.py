@@ -137,7 +137,8 @@ class PartyScreen(DataScreen):
         self.query_one("#items-table", RecordTable).set_records(item_records(data.statuses))
         self.query_one(GapsPanel).show_gaps(data.gaps)
         self.query_one(KnownTable).set_records([KnownTable.record(k) for k in data.known])
-        self.query_one("#items-table", RecordTable).focus()
+        if not self.loaded:  # first load only: a reload must not move the user's focus
+            self.query_one("#items-table", RecordTable).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "items-table" and event.row_key.value:

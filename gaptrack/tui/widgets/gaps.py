@@ -29,13 +29,14 @@ KIND_STYLE = {
     GapKind.REFERENCED_UNPRODUCED: "blue",
 }
 
+# "What is missing" comes last: it is the long one, and the Bates numbers must stay in view.
 GAP_COLUMNS = [
-    Column("kind", "Kind", 20),
+    Column("kind", "Kind", 21),
     Column("item", "Item", 18),
-    Column("title", "What is missing"),
-    Column("by", "Shown by", 16),
-    Column("bates", "Bates", 18),
+    Column("by", "Shown by", 18),
+    Column("bates", "Bates", 28),
     Column("key", "Key", 11),
+    Column("title", "What is missing"),
 ]
 
 DOC_COLUMNS = [
@@ -55,10 +56,10 @@ def gap_record(gap: Gap) -> Record:
         cells=[
             Text(str(gap.kind), style=KIND_STYLE.get(gap.kind, "")),
             item,
-            gap.title,
             evidence.producing_party_name or evidence.citation or "",
             ", ".join(evidence.bates),
             str(evidence.match_key) if evidence.match_key else "",
+            gap.title,
         ],
         data=gap,
     )

@@ -24,7 +24,7 @@ STATUS_STYLE = {
 }
 
 COLUMNS = [
-    Column("slug", "Known item", 24),
+    Column("slug", "Known item", 28),
     Column("item", "Item", 18),
     Column("status", "Status", 12),
     Column("basis", "Basis", 16),

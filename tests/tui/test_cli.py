@@ -1,0 +1,43 @@
+"""``gaptrack demo`` and ``gaptrack tui`` from the command line (without opening the app)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _gaptrack(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gaptrack", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False)
+
+
+def test_demo_no_tui_prints_parties(tmp_path: Path) -> None:
+    result = _gaptrack("demo", "--no-tui", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Jared Kushner" in result.stdout and "2017-11-16" in result.stdout
+    assert "yes" in result.stdout  # Kushner's first deadline is overdue
+
+
+def test_demo_synthetic_no_tui(tmp_path: Path) -> None:
+    result = _gaptrack("demo", "--synthetic", "300", "--as-of", "2017-09-01", "--no-tui",
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "syn-" in result.stdout
+
+
+def test_demo_bad_date_is_an_error(tmp_path: Path) -> None:
+    result = _gaptrack("demo", "--as-of", "16/11/2017", "--no-tui", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_demo_saves_screenshots(tmp_path: Path) -> None:
+    result = _gaptrack("demo", "--screenshots", str(tmp_path / "shots"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "shots").glob("*.svg"))
+    assert names == sorted(f"{n}.svg" for n in ("main", "party", "gaps", "deadlines", "letters",
+                                                "documents", "help"))
+    assert "Jared" in (tmp_path / "shots" / "main.svg").read_text()

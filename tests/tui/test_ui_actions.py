@@ -1,0 +1,205 @@
+"""Every action driven from the keyboard, then checked in the database (SQLite and PostgreSQL):
+mark produced / withheld / disputed / withdrawn, notes, a follow-up letter, promote and
+dismiss a finding, undo; destructive ones ask first, and errors are shown, not raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+from support import table_snapshot
+from textual.widgets import DataTable, Input, Select
+
+from gaptrack.db import session_scope
+from gaptrack.models import Event, FindingDecision, KnownItem, Request
+from gaptrack.tui.app import GaptrackApp
+from gaptrack.tui.dialogs import ConfirmDialog, FollowUpDialog, ProducedDialog, TextDialog
+from tui.demo import AS_OF, SIZE
+from tui.pilot import rows, settle
+from tui.test_screens import open_kushner
+
+
+def _app(url: str, tmp_path: Path) -> GaptrackApp:
+    return GaptrackApp(url, as_of=AS_OF, actor="tester", export_dir=tmp_path)
+
+
+def _status(engine: Engine, slug: str) -> str:
+    with session_scope(engine) as session:
+        return str(session.exec(select(KnownItem.status).where(KnownItem.slug == slug)).one())
+
+
+def _last_event(engine: Engine) -> Event:
+    """The newest event a person caused (the gap engine logs its own ``gaps.*`` refreshes)."""
+    with session_scope(engine) as session:
+        event = session.exec(
+            select(Event)
+            .where(col(Event.action).not_like("gaps.%"))
+            .order_by(col(Event.id).desc())
+        ).first()
+        assert event is not None
+        return event
+
+
+async def _known_tab(pilot: object, app: GaptrackApp, slug: str) -> DataTable[object]:
+    screen = await open_kushner(pilot, app)
+    await pilot.press("k")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    table = screen.query_one("#known-table", DataTable)
+    table.move_cursor(row=table.get_row_index(slug))
+    return table
+
+
+async def test_mark_produced_choosing_the_document_then_undo(
+    demo_engine: Engine, demo_url: str, tmp_path: Path
+) -> None:
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await _known_tab(pilot, app, "kushner-phone-records")
+        await pilot.press("p")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ProducedDialog)
+        await pilot.press(*"KUSHNER-000016")
+        await settle(pilot)
+        candidates = dialog.query_one("#candidates", DataTable)
+        assert [r[0] for r in rows(candidates)] == ["KUSHNER-000016"]
+        candidates.focus()
+        await pilot.press("enter")  # choose it; focus moves to the reason
+        await pilot.press(*"bill found in volume 1", "enter")
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-phone-records") == "produced"
+        event = _last_event(demo_engine)
+        assert (event.actor, event.action, event.reason) == (
+            "tester", "known.status", "bill found in volume 1"
+        )
+        known = rows(app.screen.query_one("#known-table", DataTable))
+        assert [
+            next(r for r in known if r[0] == "kushner-phone-records")[i] for i in (0, 2, 5)
+        ] == ["kushner-phone-records", "produced", "KUSHNER-000016"]
+
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-phone-records") == "outstanding"
+        assert _last_event(demo_engine).action == "undo"
+
+
+async def test_disputed_asks_first_and_no_changes_nothing(
+    demo_engine: Engine, demo_url: str, tmp_path: Path
+) -> None:
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _known_tab(pilot, app, "kushner-millian-cc")
+        before = table_snapshot(demo_engine)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert table_snapshot(demo_engine) == before
+
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"Lowell: not missing (17 Nov)", "enter")
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-millian-cc") == "disputed"
+        assert _last_event(demo_engine).reason == "Lowell: not missing (17 Nov)"
+
+        await pilot.press("z")  # withdrawn: also confirmed
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("enter")  # no reason given
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-millian-cc") == "withdrawn"
+
+        await pilot.press("w")  # withheld: not destructive, asks only why
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"privilege claimed", "enter")
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-millian-cc") == "withheld"
+
+
+async def test_notes_from_the_keyboard(demo_engine: Engine, demo_url: str, tmp_path: Path) -> None:
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_kushner(pilot, app)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"[b]call Lowell[/b]", "enter")
+        await settle(pilot)
+        event = _last_event(demo_engine)
+        assert (event.action, event.entity, event.entity_key, event.reason, event.actor) == (
+            "note", "party", "kushner", "[b]call Lowell[/b]", "tester"
+        )
+
+
+async def test_follow_up_letter(demo_engine: Engine, demo_url: str, tmp_path: Path) -> None:
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_kushner(pilot, app)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FollowUpDialog)
+        dialog.query_one("#letter", Select).value = "sjc-2017-11-16"
+        await settle(pilot)
+        dialog.query_one("#deadline", Input).value = "2017-12-08"
+        dialog.query_one("#reason", Input).value = "27 Nov deadline passed"
+        await pilot.click("#ok")
+        await settle(pilot)
+        with session_scope(demo_engine) as session:
+            letter = session.exec(
+                select(Request).where(Request.summary == "27 Nov deadline passed")
+            ).one()
+            assert str(letter.deadline) == "2017-12-08" and str(letter.kind) == "deficiency"
+        assert _last_event(demo_engine).action == "request.follow-up"
+
+
+async def test_promote_and_dismiss_findings(
+    demo_engine: Engine, demo_url: str, tmp_path: Path
+) -> None:
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = await open_kushner(pilot, app)
+        await pilot.press("g")
+        await settle(pilot)
+        table = screen.query_one(".gaps-table", DataTable)
+        inferred = [i for i, r in enumerate(rows(table)) if r[0] == "inferred"]
+        assert len(inferred) >= 2
+        table.move_cursor(row=inferred[0])
+        await pilot.press("P")
+        await settle(pilot)
+        table.move_cursor(row=[i for i, r in enumerate(rows(table)) if r[0] == "inferred"][-1])
+        await pilot.press("X")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press(*"same email as KUSHNER-000012", "enter")
+        await settle(pilot)
+        with session_scope(demo_engine) as session:
+            decisions = {str(d.decision) for d in session.exec(select(FindingDecision)).all()}
+        assert decisions == {"promoted", "dismissed"}
+
+
+async def test_errors_are_notified_not_raised(demo_url: str, tmp_path: Path) -> None:
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("u", "y")  # nothing of this actor's to undo
+        await settle(pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "nothing to undo" in errors[-1].message
