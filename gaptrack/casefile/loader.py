@@ -16,38 +16,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gaptrack.casefile.catalog import Catalog, DocPlan, build_catalog, check_against_database
+from gaptrack.casefile.catalog import Catalog, build_catalog, check_against_database
+from gaptrack.casefile.documents import PartyResolver, as_utc, document_row
 from gaptrack.casefile.reader import ParsedFile, read_case_file
 from gaptrack.casefile.report import FileReport, LoadReport
 from gaptrack.casefile.store import fetch, link, sync_children, upsert
-from gaptrack.derive import derive
 from gaptrack.errors import CaseFileError
-from gaptrack.matching import edrm_mih, normalise_message_id, normalise_name
+from gaptrack.matching import edrm_mih, normalise_name
 from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
 
 T = metadata.tables
 
 
-def as_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Case files write UTC unless a time carries its own offset.
-
-    The datetime columns (SQLModel's ``UTCDateTime``) take and return aware UTC values.
-    """
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def join_addresses(values: Sequence[str]) -> str | None:
-    """A list of recipients as one raw header value (load files use ``;``)."""
-    return "; ".join(values) if values else None
 
 
 class _Ids:
@@ -267,7 +250,11 @@ class _Load:
 
     def _documents(self) -> None:
         plans = list(self.cat.documents.values())
-        derived = [self._derive(plan) for plan in plans]
+        derived = [
+            document_row(plan, self.productions[plan.production.slug],
+                         self.parties[plan.production.party])
+            for plan in plans
+        ]
         rows = [(self.rep(plan.where.file), row) for plan, (row, _, _) in zip(plans, derived,
                                                                               strict=True)]
         added: set[int] = set()
@@ -279,7 +266,7 @@ class _Load:
         participants: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         references: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         answers: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
-        resolver = _PartyResolver(self.conn, [p for _, p, _ in derived])
+        resolver = PartyResolver(self.conn, [p for _, p, _ in derived])
         for plan, (_, people, refs) in zip(plans, derived, strict=True):
             rep = self.rep(plan.where.file)
             did = ids[plan.key]
@@ -350,48 +337,6 @@ class _Load:
             pairs[(r["document_id"], r["item_id"])].removed[table.name] += 1
         if doomed:
             self.conn.execute(sa.delete(table).where(table.c.id.in_([r["id"] for r in doomed])))
-
-    def _derive(
-        self, plan: DocPlan
-    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
-        doc = plan.spec
-        refs = [r for r in [doc.in_reply_to, *doc.references] if r]
-        keys = derive(sender=doc.from_, to=doc.to, cc=doc.cc, bcc=doc.bcc, subject=doc.subject,
-                      message_id=doc.message_id, references=refs, text=doc.text)
-        row = {
-            "production_id": self.productions[plan.production.slug],
-            "party_id": self.parties[plan.production.party],
-            "bates_prefix": plan.begin.prefix,
-            "bates_begin": plan.begin.number,
-            "bates_end": plan.end.number,
-            "bates_suffix": plan.begin.suffix,
-            "begin_label": doc.bates.strip(),
-            "end_label": plan.end.label if doc.bates_end is None else doc.bates_end.strip(),
-            "custodian": doc.custodian,
-            "doc_type": str(doc.type),
-            "title": doc.title,
-            "date_sent": as_utc(doc.date_sent),
-            "date_created": as_utc(doc.date_created),
-            "sender": doc.from_,
-            "recipients": join_addresses(doc.to),
-            "cc": join_addresses(doc.cc),
-            "bcc": join_addresses(doc.bcc),
-            "subject": doc.subject,
-            "subject_norm": keys.subject_norm or None,
-            "message_id": normalise_message_id(doc.message_id) if doc.message_id else None,
-            "mih": keys.mih,
-            "md5": doc.md5,
-            "body_hash": keys.body_hash,
-            "fingerprint": keys.fingerprint,
-            "page_count": doc.pages,
-            "text": doc.text,
-        }
-        people = [
-            {"role": str(p.role), "address": p.address or None, "name": p.name or None,
-             "name_norm": p.name_norm or None}
-            for p in keys.participants
-        ]
-        return row, people, keys.references
 
     def _production_counts(self, added: set[int]) -> None:
         """Bates prefix and range, document and page counts: as given, else derived.
@@ -493,30 +438,6 @@ class _Load:
                 }))
         upsert(self.conn, T["event"], ["at", "actor", "action", "entity", "entity_key", "reason"],
                rows)
-
-
-class _PartyResolver:
-    """Who a participant is: by address first, then by alias or name (normalised)."""
-
-    def __init__(self, conn: Connection, people: list[list[dict[str, Any]]]) -> None:
-        addresses = {p["address"] for group in people for p in group if p["address"]}
-        self.by_address = {
-            r["address"]: int(r["party_id"])
-            for r in fetch(conn, T["party_address"], "address", addresses)
-        }
-        by_name: dict[str, set[int]] = {}
-        for row in conn.execute(sa.select(T["party"].c.id, T["party"].c.name)):
-            by_name.setdefault(normalise_name(row.name), set()).add(int(row.id))
-        names = {p["name_norm"] for group in people for p in group if p["name_norm"]}
-        for r in fetch(conn, T["party_alias"], "alias_norm", names):
-            by_name.setdefault(r["alias_norm"], set()).add(int(r["party_id"]))
-        # A name two parties share identifies neither.
-        self.by_name = {k: next(iter(v)) for k, v in by_name.items() if len(v) == 1}
-
-    def party(self, person: dict[str, Any]) -> int | None:
-        if person["address"] and person["address"] in self.by_address:
-            return self.by_address[person["address"]]
-        return self.by_name.get(person["name_norm"] or "")
 
 
 def read_all(paths: Sequence[str | Path]) -> list[ParsedFile]:
