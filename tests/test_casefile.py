@@ -283,3 +283,43 @@ def test_bates_prefix_is_derived_and_exported(engine: Engine, tmp_path: Path) ->
     load_case_files(engine, [write(tmp_path, FULL)])
     assert one(engine, "SELECT bates_prefix FROM production WHERE slug = 'quinn-1'") == ("Q-",)
     assert "bates_prefix: Q-" in export_case(engine)
+
+
+def _many(n: int, volume: str) -> str:
+    """FULL plus a production of ``n`` emails (each replying to the one before)."""
+    docs = "".join(
+        f"      - {{bates: {volume}-{i:06d}, type: email, from: Pat Party <pat@example.test>,\n"
+        f"         to: [quinn@example.test], subject: Note {i}, message_id: <{volume}{i}@x.test>,\n"
+        f"         in_reply_to: <{volume}{i - 1}@x.test>, answers: [hx-1#1]}}\n"
+        for i in range(1, n + 1)
+    )
+    production = (
+        f"  - slug: pat-{volume.lower()}\n    party: pat\n    volume: {volume}\n"
+        f"    date_received: 2021-04-01\n    documents:\n{docs}"
+    )
+    return FULL.replace("privilege_logs:\n", production + "privilege_logs:\n")
+
+
+def test_statements_do_not_grow_with_the_number_of_documents(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Batched per table: 5 or 300 documents take the same number of statements."""
+    counts = []
+    for n, volume in ((5, "FEW"), (300, "MANY")):
+        path = write(tmp_path, _many(n, volume), f"{volume}.yaml")
+        statements = 0
+
+        def count(*_args: object) -> None:
+            nonlocal statements
+            statements += 1
+
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            load_case_files(engine, [path])
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        counts.append(statements)
+        assert one(engine, f"SELECT doc_count FROM production WHERE slug = 'pat-{volume.lower()}'"
+                   ) == (n,)
+    # The first load also wrote everything in FULL; row-by-row writes would need 300+.
+    assert counts[1] <= counts[0], counts
