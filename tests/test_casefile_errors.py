@@ -291,3 +291,28 @@ def test_item_date_range_and_bates_prefix_are_checked(engine: Engine, tmp_path: 
         load_case_files(engine, [path])
     assert info.value.field == "productions[0].documents[1].bates"
     assert "prefix 'ALICE-'" in info.value.message
+
+
+def test_an_address_identifies_one_party(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(GOOD.replace(
+        "    addresses: [alice@example.test]\n",
+        "    addresses: [alice@example.test]\n  - slug: bob\n    name: Bob\n"
+        "    addresses: [bob@example.test, Alice@Example.test]\n"))
+    with pytest.raises(CaseFileError) as info:
+        load_case_files(engine, [path])
+    assert (info.value.line, info.value.field) == (11, "parties[1].addresses[1]")
+    assert "already belongs to 'alice'" in info.value.message
+    # Against the database: alice (not redefined by the second file) keeps her address.
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD)
+    load_case_files(engine, [good])
+    other = tmp_path / "other.yaml"
+    other.write_text("parties:\n  - slug: bob\n    name: Bob\n    addresses:\n"
+                     "      - alice@example.test\n")
+    before = table_snapshot(engine)
+    with pytest.raises(CaseFileError) as info:
+        load_case_files(engine, [other])
+    assert (info.value.line, info.value.field) == (5, "parties[0].addresses[0]")
+    assert "belongs to party 'alice' in the database" in info.value.message
+    assert table_snapshot(engine) == before

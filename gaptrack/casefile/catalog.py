@@ -62,6 +62,7 @@ class Catalog:
     privilege: set[tuple[str, str]] = field(default_factory=set)
     documents: dict[BatesKey, DocPlan] = field(default_factory=dict)
     labels: dict[str, DocPlan] = field(default_factory=dict)
+    addresses: dict[str, tuple[str, Where]] = field(default_factory=dict)  # -> party slug
 
 
 def _define(
@@ -127,6 +128,17 @@ def build_catalog(files: list[ParsedFile]) -> Catalog:
         for i, p in enumerate(case.parties):
             w = Where(f, ("parties", i))
             _define(cat.parties, specs["party"], p.slug, p, w, label="party", shared=True)
+            for j, address in enumerate(p.addresses):
+                key = address.strip().lower()
+                owner = cat.addresses.get(key)
+                if owner is not None and owner[0] != p.slug:
+                    raise w.error(
+                        f"address {address!r} already belongs to {owner[0]!r} "
+                        f"({owner[1].file.name}:{owner[1].file.lines.line(owner[1].path)}): "
+                        "an address identifies one party",
+                        "addresses", j,
+                    )
+                cat.addresses[key] = (p.slug, Where(f, ("parties", i, "addresses", j)))
         for i, r in enumerate(case.requests):
             w = Where(f, ("requests", i))
             _define(cat.requests, specs["request"], r.slug, r, w, label="request", shared=False)
@@ -363,6 +375,27 @@ def check_against_database(conn: Connection, cat: Catalog) -> None:
             if (ref.kind, ref.value) not in present:
                 raise ref.where.error(_describe(ref), *ref.field)
     _check_bates(conn, cat)
+    _check_addresses(conn, cat)
+
+
+def _check_addresses(conn: Connection, cat: Catalog) -> None:
+    """An address the database gives to a party these files do not define stays with it."""
+    if not cat.addresses:
+        return
+    t = metadata.tables
+    query = sa.select(t["party_address"].c.address, t["party"].c.slug).join(
+        t["party"], t["party"].c.id == t["party_address"].c.party_id
+    )
+    wanted = sorted(cat.addresses)
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        for row in conn.execute(query.where(t["party_address"].c.address.in_(part))):
+            slug, where = cat.addresses[row.address]
+            if row.slug != slug and row.slug not in cat.parties:
+                raise where.error(
+                    f"address {row.address!r} belongs to party {row.slug!r} in the database: "
+                    "an address identifies one party"
+                )
 
 
 def _check_bates(conn: Connection, cat: Catalog) -> None:
