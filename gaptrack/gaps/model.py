@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class GapKind(StrEnum):
@@ -37,15 +37,16 @@ class Evidence(BaseModel):
     basis: str | None = None
     producing_party: str | None = None  # slug of the party that produced the copy
     producing_party_name: str | None = None
-    bates: list[str] = []  # Bates labels of the documents that show it
-    document_ids: list[int] = []
+    bates: list[str] = Field(default_factory=list)  # Bates labels of the documents that show it
+    document_ids: list[int] = Field(default_factory=list)
     role: str | None = None  # this party's role on the document (sender, cc, forwarded...)
     match_key: MatchKey | None = None  # which key tied copies together
     citation: str | None = None  # testimony / press report / letter
     privilege_entry: str | None = None  # "entry 12: attorney-client"
     deadline: dt.date | None = None
     days_overdue: int | None = None
-    referring_bates: list[str] = []  # referenced-unproduced: the documents that refer to it
+    # referenced-unproduced: the documents that refer to it
+    referring_bates: list[str] = Field(default_factory=list)
 
 
 class Gap(BaseModel):
@@ -85,7 +86,9 @@ class ItemStatus(BaseModel):
     known_total: int
     known_produced: int
     gaps: int
-    history: list[str] = []  # renewal chain, oldest first: ["sjc-2017-10-18#2", ...]
+    history: list[str] = Field(
+        default_factory=list
+    )  # renewal chain, oldest first: ["sjc-2017-10-18#2", ...]
 
 
 class RequestStatus(BaseModel):

@@ -51,7 +51,7 @@ def referenced_unproduced(scope: Scope) -> Any:
             d.c.id.label("document_id"),
             d.c.begin_label,
             d.c.party_id.label("producer_id"),
-            d.c.date_sent,
+            t.date_of(d.c.date_sent, scope.dialect).label("doc_date"),
         )
         .select_from(
             lost.join(d, d.c.id == lost.c.document_id)
