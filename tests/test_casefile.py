@@ -323,3 +323,17 @@ def test_statements_do_not_grow_with_the_number_of_documents(
                    ) == (n,)
     # The first load also wrote everything in FULL; row-by-row writes would need 300+.
     assert counts[1] <= counts[0], counts
+
+
+def test_load_event_records_the_file_and_its_hash(engine: Engine, tmp_path: Path) -> None:
+    import hashlib
+
+    path = write(tmp_path, FULL)
+    load_case_files(engine, [path], actor="clerk")
+    with engine.connect() as conn:
+        (data,) = conn.execute(sa.text(
+            "SELECT data FROM event WHERE action = 'load' AND actor = 'clerk'")).one()
+    if isinstance(data, str):
+        data = json.loads(data)
+    assert data["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert data["added"]["document"] == 4 and data["file"] == str(path)

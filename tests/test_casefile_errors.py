@@ -316,3 +316,18 @@ def test_an_address_identifies_one_party(engine: Engine, tmp_path: Path) -> None
     assert (info.value.line, info.value.field) == (5, "parties[0].addresses[0]")
     assert "belongs to party 'alice' in the database" in info.value.message
     assert table_snapshot(engine) == before
+
+
+@pytest.mark.parametrize(("content", "line", "reason"), [
+    (b"parties:\n  - slug: a\n    name: caf\xe9\n", 3, "not UTF-8"),
+    (b"- just\n- a list\n", 1, "a case file is a mapping"),
+    (b"parties:\n  - slug: Not A Slug\n    name: X\n", 2, "should match pattern"),
+])
+def test_other_malformed_files(engine: Engine, tmp_path: Path, content: bytes, line: int,
+                               reason: str) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_bytes(content)
+    with pytest.raises(CaseFileError) as info:
+        load_case_files(engine, [path])
+    assert (info.value.file, info.value.line) == (str(path), line)
+    assert reason in info.value.message

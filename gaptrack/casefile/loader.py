@@ -462,12 +462,13 @@ def load_parsed(
             load.known_items()
             load.events()
             at = now_utc()
-            for report in reports:
+            for parsed, report in zip(files, reports, strict=True):
                 if report.changed:
                     conn.execute(sa.insert(T["event"]).values(
                         at=at, actor=actor, action="load", entity="casefile",
                         entity_key=Path(report.file).name[:200],
-                        reason=f"loaded {report.file}", data=report.to_dict(),
+                        reason=f"loaded {report.file}",
+                        data={**report.to_dict(), "sha256": parsed.sha256},
                     ))
     except sa.exc.IntegrityError as exc:
         # The checks above catch what they can name a line for; this is the safety net.

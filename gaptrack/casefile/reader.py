@@ -8,6 +8,7 @@ Input should be a valid datetime``.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ class ParsedFile:
     name: str  # as the user gave it: messages show this
     case: CaseFile
     lines: LineMap
+    sha256: str = ""  # of the file's bytes: recorded with the load event
 
     def error(self, message: str, path: Sequence[str | int]) -> CaseFileError:
         """A :class:`CaseFileError` located at ``path`` in this file."""
@@ -110,4 +112,6 @@ def read_case_file(path: str | Path) -> ParsedFile:
     """Parse and validate one file; any problem raises :class:`CaseFileError`."""
     name = str(path)
     data, lines = read_yaml(Path(path), name)
-    return validate(data, lines, name)
+    parsed = validate(data, lines, name)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return ParsedFile(parsed.name, parsed.case, parsed.lines, digest)
