@@ -446,3 +446,18 @@ def test_encoding_override_and_decode_error(engine: Engine, tmp_path: Path) -> N
     report = import_dat(engine, path, party="kushner", production="C", encoding="CP-1252")
     assert report.encoding == "cp1252"
     check_standard_rows(engine)
+
+
+def test_resent_opt_is_used_and_recorded_once(engine: Engine, tmp_path: Path) -> None:
+    create_party(engine)
+    opt = build_opt(tmp_path / "all.opt", [("KUSH-000001", 2), ("KUSH-000100", 3)])
+    import_dat(engine, build_dat(tmp_path / "v1.dat"), opt=opt, party="kushner",
+               production="Vol 1")
+    second = build_dat(tmp_path / "v2.dat", [["KUSH-000100"]], header=["BEGBATES"])
+    report = import_dat(engine, second, opt=opt, party="kushner", production="Vol 2")
+    assert by_label(engine)["KUSH-000100"]["page_count"] == 3
+    assert any("already loaded with an earlier volume" in f for f in report.findings)
+    with engine.connect() as connection:
+        assert connection.execute(
+            sa.text("SELECT count(*) FROM source_file WHERE kind = 'opt'")
+        ).scalar_one() == 1

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.db import open_database
 from gaptrack.importers.generate import generate_dat
+from gaptrack.importers.writer import DEFERRABLE_INDEXES
+from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,9 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
     create_party(sqlite_engine)
     db = Path(str(sqlite_engine.url.database))
     sqlite_engine.dispose()
+    with sqlite3.connect(db) as connection:
+        schema_before = index_sql(connection)
+    assert set(DEFERRABLE_INDEXES) <= set(schema_before)
     dat = generate_dat(tmp_path / "big.dat", 60_000)
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, f"sqlite:///{db}", str(dat)],
@@ -66,6 +71,9 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
     connection = sqlite3.connect(db)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        # A load this big drops the random-keyed indexes inside its transaction: the kill
+        # rolled that back too.
+        assert index_sql(connection) == schema_before
         counts = {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("production", "document", "document_participant", "source_file",
@@ -79,5 +87,17 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
     try:
         with reopened.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM production")).scalar_one() == 0
+        # The same file loads in full now (it was never recorded as loaded), and the indexes
+        # dropped for the bulk load are back exactly as the migrations made them.
+        report = import_dat(reopened, dat, party="kushner", production="Killed")
+        assert report.documents == 60_000 and not report.already_loaded
     finally:
         reopened.dispose()
+    with sqlite3.connect(db) as connection:
+        assert index_sql(connection) == schema_before
+
+
+def index_sql(connection: sqlite3.Connection) -> dict[str, str]:
+    return dict(
+        connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+    )

@@ -47,7 +47,7 @@ from gaptrack.importers.qc import (
     findings,
     page_report,
 )
-from gaptrack.importers.writer import BulkWriter
+from gaptrack.importers.writer import BulkWriter, defer_indexes, rebuild_indexes
 from gaptrack.models import (
     Party,
     PrivilegeEntry,
@@ -238,11 +238,20 @@ def _text_loader(base: Path, report: IntakeReport) -> Callable[[str], str | None
 
 
 def _sqlite_tuning(conn: Connection) -> None:
-    # A larger page cache (96 MB) keeps more of the indexes in memory while a big file loads:
-    # random-keyed indexes (MIH, fingerprint, addresses) thrash a small one. Sized to keep the
-    # peak RSS of a million-record import under 300 MB.
+    # A 64 MB page cache for the import's connection: enough for the sequential indexes;
+    # the random-keyed ones are rebuilt at the end of a big load (writer.defer_indexes).
+    # Sized to keep a million-record import's peak RSS under 300 MB.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size = -98304")
+        conn.exec_driver_sql("PRAGMA cache_size = -65536")
+
+
+def _big_load(conn: Connection, path: Path) -> bool:
+    """Worth rebuilding indexes: a large file (≈ records) at least as big as the table."""
+    estimate = path.stat().st_size // 300
+    if estimate < 50_000:
+        return False
+    existing = conn.exec_driver_sql("SELECT max(id) FROM document").scalar() or 0
+    return estimate >= int(existing)
 
 
 def import_dat(
@@ -321,11 +330,14 @@ def import_dat(
             load_format="dat",
             received=received,
             answers=answers,
-            field_names=columns,
+            # Generic "column N" names say nothing about the layout: keep no field list then.
+            field_names=columns if (header or (previous is not None and columns == previous[1]))
+            else None,
         )
         report.production = made.slug
         assert made.id is not None
         _sqlite_tuning(conn)
+        deferred = defer_indexes(conn) if _big_load(conn, dat) else []
         bad = BadRecords(skip_bad)
         writer = BulkWriter(
             conn, production_id=made.id, party_id=owner.id, file=str(dat), on_bad=bad
@@ -354,6 +366,7 @@ def import_dat(
         if writer.written == 0:
             raise LoadFileError("no record could be loaded", file=dat)
         report.documents = writer.written
+        rebuild_indexes(conn, deferred)
         report.orphan_attachments = writer.link_families()
         report.attachments_linked = writer.families - report.orphan_attachments
         opt_sha = file_sha256(opt) if opt is not None else None
@@ -378,6 +391,11 @@ def import_dat(
         report.email_metadata = email_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
+        opt_known = opt_sha is not None and _loaded(session, opt_sha, SourceKind.OPT, owner.id)
+        if opt_known:
+            # The same image file came with an earlier volume (a re-sent OPT): it is used,
+            # but recorded once.
+            report.findings.append(f"{opt} was already loaded with an earlier volume")
         writer.close()
         details = report.model_dump(mode="json")
         _source_file(
@@ -391,7 +409,7 @@ def import_dat(
             records=report.records,
             details=details,
         )
-        if opt is not None and opt_sha is not None:
+        if opt is not None and opt_sha is not None and not opt_known:
             assert report.page_check is not None
             _source_file(
                 session,
