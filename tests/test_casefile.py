@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -326,8 +327,6 @@ def test_statements_do_not_grow_with_the_number_of_documents(
 
 
 def test_load_event_records_the_file_and_its_hash(engine: Engine, tmp_path: Path) -> None:
-    import hashlib
-
     path = write(tmp_path, FULL)
     load_case_files(engine, [path], actor="clerk")
     with engine.connect() as conn:
