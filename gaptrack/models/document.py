@@ -27,7 +27,7 @@ class DocumentBase(SQLModel):
     custodian: str | None = Field(default=None, max_length=300)
     doc_type: DocType = Field(default=DocType.OTHER, sa_type=sa.String(24))
     title: str | None = None
-    date_sent: dt.datetime | None = None  # naive UTC
+    date_sent: dt.datetime | None = None  # UTC
     date_created: dt.datetime | None = None
     sender: str | None = None  # raw From, as produced
     recipients: str | None = None  # raw To

@@ -9,7 +9,7 @@ from sqlmodel import JSON, Field, Index, SQLModel
 
 
 class EventBase(SQLModel):
-    at: dt.datetime  # naive UTC
+    at: dt.datetime  # UTC (aware; SQLModel stores datetimes as UTC)
     actor: str = Field(max_length=120)
     action: str = Field(max_length=64)  # "load", "import", "known.status", "note", "undo"...
     entity: str | None = Field(default=None, max_length=64)  # table name

@@ -11,8 +11,9 @@ from gaptrack.models import Event
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC: the one place the event log reads the clock (gaps take ``as_of``)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    """Aware UTC, whole seconds: the one place the event log reads the clock (gaps take
+    ``as_of``). SQLModel's datetime columns refuse naive values."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def record(
