@@ -461,3 +461,38 @@ def test_resent_opt_is_used_and_recorded_once(engine: Engine, tmp_path: Path) ->
         assert connection.execute(
             sa.text("SELECT count(*) FROM source_file WHERE kind = 'opt'")
         ).scalar_one() == 1
+
+
+def test_rolling_volume_after_a_case_file_production(engine: Engine, tmp_path: Path) -> None:
+    from gaptrack.service.cases import load_case_files
+
+    load_case_files(engine, [ROOT / "fixtures" / "sjc-kushner-2017.yaml"])
+    with engine.connect() as connection:
+        last = connection.execute(sa.text(
+            "SELECT max(d.bates_end) FROM document d JOIN party p ON p.id = d.party_id"
+            " WHERE p.slug = 'kushner' AND d.bates_prefix = 'KUSHNER-'"
+        )).scalar_one()
+    label = f"KUSHNER-{last + 1:06d}"
+    dat = build_dat(
+        tmp_path / "v2.dat",
+        [[label, "Jared Kushner <jared@kushner.example>", "Sergei Millian <sm@example.ru>",
+          "Re: dinner"]],
+        header=["BEGBATES", "FROM", "TO", "SUBJECT"],
+    )
+    report = import_dat(engine, dat, party="kushner", production="KUSHNER002",
+                        answers=["sjc-2017-11-16"])
+    assert report.bates is not None
+    entry = report.bates.prefixes[0]
+    assert (entry.status, entry.previous_last) == ("continues", last)
+    with engine.connect() as connection:
+        answered = connection.execute(sa.text(
+            "SELECT r.slug FROM production_request pr JOIN request r ON r.id = pr.request_id"
+            " JOIN production p ON p.id = pr.production_id WHERE p.slug = 'kushner002'"
+        )).scalars().all()
+        millian = connection.execute(sa.text(
+            "SELECT p.slug FROM document_participant dp JOIN party p ON p.id = dp.party_id"
+            " JOIN document d ON d.id = dp.document_id"
+            f" WHERE d.begin_label = '{label}' AND dp.role = 'to'"
+        )).scalars().all()
+    assert answered == ["sjc-2017-11-16"]
+    assert millian == ["millian"]  # resolved through the case file's addresses or aliases
