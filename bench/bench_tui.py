@@ -64,6 +64,11 @@ def build(url: str, n_documents: int) -> None:
     engine = open_database(url)
     if n_documents:
         build_synthetic(engine, n_documents)
+        # Derived facts (participants' parties, responsiveness, inferred candidates) are
+        # materialised once after a load, as an import does; the TUI then opens on them.
+        from gaptrack.gaps.materialise import refresh_derived
+
+        refresh_derived(engine)
     engine.dispose()
 
 

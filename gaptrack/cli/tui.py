@@ -46,7 +46,7 @@ def _run_app(url: str, as_of: dt.date, actor: str) -> None:
 def tui_command(ctx: typer.Context, as_of: str | None = AsOfOption) -> None:
     """Open the terminal app on the database (--db). Default --as-of: today."""
     app_state = state(ctx)
-    open_database(app_state.url).dispose()  # migrate, and fail here with a clear message
+    # The app opens (and migrates) the database in a worker; errors show in the app.
     _run_app(app_state.url, _date(as_of, dt.date.today()), app_state.actor)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from gaptrack.service import browse
-from gaptrack.service.browse import Choice
+if TYPE_CHECKING:
+    from gaptrack.service.browse import Choice
 
 
 class GaptrackCommands(Provider):
@@ -22,6 +22,8 @@ class GaptrackCommands(Provider):
             self.choices = worker.result
 
     def _load(self) -> list[Choice]:
+        from gaptrack.service import browse
+
         engine = self.app.state.engine()  # type: ignore[attr-defined]
         return browse.parties(engine) + browse.requests(engine)
 

@@ -1,6 +1,8 @@
 """The app-wide actions (keys on every screen, and the command palette's commands).
 
-A mixin so that ``app.py`` stays a short list of screens and keys (Frogmouth style).
+A mixin so that ``app.py`` stays a short list of screens and keys (Frogmouth style). Screens
+other than the first, and the core, are imported when first used: the first paint waits only
+for what it draws (bench/bench_tui.py).
 """
 
 from __future__ import annotations
@@ -8,16 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from gaptrack.service import actions
 from gaptrack.tui import exports
 from gaptrack.tui.dialogs import ConfirmDialog, TextDialog, TextViewDialog
 from gaptrack.tui.messages import DataChanged
 from gaptrack.tui.runner import act, load
-from gaptrack.tui.screens.chains import ChainsScreen
-from gaptrack.tui.screens.deadlines import DeadlinesScreen
-from gaptrack.tui.screens.documents import DocumentsScreen
-from gaptrack.tui.screens.help import HelpScreen
-from gaptrack.tui.screens.party import PartyScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -41,23 +37,35 @@ class GlobalActions(_Base):
     state: TuiState
 
     def open_party(self, party: str) -> None:
+        from gaptrack.tui.screens.party import PartyScreen
+
         self.push_screen(PartyScreen(party))
 
     def open_request(self, request: str) -> None:
+        from gaptrack.tui.screens.chains import ChainsScreen
+
         self.push_screen(ChainsScreen(focus=request))
 
     def action_help(self) -> None:
+        from gaptrack.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def action_documents(self) -> None:
+        from gaptrack.tui.screens.documents import DocumentsScreen
+
         party = getattr(self.screen, "party", None)
         self.push_screen(DocumentsScreen(party if isinstance(party, str) else None))
 
     def action_letters(self) -> None:
+        from gaptrack.tui.screens.chains import ChainsScreen
+
         self.push_screen(ChainsScreen())
 
     def action_deadlines(self) -> None:
+        from gaptrack.tui.screens.deadlines import DeadlinesScreen
+
         self.push_screen(DeadlinesScreen())
 
     def set_as_of(self, as_of: dt.date) -> None:
@@ -79,6 +87,8 @@ class GlobalActions(_Base):
 
     def action_undo(self) -> None:
         def confirmed(yes: bool | None) -> None:
+            from gaptrack.service import actions
+
             if yes:
                 act(self, lambda e: actions.undo_last(e, actor=self.state.actor))
 

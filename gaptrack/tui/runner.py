@@ -8,14 +8,16 @@ from a worker that was superseded (exclusive group) is dropped.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.engine import Engine
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
 from gaptrack.errors import GaptrackError
 from gaptrack.tui.state import state_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 T = TypeVar("T")
 

@@ -10,11 +10,10 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
-
-from gaptrack.db import open_database
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -30,6 +29,10 @@ class TuiState:
         """The engine; call only from a worker thread (the first call may migrate)."""
         with self._lock:
             if self._engine is None:
+                # Imported here, in the worker: the core's imports cost more than a first
+                # paint should (see bench/bench_tui.py).
+                from gaptrack.db import open_database
+
                 self._engine = open_database(self.url)
             return self._engine
 

@@ -41,3 +41,16 @@ def test_demo_saves_screenshots(tmp_path: Path) -> None:
     assert names == sorted(f"{n}.svg" for n in ("main", "party", "gaps", "deadlines", "letters",
                                                 "documents", "help"))
     assert "Jared" in (tmp_path / "shots" / "main.svg").read_text()
+
+
+def test_first_paint_path_does_not_import_the_core() -> None:
+    """The app paints before the core (SQLAlchemy, the models, Alembic) is imported: workers
+    import it after the first frame (bench/bench_tui.py measures the difference)."""
+    code = (
+        "import sys, gaptrack.tui.app\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'gaptrack.models', 'gaptrack.db')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""

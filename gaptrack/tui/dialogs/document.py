@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,8 +11,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from gaptrack.service.browse import DocumentDetail, document_detail
 from gaptrack.tui.runner import load
+
+if TYPE_CHECKING:
+    from gaptrack.service.browse import DocumentDetail
 
 FIELDS = [
     ("Bates", "bates"), ("to", "bates_end"), ("Party", "party_name"), ("Production", "production"),
@@ -52,6 +54,8 @@ class DocumentDialog(ModalScreen[None]):
                 yield Static("loading…", id="document-body", markup=False)
 
     def on_mount(self) -> None:
+        from gaptrack.service.browse import document_detail
+
         load(self, lambda engine: document_detail(engine, self.document_id), self._show)
 
     def _show(self, doc: DocumentDetail) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,16 +12,21 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
-from gaptrack.models import RequestKind
-from gaptrack.service.actions import FollowUpItem
-from gaptrack.service.browse import Choice, request_items
 from gaptrack.tui.runner import load
+
+if TYPE_CHECKING:
+    from gaptrack.service.actions import FollowUpItem
+    from gaptrack.service.browse import Choice
+
+# The kinds of letter a follow-up can be (gaptrack.models.RequestKind values; the core is
+# imported only in workers, after the first paint).
+KINDS = ("follow-up", "deficiency", "subpoena")
 
 
 @dataclass(frozen=True)
 class FollowUpSpec:
     follows_up: str
-    kind: RequestKind
+    kind: str  # a gaptrack.models.RequestKind value
     items: list[FollowUpItem]
     date_sent: dt.date
     deadline: dt.date
@@ -52,11 +57,8 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
                 [(f"{c.slug}: {c.label}", c.slug) for c in self.letters],
                 prompt="follows up which letter?", id="letter",
             )
-            yield Select(
-                [(str(k), k) for k in (RequestKind.FOLLOW_UP, RequestKind.DEFICIENCY,
-                                       RequestKind.SUBPOENA)],
-                value=RequestKind.DEFICIENCY, allow_blank=False, id="kind",
-            )
+            yield Select([(k, k) for k in KINDS], value="deficiency", allow_blank=False,
+                         id="kind")
             yield Label("items it renews (space to tick):", markup=False)
             yield SelectionList[str](id="items")
             with Horizontal(classes="dialog-row"):
@@ -75,6 +77,8 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "letter" and event.value is not Select.NULL:
             slug = str(event.value)
+            from gaptrack.service.browse import request_items
+
             load(self, lambda e: request_items(e, request=slug), self._show_items, group="items")
 
     def _show_items(self, items: list[Choice]) -> None:
@@ -87,6 +91,8 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
         selection.add_options([(Text(f"{c.label}. {c.detail}"), c.slug, True) for c in items])
 
     def _spec(self) -> FollowUpSpec:
+        from gaptrack.service.actions import FollowUpItem
+
         letter = self.query_one("#letter", Select).value
         if letter is Select.NULL:
             raise ValueError("choose the letter this one follows up")
@@ -101,7 +107,7 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
             for n, c in enumerate(renewed, start=1)
         ]
         return FollowUpSpec(
-            follows_up=str(letter), kind=RequestKind(str(self.query_one("#kind", Select).value)),
+            follows_up=str(letter), kind=str(self.query_one("#kind", Select).value),
             items=items, date_sent=sent, deadline=deadline,
             reason=self.query_one("#reason", Input).value.strip(),
         )

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from gaptrack.service.browse import DocumentPage, DocumentQuery, document_page
 from gaptrack.tui.runner import load
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from gaptrack.service.browse import DocumentPage
 
 PICK_ROWS = 200  # enough to choose from while typing; the filter narrows the rest
 
@@ -27,6 +30,8 @@ COLUMNS = [
 
 def find_documents(engine: Engine, party: str, typed: str) -> DocumentPage:
     """Typed text is tried as a Bates number first, then as words in the documents."""
+    from gaptrack.service.browse import DocumentQuery, document_page
+
     page = document_page(engine, DocumentQuery(party=party, bates=typed), limit=PICK_ROWS)
     if typed and not page.rows:
         page = document_page(engine, DocumentQuery(party=party, text=typed), limit=PICK_ROWS)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import Engine
 from textual.screen import Screen
 
 from gaptrack.tui.messages import DataChanged
 from gaptrack.tui.runner import load
 from gaptrack.tui.state import TuiState, state_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class DataScreen(Screen[None]):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -15,6 +14,9 @@ from gaptrack.gaps.model import PartySummary
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.bar import share_bar
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 COLUMNS = [
     Column("party", "Party"),

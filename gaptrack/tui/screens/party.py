@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from gaptrack.gaps.model import Gap, ItemStatusKind, RequestStatus
-from gaptrack.models import KnownStatus
+from gaptrack.models import KnownStatus, RequestKind
 from gaptrack.service import actions, browse
 from gaptrack.service.browse import KnownItemRow
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
@@ -179,7 +179,7 @@ class PartyScreen(DataScreen):
             act(self, lambda e: actions.record_follow_up(
                 e, follows_up=spec.follows_up, party=self.party, items=spec.items,
                 deadline=spec.deadline, date_sent=spec.date_sent, actor=actor,
-                reason=spec.reason or None, kind=spec.kind))
+                reason=spec.reason or None, kind=RequestKind(spec.kind)))
 
         self.app.push_screen(FollowUpDialog(self.party, letters, self.state.as_of), record)
 
