@@ -21,6 +21,8 @@ from gaptrack.importers.mapping import DOCUMENT_COLUMNS, DocumentDraft
 from gaptrack.importers.opt import OptDocument
 
 CHUNK = 5000
+PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm")
+REFERENCE_COLUMNS = ("document_id", "message_id", "mih")
 FAMILY_TABLE = "gt_import_family"
 OPT_TABLE = "gt_import_opt"
 
@@ -83,11 +85,10 @@ class BulkWriter:
             f"VALUES ({m(len(DOCUMENT_COLUMNS))})"
         )
         self._insert_participant = (
-            "INSERT INTO document_participant (document_id, role, address, name, name_norm) "
-            f"VALUES ({m(5)})"
+            f"INSERT INTO document_participant ({', '.join(PARTICIPANT_COLUMNS)}) VALUES ({m(5)})"
         )
         self._insert_reference = (
-            f"INSERT INTO document_reference (document_id, message_id, mih) VALUES ({m(3)})"
+            f"INSERT INTO document_reference ({', '.join(REFERENCE_COLUMNS)}) VALUES ({m(3)})"
         )
         self._insert_family = (
             f"INSERT INTO {FAMILY_TABLE} (child_id, parent_prefix, parent_begin) VALUES ({m(3)})"
@@ -101,6 +102,24 @@ class BulkWriter:
     def _drop_temp(self) -> None:
         for table in (FAMILY_TABLE, OPT_TABLE):
             self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+
+    def _bulk(
+        self, insert: str, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (2–3× faster, DESIGN.md §7).
+
+        Both run on the import's own connection, inside its transaction.
+        """
+        if self.sql.sqlite:
+            self.conn.exec_driver_sql(insert, rows)
+            return
+        raw: Any = self.conn.connection.driver_connection
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def add(self, draft: DocumentDraft) -> None:
         self.pending.append(draft)
@@ -166,7 +185,7 @@ class BulkWriter:
             r["date_sent"] = value(r["date_sent"])
             r["date_created"] = value(r["date_created"])
             rows.append(gather(r))
-        self.conn.exec_driver_sql(self._insert_document, rows)
+        self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
         by_key = {d.key: d for d in drafts}
         m = self.sql.mark
         fetched = self.conn.exec_driver_sql(
@@ -188,9 +207,11 @@ class BulkWriter:
             if draft.parent is not None:
                 families.append((doc_id, *draft.parent))
         if participants:
-            self.conn.exec_driver_sql(self._insert_participant, participants)
+            self._bulk(self._insert_participant, "document_participant", PARTICIPANT_COLUMNS,
+                       participants)
         if references:
-            self.conn.exec_driver_sql(self._insert_reference, references)
+            self._bulk(self._insert_reference, "document_reference", REFERENCE_COLUMNS,
+                       references)
         if families:
             self.conn.exec_driver_sql(self._insert_family, families)
             self.families += len(families)
