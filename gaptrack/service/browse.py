@@ -61,8 +61,12 @@ class DocumentQuery(BaseModel):
     descending: bool = False
 
 
+BatesKey = tuple[str, int, str]  # (prefix, begin, suffix): the unique, indexed Bates order
+
+
 class DocumentRow(BaseModel):
     id: int
+    bates_key: BatesKey
     bates: str
     bates_end: str
     party: str
@@ -142,7 +146,9 @@ def _bates_filter(text: str) -> Any:
 
 
 _SORT_COLUMNS: dict[DocumentSort, list[Any]] = {
-    DocumentSort.BATES: [col(Document.bates_prefix), col(Document.bates_begin)],
+    DocumentSort.BATES: [
+        col(Document.bates_prefix), col(Document.bates_begin), col(Document.bates_suffix)
+    ],
     DocumentSort.PARTY: [col(Party.slug), col(Document.bates_prefix), col(Document.bates_begin)],
     DocumentSort.CUSTODIAN: [col(Document.custodian), col(Document.id)],
     DocumentSort.TYPE: [col(Document.doc_type), col(Document.id)],
@@ -152,15 +158,33 @@ _SORT_COLUMNS: dict[DocumentSort, list[Any]] = {
 
 
 def document_page(
-    engine: Engine, query: DocumentQuery, *, offset: int = 0, limit: int = PAGE_SIZE
+    engine: Engine,
+    query: DocumentQuery,
+    *,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    after: BatesKey | None = None,
 ) -> DocumentPage:
-    """One page of documents matching ``query``, in the asked order, and how many match."""
+    """One page of documents matching ``query``, in the asked order, and how many match.
+
+    In Bates order, ``after`` (the last row's ``bates_key``) seeks the next page through the
+    unique index instead of skipping ``offset`` rows (OFFSET costs as many rows as it skips);
+    ``offset`` then only numbers the page.
+    """
     with session_scope(engine) as session:
         where = _document_filters(session, query)
         order = [c.desc() if query.descending else c.asc() for c in _SORT_COLUMNS[query.sort]]
+        seek: list[Any] = []
+        if after is not None and query.sort is DocumentSort.BATES:
+            here = sa.tuple_(*_SORT_COLUMNS[DocumentSort.BATES])
+            there = sa.tuple_(*(sa.literal(v) for v in after))
+            seek.append(here < there if query.descending else here > there)
         stmt = (
             _select(
                 Document.id,
+                Document.bates_prefix,
+                Document.bates_begin,
+                Document.bates_suffix,
                 Document.begin_label,
                 Document.end_label,
                 Party.slug,
@@ -173,29 +197,22 @@ def document_page(
                 sa.func.coalesce(Document.subject, Document.title),
             )
             .join(Party, col(Party.id) == Document.party_id)
-            .where(*where)
+            .where(*where, *seek)
             .order_by(*order)
-            .offset(max(offset, 0))
+            .offset(0 if seek else max(offset, 0))
             .limit(limit)
         )
-        rows = [
-            DocumentRow(
-                id=r[0],
-                bates=r[1],
-                bates_end=r[2],
-                party=r[3],
-                party_name=r[4],
-                custodian=r[5],
-                doc_type=str(r[6]),
-                date_sent=r[7],
-                sender=r[8],
-                recipients=r[9],
-                subject=r[10],
-            )
-            for r in session.execute(stmt).all()
-        ]
+        rows = [_row(r) for r in session.execute(stmt).all()]
         total, capped = _count(session, where)
     return DocumentPage(rows=rows, offset=offset, total=total, total_capped=capped)
+
+
+def _row(r: Any) -> DocumentRow:
+    return DocumentRow(
+        id=r[0], bates_key=(r[1], r[2], r[3]), bates=r[4], bates_end=r[5], party=r[6],
+        party_name=r[7], custodian=r[8], doc_type=str(r[9]), date_sent=r[10], sender=r[11],
+        recipients=r[12], subject=r[13],
+    )
 
 
 def _count(session: Session, where: list[Any]) -> tuple[int, bool]:
@@ -220,6 +237,7 @@ def document_detail(engine: Engine, document_id: int) -> DocumentDetail:
         assert party is not None and production is not None and doc.id is not None
         return DocumentDetail(
             id=doc.id,
+            bates_key=(doc.bates_prefix, doc.bates_begin, doc.bates_suffix),
             bates=doc.begin_label,
             bates_end=doc.end_label,
             party=party.slug,
@@ -244,11 +262,13 @@ def documents_by_ids(engine: Engine, ids: list[int]) -> list[DocumentRow]:
     """The documents behind a gap's evidence, in Bates order."""
     if not ids:
         return []
-    page_rows: list[DocumentRow] = []
     with session_scope(engine) as session:
         stmt = (
             _select(
                 Document.id,
+                Document.bates_prefix,
+                Document.bates_begin,
+                Document.bates_suffix,
                 Document.begin_label,
                 Document.end_label,
                 Party.slug,
@@ -262,25 +282,9 @@ def documents_by_ids(engine: Engine, ids: list[int]) -> list[DocumentRow]:
             )
             .join(Party, col(Party.id) == Document.party_id)
             .where(col(Document.id).in_(sorted(set(ids))))
-            .order_by(col(Document.bates_prefix), col(Document.bates_begin))
+            .order_by(*_SORT_COLUMNS[DocumentSort.BATES])
         )
-        for r in session.execute(stmt).all():
-            page_rows.append(
-                DocumentRow(
-                    id=r[0],
-                    bates=r[1],
-                    bates_end=r[2],
-                    party=r[3],
-                    party_name=r[4],
-                    custodian=r[5],
-                    doc_type=str(r[6]),
-                    date_sent=r[7],
-                    sender=r[8],
-                    recipients=r[9],
-                    subject=r[10],
-                )
-            )
-    return page_rows
+        return [_row(r) for r in session.execute(stmt).all()]
 
 
 # --- pick lists --------------------------------------------------------------------------

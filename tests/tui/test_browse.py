@@ -72,3 +72,23 @@ def test_pick_lists(demo_engine: Engine) -> None:
     assert {k.slug for k in known} >= {"kushner-phone-records", "kushner-wikileaks-forward"}
     items = browse.request_items(demo_engine, request="sjc-2017-10-18")
     assert [c.label for c in items][:3] == ["1", "2", "3"]
+
+
+def test_keyset_pages_match_offset_pages(engine: Engine) -> None:
+    from gaptrack.synthetic import build_synthetic
+
+    build_synthetic(engine, 1_200)
+    query = DocumentQuery()
+    first = browse.document_page(engine, query, limit=500)
+    by_offset = browse.document_page(engine, query, offset=500, limit=500)
+    by_key = browse.document_page(engine, query, offset=500, limit=500,
+                                  after=first.rows[-1].bates_key)
+    assert [r.id for r in by_key.rows] == [r.id for r in by_offset.rows]
+    assert len(by_key.rows) == 500 and by_key.offset == 500
+
+    backwards = DocumentQuery(descending=True)
+    top = browse.document_page(engine, backwards, limit=300)
+    after = browse.document_page(engine, backwards, limit=300, after=top.rows[-1].bates_key)
+    assert [r.id for r in after.rows] == [
+        r.id for r in browse.document_page(engine, backwards, offset=300, limit=300).rows
+    ]

@@ -175,3 +175,31 @@ async def test_help_lists_every_binding_by_id(demo_url: str, tmp_path: Path) -> 
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("ctrl+q")
     assert app.return_code == 0 or app.return_code is None
+
+
+async def test_document_browser_pages_a_large_case(engine: Engine, tmp_path: Path) -> None:
+    from gaptrack.synthetic import build_synthetic
+
+    build_synthetic(engine, 1_200)
+    url = engine.url.render_as_string(hide_password=False)
+    app = GaptrackApp(url, as_of=dt.date(2017, 9, 1), export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DocumentsScreen)
+        table = screen.query_one("#documents", DataTable)
+        total = browse.document_page(engine, DocumentQuery()).total
+        assert table.row_count == browse.PAGE_SIZE < total  # one page in the table, not all
+        first_page = [r[0] for r in rows(table)]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        second_page = [r[0] for r in rows(table)]
+        expected = browse.document_page(engine, DocumentQuery(), offset=browse.PAGE_SIZE).rows
+        assert second_page == [r.bates for r in expected]
+        status = str(screen.query_one("#page-status").render())
+        assert f"documents {browse.PAGE_SIZE + 1:,}–" in status
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert [r[0] for r in rows(table)] == first_page

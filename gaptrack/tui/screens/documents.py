@@ -1,7 +1,8 @@
 """The document browser: every produced document, by Bates, custodian, party and text.
 
 Server-side paging: one page of ``PAGE_SIZE`` rows is loaded at a time, filters and sort run in
-SQL, so a million documents cost one page. ``]`` and ``[`` move between pages.
+SQL, so a million documents cost one page. ``]`` and ``[`` move between pages; in Bates order
+the next page is sought from the last row's key (keyset), not skipped to with OFFSET.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class DocumentsScreen(DataScreen):
         super().__init__()
         self.query_spec = DocumentQuery(party=party or "")
         self.page_offset = 0
+        self.after: browse.BatesKey | None = None
+        self.seeks: list[browse.BatesKey | None] = []  # where earlier pages started
         self.page: DocumentPage | None = None
 
     def compose(self) -> ComposeResult:
@@ -88,7 +91,8 @@ class DocumentsScreen(DataScreen):
         return self.query_one(DocumentTable)
 
     def fetch(self, engine: Engine) -> DocumentPage:
-        return browse.document_page(engine, self.query_spec, offset=self.page_offset)
+        return browse.document_page(engine, self.query_spec, offset=self.page_offset,
+                                    after=self.after)
 
     def show(self, page: DocumentPage) -> None:
         self.page = page
@@ -113,7 +117,7 @@ class DocumentsScreen(DataScreen):
 
     def _requery(self, **changes: object) -> None:
         self.query_spec = self.query_spec.model_copy(update=changes)
-        self.page_offset = 0
+        self.page_offset, self.after, self.seeks = 0, None, []
         self.reload()
 
     def set_sort(self, sort: DocumentSort, descending: bool) -> None:
@@ -142,10 +146,15 @@ class DocumentsScreen(DataScreen):
         if step > 0 and not page.has_next:
             self.notify("this is the last page", timeout=2)
             return
-        new = max(0, self.page_offset + step * browse.PAGE_SIZE)
-        if new != self.page_offset:
-            self.page_offset = new
-            self.reload()
+        if step < 0 and self.page_offset == 0:
+            return
+        if step > 0:
+            self.seeks.append(self.after)
+            self.after = page.rows[-1].bates_key if page.rows else None
+        else:
+            self.after = self.seeks.pop() if self.seeks else None
+        self.page_offset = max(0, self.page_offset + step * browse.PAGE_SIZE)
+        self.reload()
 
     def action_focus_filter(self) -> None:
         self.query_one("#f-bates", Input).focus()
