@@ -144,6 +144,16 @@ def _replied(connection: Connection, scope: Scope) -> set[tuple[int, int | None]
     }
 
 
+def _chain(info: ItemInfo, catalogue: Catalogue) -> list[ItemInfo]:
+    """The item and every earlier item it renews, newest first."""
+    found: list[ItemInfo] = []
+    current: ItemInfo | None = info
+    while current is not None and current not in found:
+        found.append(current)
+        current = catalogue.items.get(current.renews_item_id) if current.renews_item_id else None
+    return found
+
+
 def _history(info: ItemInfo, catalogue: Catalogue) -> list[str]:
     chain: list[str] = []
     current: ItemInfo | None = info
@@ -225,6 +235,10 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
     for state in result.known:
         if state.item_id is not None:
             known[(state.party_id, state.item_id)].append(state.produced)
+    later: dict[int, str] = {}
+    for info in sorted(catalogue.items.values(), key=lambda i: (i.date_sent, i.request)):
+        if info.renews_item_id is not None and info.date_sent <= scope.as_of:
+            later.setdefault(info.renews_item_id, f"{info.request}#{info.number}")
     items_of: dict[int, list[ItemInfo]] = defaultdict(list)
     for info in catalogue.items.values():
         items_of[info.request_id].append(info)
@@ -240,7 +254,12 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
         rows: list[ItemStatus] = []
         for info in infos:
             count = documents.get((info.id, owner.id), 0)
-            item_gaps = gaps.get((owner.slug, letter.slug, info.number), {})
+            # Gaps and known items of earlier items this one renews carry over to it.
+            chain = _chain(info, catalogue)
+            item_gaps: dict[GapKind, int] = defaultdict(int)
+            for member in chain:
+                for kind, n in gaps.get((owner.slug, member.request, member.number), {}).items():
+                    item_gaps[kind] += n
             deadline = catalogue_deadline(info, letter)
             status, reason = _item_status(
                 documents=count,
@@ -251,7 +270,10 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
                 letter_untouched=untouched
                 and not any((i.id, owner.id) in certified for i in infos),
             )
-            states = known.get((owner.id, info.id), [])
+            states = [flag for member in chain for flag in known.get((owner.id, member.id), [])]
+            renewed_by = later.get(info.id)
+            if renewed_by:
+                reason += f"; renewed by {renewed_by}"
             rows.append(
                 ItemStatus(
                     party=owner.slug,
