@@ -37,17 +37,37 @@ AsOfOption = typer.Option(
 )
 
 
-def _run_app(url: str, as_of: dt.date, actor: str) -> None:
+KeymapOption = typer.Option(
+    None, "--keymap", metavar="ID=KEYS,...",
+    help="Remap keys by binding id, e.g. 'app.undo=ctrl+z,party.gaps=G' (ids: press ? in the app).",
+)
+
+
+def _keymap(text: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        binding_id, sep, keys = part.partition("=")
+        if not sep or not binding_id.strip() or not keys.strip():
+            raise typer.BadParameter(f"write each remapping as ID=KEYS, not {part!r}")
+        out[binding_id.strip()] = keys.strip()
+    return out
+
+
+def _run_app(url: str, as_of: dt.date, actor: str, keymap: dict[str, str] | None = None) -> None:
     from gaptrack.tui.app import GaptrackApp
 
-    GaptrackApp(url, as_of=as_of, actor=actor).run()
+    GaptrackApp(url, as_of=as_of, actor=actor, keymap=keymap).run()
 
 
-def tui_command(ctx: typer.Context, as_of: str | None = AsOfOption) -> None:
+def tui_command(
+    ctx: typer.Context, as_of: str | None = AsOfOption, keymap: str | None = KeymapOption
+) -> None:
     """Open the terminal app on the database (--db). Default --as-of: today."""
     app_state = state(ctx)
     # The app opens (and migrates) the database in a worker; errors show in the app.
-    _run_app(app_state.url, _date(as_of, dt.date.today()), app_state.actor)
+    _run_app(app_state.url, _date(as_of, dt.date.today()), app_state.actor, _keymap(keymap))
 
 
 def demo_command(
@@ -68,9 +88,11 @@ def demo_command(
         None, "--screenshots", metavar="DIR",
         help="Instead of opening the app, save SVG screenshots of its main screens to DIR.",
     ),
+    keymap: str | None = KeymapOption,
 ) -> None:
     """Load the demo cases into a fresh database and open the terminal app on them."""
     actor = state(ctx).actor
+    keys = _keymap(keymap)
     with tempfile.TemporaryDirectory(prefix="gaptrack-demo-") as tmp:
         path = keep.resolve() if keep else Path(tmp) / "demo.db"
         if path.exists():
@@ -96,7 +118,7 @@ def demo_command(
         if screenshots is not None:
             _save_screenshots(url, when, screenshots)
             return
-        _run_app(url, when, actor)
+        _run_app(url, when, actor, keys)
 
 
 def _save_screenshots(url: str, as_of: dt.date, directory: Path) -> None:

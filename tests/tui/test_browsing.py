@@ -203,3 +203,13 @@ async def test_document_browser_pages_a_large_case(engine: Engine, tmp_path: Pat
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert [r[0] for r in rows(table)] == first_page
+
+
+async def test_keys_can_be_remapped_by_binding_id(demo_url: str, tmp_path: Path) -> None:
+    app = GaptrackApp(demo_url, as_of=AS_OF, export_dir=tmp_path,
+                      keymap={"app.deadlines": "ctrl+d"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeadlinesScreen)

@@ -194,6 +194,13 @@ async def test_promote_and_dismiss_findings(
             decisions = {str(d.decision) for d in session.exec(select(FindingDecision)).all()}
         assert decisions == {"promoted", "dismissed"}
 
+        await pilot.press("u", "y")  # undo the dismissal: the finding is back
+        await settle(pilot)
+        with session_scope(demo_engine) as session:
+            decisions = {str(d.decision) for d in session.exec(select(FindingDecision)).all()}
+        assert decisions == {"promoted"}
+        assert _last_event(demo_engine).action == "undo"
+
 
 async def test_errors_are_notified_not_raised(demo_url: str, tmp_path: Path) -> None:
     app = _app(demo_url, tmp_path)
