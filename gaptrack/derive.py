@@ -32,6 +32,10 @@ _BLOCK_START = re.compile(
     r"|-{2,}\s*(?P<fwd>forwarded message)\s*-{2,}"
     r"|(?P<begin>begin forwarded message):"
     r"|(?P<by>-+\s*forwarded by\s+(?P<by_name>.+?)\s+on\s+.+?-+)"
+    # Outlook 2010+: a rule of underscores, then From:/Sent:/To:/Subject: lines.
+    r"|(?P<rule>_{10,})"
+    # Gmail / Apple Mail replies: "On <date>, Name <address> wrote:".
+    r"|(?P<wrote>on\s.+?,\s*(?P<wrote_who>[^,]+?)\s+wrote:)"
     r")\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -81,9 +85,16 @@ def quoted_messages(text: str | None) -> list[QuotedMessage]:
     found: list[QuotedMessage] = []
     lines = text.splitlines()
     for match in _BLOCK_START.finditer(text):
-        quoted = QuotedMessage(forwarded=not match.group("orig"))
+        forwarded = bool(match.group("fwd") or match.group("begin") or match.group("by"))
+        quoted = QuotedMessage(forwarded=forwarded)
         if match.group("by"):
             quoted.forwarded_by = match.group("by_name").strip()
+        if match.group("wrote"):
+            # The author is named in the line itself; what follows is quoted text, whose
+            # header-like lines belong to older messages.
+            quoted.sender = match.group("wrote_who").strip()
+            found.append(quoted)
+            continue
         line_no = text.count("\n", 0, match.end()) + 1
         current: str | None = None
         for line in lines[line_no : line_no + 16]:

@@ -167,3 +167,35 @@ def test_cli_import_mail_and_privlog(sqlite_engine: Engine, tmp_path: Path) -> N
     )
     assert table.returncode == 0, table.stderr
     assert "entries loaded" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "subject", "quoted", "sender_role"),
+    [
+        (
+            "Thanks.\n\nOn Fri, Sep 16, 2016 at 10:00 AM, Wikileaks Contact "
+            "<contact@wl.example> wrote:\n> From: someone <older@x.example>\n> hi\n",
+            "Re: Wikileaks",
+            {"contact@wl.example"},
+            "sender",
+        ),
+        (
+            "See below\n\n________________________________\nFrom: Sergei Millian "
+            "<sm@example.ru>\nSent: Tuesday, September 20, 2016 9:00 AM\nTo: Campaign "
+            "<campaign@campaign.example>\nSubject: Dinner invite\n\nPlease join.\n",
+            "FW: Dinner invite",
+            {"sm@example.ru", "campaign@campaign.example"},
+            "forwarded",
+        ),
+    ],
+    ids=["gmail-wrote", "outlook-rule"],
+)
+def test_reply_and_outlook_quote_styles(
+    engine: Engine, tmp_path: Path, body: str, subject: str, quoted: set[str], sender_role: str
+) -> None:
+    create_party(engine)
+    path = write_eml(tmp_path / "q.eml", email(subject=subject, body=body))
+    import_mail(engine, path, party="kushner", production="Q", bates_prefix="Q-")
+    people = participants(engine, "Q-000001")
+    assert {a for role, a in people if role == "quoted"} == quoted
+    assert (sender_role, "jared@kushner.example") in people
