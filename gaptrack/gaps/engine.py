@@ -460,9 +460,7 @@ def compute_gaps(
 
 
 def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind]) -> GapResult:
-    if connection.dialect.name == "sqlite":
-        # Map the file: the probes then read index pages without a system call each.
-        connection.exec_driver_sql("PRAGMA mmap_size=2147483648")
+    t.tune(connection)
     latest = latest_receipt(connection)
     received = _as_date(latest)
     scope = replace(scope, all_received=received is None or received <= scope.as_of)

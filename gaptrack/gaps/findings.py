@@ -14,18 +14,19 @@ from sqlalchemy.engine import Connection
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.copies import match_of
 from gaptrack.gaps.engine import Catalogue, _as_date
-from gaptrack.gaps.model import Finding
+from gaptrack.gaps.model import Finding, MatchKey
 from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
 from gaptrack.gaps.query_known import known_rows
 from gaptrack.gaps.scope import Scope, latest_receipt
 
 
 def list_findings(connection: Connection, scope: Scope) -> list[Finding]:
+    t.tune(connection)
     received = _as_date(latest_receipt(connection))
     scope = replace(scope, all_received=received is None or received <= scope.as_of)
     cat = Catalogue.load(connection)
     raw: list[
-        tuple[int, int | None, int, int, str, str | None, object, int | None, str | None]
+        tuple[int, int | None, int, int, str, str | None, MatchKey, int | None, str | None]
     ] = []
     for row in connection.execute(inferred_candidates(scope, only_missing=False)):
         key, copy_id = match_of(row)
@@ -83,7 +84,7 @@ def list_findings(connection: Connection, scope: Scope) -> list[Finding]:
                 document=label,
                 producing_party=cat.parties[producer].slug,
                 role=role,
-                match_key=key,  # type: ignore[arg-type]
+                match_key=key,
                 copy_bates=labels.get(copy_id) if copy_id is not None else None,
                 known_item=known,
             )

@@ -222,6 +222,7 @@ def _roll_up(statuses: list[ItemStatusKind]) -> ItemStatusKind:
 
 def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> list[RequestStatus]:
     """Every (party, letter) in scope with its items' statuses, sorted by party then date."""
+    t.tune(connection)
     catalogue = result.catalogue or Catalogue.load(connection)
     letters, pairs = _letters(connection, scope)
     documents = _documents_per_item(connection, scope)

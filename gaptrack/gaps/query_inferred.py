@@ -50,6 +50,7 @@ def _not_known(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list
             basis.c.date_sent.label("date_sent"),
         )
         .select_from(kd.join(basis, basis.c.id == kd.c.basis_document_id))
+        .where(*party_filter(kd.c.party_id, scope))
         .cte("known_keys")
         .prefix_with("MATERIALIZED")
     )

@@ -34,7 +34,9 @@ def referenced_unproduced(scope: Scope) -> Any:
         .where(
             ~sa.exists()
             .select_from(
-                original.join(
+                original
+                if scope.all_received
+                else original.join(
                     original_production, original_production.c.id == original.c.production_id
                 )
             )

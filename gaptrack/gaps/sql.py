@@ -64,3 +64,10 @@ def contains_ci_pg(haystack: Any, needle: Any) -> Any:
 
 def substring_test(dialect: str) -> Any:
     return contains_ci_pg if dialect == "postgresql" else contains_ci
+
+
+def tune(connection: Any) -> None:
+    """Per-connection read settings for the gap queries (SQLite: map the file, so index probes
+    read pages without a system call each; mapped pages show in RSS but are the page cache)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA mmap_size=2147483648")

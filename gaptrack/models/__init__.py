@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from gaptrack.models.committee import Committee, CommitteeCreate, CommitteeRead
+from gaptrack.models.derived import InferredCandidate
 from gaptrack.models.document import (
     Document,
     DocumentItem,
@@ -10,7 +11,6 @@ from gaptrack.models.document import (
     DocumentRead,
     DocumentReference,
 )
-from gaptrack.models.derived import InferredCandidate
 from gaptrack.models.enums import (
     CertificationKind,
     Chamber,
@@ -77,8 +77,8 @@ __all__ = [
     "EventRead",
     "FindingDecision",
     "FindingDecisionKind",
-    "ItemCertification",
     "InferredCandidate",
+    "ItemCertification",
     "ItemCriterion",
     "KnownBasis",
     "KnownItem",
