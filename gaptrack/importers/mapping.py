@@ -7,7 +7,6 @@ production and party, which the writer adds), its participants and references (f
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -451,9 +450,3 @@ DOCUMENT_COLUMNS = (
     "native_path",
     "source_line",
 )
-
-
-def utc_naive(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is not None:
-        return moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment

@@ -203,6 +203,12 @@ class IntakeReport(BaseModel):
             )
         if self.text_files_missing:
             rows.append({"check": "text files missing", "result": self.text_files_missing})
+        if self.skipped_files:
+            rows.append({
+                "check": "files already loaded",
+                "result": f"{len(self.skipped_files)} skipped: " + ", ".join(self.skipped_files[:5])
+                + (" …" if len(self.skipped_files) > 5 else ""),
+            })
         for finding in self.findings:
             rows.append({"check": "finding", "result": finding})
         return rows
