@@ -63,9 +63,10 @@ _TYPE_WORDS: tuple[tuple[str, DocType], ...] = (
 def classify(doc_type: str, file_ext: str, *, emailish: bool, has_parent: bool) -> DocType:
     """The document type from what the load file says, else from what the record holds."""
     words = doc_type.strip().casefold()
-    for word, kind in _TYPE_WORDS:
-        if word in words:
-            return kind
+    if words:
+        for word, kind in _TYPE_WORDS:
+            if word in words:
+                return kind
     if file_ext.strip().lstrip(".").casefold() in _EMAIL_EXTENSIONS:
         return DocType.EMAIL
     if has_parent:
@@ -101,6 +102,7 @@ class DatMapper:
         self.bates_prefix = bates_prefix
         self.load_text = load_text
         self.width = len(fields.columns)
+        self._last_prefix = ""
         # Resolve column positions once: the mapping runs a million times.
         # One C-level gather per record: unmapped fields read the "" appended at the end.
         self._getter = itemgetter(*(fields.index.get(name, self.width) for name in _FIELDS))
@@ -115,10 +117,18 @@ class DatMapper:
         return LoadFileError(message, file=self.file, line=record.line, field=column)
 
     def _bates(self, record: DatRecord, name: str, value: str) -> tuple[str, int, str, int]:
+        # Fast path: the prefix of the last label, then only digits (nearly every record).
+        last = self._last_prefix
+        if last and value.startswith(last):
+            digits = value[len(last) :]
+            if digits.isdigit() and digits.isascii():
+                return last, int(digits), "", len(digits)
         try:
             bates = parse_bates(value, self.bates_prefix)
         except ValueError as exc:
             raise self._error(record, name, str(exc)) from exc
+        if not bates.suffix and self.bates_prefix in (None, bates.prefix):
+            self._last_prefix = bates.prefix
         return bates.prefix, bates.number, bates.suffix, bates.width
 
     def map(self, record: DatRecord) -> DocumentDraft:
