@@ -14,10 +14,10 @@ meets every *kind* of criterion the item has: one of its correspondents is on th
 of its keywords appears in the subject or text (case-insensitive), its type is one of the types.
 
 The work is incremental. The inputs that change what is derived (addresses, aliases, criteria,
-items, recipients) are hashed into a signature kept, with the highest document id done, in the
-event log (action ``gaps.derive``). Same signature: only newer documents (and newer
-responsiveness rows, e.g. tags a later load added) are processed. New signature, or rows
-deleted: the criteria rows and candidates are rebuilt. Inserts use ON CONFLICT DO
+items, recipients) are hashed into a signature kept, with the highest document id done, in
+``derived_state`` (not the event log: no one decided anything). Same signature: only newer
+documents (and newer responsiveness rows, e.g. tags a later load added) are processed. New
+signature, or rows deleted: the criteria rows and candidates are rebuilt. Inserts use ON CONFLICT DO
 NOTHING so two processes deriving at once cannot collide.
 """
 
@@ -37,7 +37,7 @@ from gaptrack.gaps import sql as t
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
 
-ACTION = "gaps.derive"
+STATE = "gaps"  # the derived_state row this module keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +67,21 @@ def _signature(connection: Connection) -> str:
 
 def _last_run(connection: Connection) -> dict[str, Any] | None:
     data = connection.execute(
-        sa.select(t.event.c.data)
-        .where(t.event.c.action == ACTION)
-        .order_by(t.event.c.id.desc())
-        .limit(1)
+        sa.select(t.derived_state.c.data).where(t.derived_state.c.name == STATE)
     ).scalar()
     if isinstance(data, str):  # some drivers hand JSON back as text
         data = json.loads(data)
     return data if isinstance(data, dict) else None
+
+
+def _save_run(connection: Connection, data: dict[str, Any]) -> None:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    table = t.derived_state
+    done = connection.execute(
+        sa.update(table).where(table.c.name == STATE).values(data=data, updated_at=now)
+    ).rowcount
+    if not done:
+        connection.execute(sa.insert(table).values(name=STATE, data=data, updated_at=now))
 
 
 def _insert(connection: Connection, table: Any = None) -> Any:
@@ -339,24 +346,18 @@ def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
                 sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))
             ).scalar_one()
         )
-        connection.execute(
-            sa.insert(t.event).values(
-                at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                actor="gaptrack",
-                action=ACTION,
-                entity="document_item",
-                reason="derived responsiveness and participant parties",
-                data={
-                    "signature": signature,
-                    "max_document_id": top,
-                    "max_document_item_id": item_top,
-                    "candidates": candidates,
-                    "copies_found": copies,
-                    "documents": count,
-                    "full": full,
-                    "participants_resolved": resolved,
-                    "responsive_rows": rows,
-                },
-            )
+        _save_run(
+            connection,
+            {
+                "signature": signature,
+                "max_document_id": top,
+                "max_document_item_id": item_top,
+                "documents": count,
+                "full": full,
+                "participants_resolved": resolved,
+                "responsive_rows": rows,
+                "candidates": candidates,
+                "copies_found": copies,
+            },
         )
     return DeriveReport(full, False, resolved, rows, top)

@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from gaptrack.models.committee import Committee, CommitteeCreate, CommitteeRead
-from gaptrack.models.derived import InferredCandidate
+from gaptrack.models.derived import DerivedState, InferredCandidate
 from gaptrack.models.document import (
     Document,
     DocumentItem,
@@ -67,6 +67,7 @@ __all__ = [
     "Counsel",
     "CounselRead",
     "CriterionKind",
+    "DerivedState",
     "DocType",
     "Document",
     "DocumentItem",

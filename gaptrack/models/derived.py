@@ -6,8 +6,9 @@ Rebuilt by :func:`gaptrack.gaps.materialise.refresh_derived`; never edited by ha
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlmodel import Field, Index, SQLModel, UniqueConstraint
+from sqlmodel import JSON, Field, Index, SQLModel, UniqueConstraint
 
 
 class InferredCandidate(SQLModel, table=True):
@@ -41,3 +42,16 @@ class InferredCandidate(SQLModel, table=True):
     )
     copy_key: str | None = Field(default=None, max_length=16)
     copy_received: dt.date | None = None
+
+
+class DerivedState(SQLModel, table=True):
+    """Where a derivation got to (a watermark and a signature of its inputs), by name.
+
+    Kept out of the event log on purpose: it records no one's decision, only work done.
+    """
+
+    __tablename__ = "derived_state"
+
+    name: str = Field(primary_key=True, max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: dt.datetime

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 02:53:55.253771
+Create Date: 2026-11-24 03:16:08.595123
 """
 
 from collections.abc import Sequence
@@ -43,6 +43,12 @@ def upgrade() -> None:
     with op.batch_alter_table('counsel', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_counsel_slug'), ['slug'], unique=True)
 
+    op.create_table('derived_state',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
     op.create_table('event',
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
@@ -602,6 +608,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_event_entity')
 
     op.drop_table('event')
+    op.drop_table('derived_state')
     with op.batch_alter_table('counsel', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_counsel_slug'))
 
