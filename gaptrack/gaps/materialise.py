@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -297,8 +298,25 @@ def _find_copies(connection: Connection) -> int:
     return found
 
 
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(engine: Engine) -> threading.Lock:
+    """One derivation at a time per database in this process: a second caller (a TUI worker
+    thread) waits for the first instead of timing out on SQLite's write lock."""
+    key = engine.url.render_as_string(hide_password=True)
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
 def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
     """Bring participant parties and criteria responsiveness up to date (cheap when current)."""
+    with _lock_for(engine):
+        return _refresh(engine, force=force)
+
+
+def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
     with engine.begin() as connection:
         signature = _signature(connection)
         top, count = connection.execute(
