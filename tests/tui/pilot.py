@@ -57,3 +57,18 @@ def add_markup_documents(engine: Engine) -> None:
                     date_sent=dt.datetime(2016, 10, 1, 12, n - 900, tzinfo=dt.UTC),
                 )
             )
+
+
+async def palette_search(pilot: Pilot[Any], text: str) -> None:
+    """Type into the command palette and wait (polling) until it lists hits."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*text)
+    for _ in range(200):
+        await pilot.pause(0.05)
+        found = pilot.app.screen.query(CommandList)
+        if found and found.first().option_count > 0:
+            return
+    raise AssertionError(f"the palette listed nothing for {text!r}")

@@ -13,7 +13,7 @@ from gaptrack.tui.screens.item import ItemScreen
 from gaptrack.tui.screens.main import MainScreen
 from gaptrack.tui.screens.party import PartyScreen
 from tui.demo import AS_OF, SIZE
-from tui.pilot import rows, settle, static_text
+from tui.pilot import palette_search, rows, settle, static_text
 
 KUSHNER_BATES = {"HICKS-000101", "DJTFP-0000340", "DJTFP-0000341"}
 
@@ -115,11 +115,7 @@ async def test_palette_jumps_to_a_party(demo_url: str, tmp_path: Path) -> None:
     app = _app(demo_url, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"Party: Jared")
-        await settle(pilot)
-        await pilot.pause(0.3)  # the palette searches in its own task
+        await palette_search(pilot, "Party: Jared")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PartyScreen) and app.screen.party == "kushner"

@@ -16,7 +16,7 @@ from gaptrack.models import Event, FindingDecision, KnownItem, Request
 from gaptrack.tui.app import GaptrackApp
 from gaptrack.tui.dialogs import ConfirmDialog, FollowUpDialog, ProducedDialog, TextDialog
 from tui.demo import AS_OF, SIZE
-from tui.pilot import rows, settle
+from tui.pilot import palette_search, rows, settle
 from tui.test_screens import open_kushner
 
 
@@ -210,3 +210,73 @@ async def test_errors_are_notified_not_raised(demo_url: str, tmp_path: Path) -> 
         await settle(pilot)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "nothing to undo" in errors[-1].message
+
+
+async def test_reopen_and_notes_on_known_items_gaps_and_items(
+    demo_engine: Engine, demo_url: str, tmp_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    from gaptrack.service import actions as core
+    from gaptrack.tui.screens.item import ItemScreen
+
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _known_tab(pilot, app, "kushner-phone-records")
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-phone-records") == "withheld"
+        await pilot.press("o")  # reopen: outstanding again
+        await settle(pilot)
+        await pilot.press(*"withdrawn claim", "enter")
+        await settle(pilot)
+        assert _status(demo_engine, "kushner-phone-records") == "outstanding"
+
+        await pilot.press("n")  # a note on the known item
+        await settle(pilot)
+        await pilot.press(*"ask AT&T", "enter")
+        await settle(pilot)
+        assert [n.text for n in core.notes(demo_engine, entity="known_item",
+                                           key="kushner-phone-records")] == ["ask AT&T"]
+
+        await pilot.press("g", "n")  # a note on the highlighted gap
+        await settle(pilot)
+        await pilot.press(*"[draft] check with Hicks", "enter")
+        await settle(pilot)
+        event = _last_event(demo_engine)
+        assert (event.entity, event.reason) == ("gap", "[draft] check with Hicks")
+
+        await pilot.press("i")
+        await settle(pilot)
+        items = app.screen.query_one("#items-table", DataTable)
+        items.move_cursor(row=items.get_row_index("sjc-2017-10-18#4"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemScreen)
+        await pilot.press("N")
+        await settle(pilot)
+        await pilot.press(*"[b]presumed[/b]", "enter")
+        await settle(pilot)
+        caption = app.screen.query_one("#item-caption", Static).content
+        assert "[b]presumed[/b]" in getattr(caption, "plain", str(caption))  # verbatim
+        assert [n.text for n in core.notes(demo_engine, entity="request_item",
+                                           key="sjc-2017-10-18#4")] == ["[b]presumed[/b]"]
+
+
+async def test_palette_opens_a_request_in_its_letter_chain(demo_url: str, tmp_path: Path) -> None:
+    from textual.widgets import Tree
+
+    from gaptrack.tui.screens.chains import ChainsScreen
+
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await palette_search(pilot, "Request: sjc-2017-11-16")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ChainsScreen)
+        node = app.screen.query_one(Tree).cursor_node
+        assert node is not None and node.data is not None and node.data.slug == "sjc-2017-11-16"

@@ -81,7 +81,8 @@ class ChainsScreen(DataScreen):
                 committees[letter.committee] = parent
             found = self._add(parent, letter) or found
         if found is not None:
-            tree.move_cursor(found)
+            # A node has a line only once the tree has laid out its new nodes.
+            self.call_after_refresh(tree.move_cursor, found)
 
     def _add(self, parent: TreeNode[LetterNode | None], letter: LetterNode
              ) -> TreeNode[LetterNode | None] | None:
