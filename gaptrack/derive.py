@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from gaptrack.matching import (
     body_hash,
@@ -198,4 +199,124 @@ def derive(
         participants=people,
         quoted=quoted,
         references=list(dict.fromkeys(refs)),
+    )
+
+
+# (role, address or None, name or None, name_norm or None): one document_participant row.
+ParticipantRow = tuple[str, str | None, str | None, str | None]
+
+
+@dataclass(slots=True)
+class DerivedRows:
+    """:func:`derive` reduced to what a bulk writer stores (see :func:`derive_rows`)."""
+
+    subject_norm: str
+    mih: str | None
+    fingerprint: str | None
+    body_hash: str | None
+    participants: list[ParticipantRow]
+    references: list[str]
+
+
+@lru_cache(maxsize=32768)
+def _header(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """A header's ``(name, address)`` pairs and their participant keys, once per value.
+
+    Cached: correspondents recur across a production, so most headers were seen before.
+    """
+    pairs = tuple(parse_addresses(value))
+    return pairs, tuple(participant_key(n, a) for n, a in pairs)
+
+
+@lru_cache(maxsize=32768)
+def _header_rows(value: str, role: str) -> tuple[ParticipantRow, ...]:
+    """The participant rows one header yields in one role, duplicates (by key) dropped.
+
+    Exactly what :func:`derive` adds for that header when no quoted block is involved: its
+    de-duplication is by (key, role), and each header has a role of its own.
+    """
+    pairs, keys = _header(value)
+    seen: set[str] = set()
+    rows: list[ParticipantRow] = []
+    for (name, address), key in zip(pairs, keys, strict=True):
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append((role, address or None, name or None, normalise_name(name) or None))
+    return tuple(rows)
+
+
+_SENDER, _FORWARDED = str(ParticipantRole.SENDER), str(ParticipantRole.FORWARDED)
+_TO, _CC, _BCC = str(ParticipantRole.TO), str(ParticipantRole.CC), str(ParticipantRole.BCC)
+
+
+def derive_rows(
+    *,
+    sender: str,
+    to: str,
+    cc: str,
+    bcc: str,
+    subject: str,
+    message_id: str,
+    references: list[str],
+    text: str | None,
+) -> DerivedRows:
+    """:func:`derive` for one load-file record, with participants as rows — the bulk path.
+
+    Same keys, same participants in the same order; empty strings stand for absent headers.
+    A document whose text quotes other messages goes through :func:`derive` itself (its
+    quoted participants are de-duplicated against the direct ones); every other document
+    takes the cached per-header path, which skips building a ``Participant`` per person.
+    """
+    quoted = quoted_messages(text) if text else []
+    if quoted:
+        full = derive(
+            sender=sender or None,
+            to=to or None,
+            cc=cc or None,
+            bcc=bcc or None,
+            subject=subject or None,
+            message_id=message_id or None,
+            references=references,
+            text=text,
+        )
+        return DerivedRows(
+            full.subject_norm,
+            full.mih,
+            full.fingerprint,
+            full.body_hash,
+            [
+                (str(p.role), p.address or None, p.name or None, p.name_norm or None)
+                for p in full.participants
+            ],
+            full.references,
+        )
+    people: list[ParticipantRow] = []
+    print_ = None
+    if sender:
+        forward = bool(_FORWARD_SUBJECT.match(subject))
+        people.extend(_header_rows(sender, _FORWARDED if forward else _SENDER))
+        sender_keys = _header(sender)[1]
+        if sender_keys:
+            recipient_keys: list[str] = []
+            for value in (to, cc, bcc):
+                if value:
+                    recipient_keys.extend(_header(value)[1])
+            print_ = fingerprint_from_keys(sender_keys[0], recipient_keys, subject or None)
+    if to:
+        people.extend(_header_rows(to, _TO))
+    if cc:
+        people.extend(_header_rows(cc, _CC))
+    if bcc:
+        people.extend(_header_rows(bcc, _BCC))
+    refs: list[str] = []
+    if references:
+        refs = list(dict.fromkeys(normalise_message_id(r) for r in references if r and r.strip()))
+    return DerivedRows(
+        normalise_subject(subject),
+        edrm_mih(message_id),
+        print_,
+        body_hash(text),
+        people,
+        refs,
     )

@@ -7,14 +7,14 @@ production and party, which the writer adds), its participants and references (f
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from gaptrack.bates import format_bates, parse_bates
-from gaptrack.derive import derive
+from gaptrack.derive import ParticipantRow, derive, derive_rows
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord, multi
 from gaptrack.importers.dates import DateError, combine
@@ -23,24 +23,31 @@ from gaptrack.importers.mail import MailMessage
 from gaptrack.matching import edrm_mih
 from gaptrack.models.enums import DocType
 
-# (role, address or None, name or None, name_norm or None)
-ParticipantRow = tuple[str, str | None, str | None, str | None]
 
+class DocumentDraft(NamedTuple):
+    """One document ready for the bulk writer.
 
-@dataclass(slots=True)
-class DocumentDraft:
+    A tuple (not a dataclass): a million are made per large import, and a tuple is the
+    cheapest thing to build and to pickle. ``values`` holds the ``document`` row in
+    :data:`ROW_COLUMNS` order (production and party are added by the writer).
+    """
+
     line: int
     prefix: str
     begin: int
     suffix: str
-    row: dict[str, Any]
-    participants: list[ParticipantRow] = field(default_factory=list)
-    references: list[tuple[str, str]] = field(default_factory=list)  # (message_id, mih)
+    values: tuple[Any, ...]
+    participants: Sequence[ParticipantRow] = ()
+    references: Sequence[tuple[str, str]] = ()  # (message_id, mih)
     parent: tuple[str, int] | None = None  # (prefix, number) of the family parent
 
     @property
     def key(self) -> tuple[str, int, str]:
         return (self.prefix, self.begin, self.suffix)
+
+    def get(self, column: str) -> Any:
+        """One column of the row by name (for messages and checks, not the hot path)."""
+        return self.values[ROW_INDEX[column]]
 
 
 _EMAIL_EXTENSIONS = {"eml", "msg", "mbox", "emlx"}
@@ -81,9 +88,21 @@ def participant_rows(derived_people: Any) -> list[ParticipantRow]:
     ]
 
 
-def _none(value: str) -> str | None:
-    value = value.strip()
-    return value or None
+def sqlite_datetime(value: dt.datetime | None) -> str | None:
+    """A naive UTC datetime as SQLModel's ``UTCDateTime`` stores it on SQLite."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    if value.year >= 1000:
+        # isoformat is several times faster than strftime and gives the same text from
+        # year 1000 on (strftime does not zero-pad smaller years on glibc).
+        return value.isoformat(" ", "microseconds")
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _same(value: dt.datetime | None) -> dt.datetime | None:
+    return value
 
 
 class DatMapper:
@@ -96,8 +115,14 @@ class DatMapper:
         file: str,
         bates_prefix: str | None = None,
         load_text: Callable[[str], str | None] | None = None,
+        sqlite_dates: bool = False,
     ) -> None:
         self.fields = fields
+        # SQLite stores datetimes as text: formatting them here saves the writer rebuilding
+        # every row tuple (see writer.SqlDialect.value, which this must match).
+        self._bind: Callable[[dt.datetime | None], Any] = (
+            sqlite_datetime if sqlite_dates else _same
+        )
         self.file = file
         self.bates_prefix = bates_prefix
         self.load_text = load_text
@@ -132,6 +157,12 @@ class DatMapper:
         return bates.prefix, bates.number, bates.suffix, bates.width
 
     def map(self, record: DatRecord) -> DocumentDraft:
+        """One record as a draft; a bad record raises :class:`LoadFileError` naming its field.
+
+        The hot loop of a large import (a million calls): the fields are gathered and
+        stripped in one C-level pass and unpacked into locals, the row is built as a tuple
+        in column order, and participants come from :func:`derive_rows` (cached per header).
+        """
         values = record.values
         if len(values) != self.width:
             raise LoadFileError(
@@ -144,123 +175,136 @@ class DatMapper:
                 raise self._error(
                     record, name, f"is {len(values[i])} characters long; at most {limit} fit"
                 )
-        got = dict(zip(_FIELDS, [v.strip() for v in self._getter([*values, ""])], strict=True))
-        get = got.__getitem__
+        values.append("")  # what unmapped fields read (see _getter)
+        (
+            begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
+            cc, bcc, subject, title, file_name, date_sent, time_sent, timezone, date_created,
+            md5, sha1, message_id, in_reply_to, references_text, pages_text, text_path,
+            native_path, doc_type, file_ext,
+        ) = map(str.strip, self._getter(values))
+        del values[-1]
 
-        begin_label = get("begin_bates")
         if not begin_label:
             raise self._error(record, "begin_bates", "no Bates number")
         prefix, begin, suffix, _ = self._bates(record, "begin_bates", begin_label)
-        end_label = get("end_bates") or begin_label
-        end_prefix, end, _, _ = self._bates(record, "end_bates", end_label)
-        if end_prefix != prefix:
-            raise self._error(
-                record, "end_bates", f"{end_label!r} has a different prefix from {begin_label!r}"
-            )
-        if end < begin:
-            raise self._error(record, "end_bates", f"{end_label!r} comes before {begin_label!r}")
+        end_label = end_label or begin_label
+        if end_label is begin_label:
+            end = begin
+        else:
+            end_prefix, end, _, _ = self._bates(record, "end_bates", end_label)
+            if end_prefix != prefix:
+                raise self._error(
+                    record, "end_bates",
+                    f"{end_label!r} has a different prefix from {begin_label!r}",
+                )
+            if end < begin:
+                raise self._error(
+                    record, "end_bates", f"{end_label!r} comes before {begin_label!r}"
+                )
 
         parent: tuple[str, int] | None = None
-        parent_label = get("parent_bates")
-        family = get("begin_attach")
         if parent_label and parent_label != begin_label:
             p_prefix, p_number, _, _ = self._bates(record, "parent_bates", parent_label)
             parent = (p_prefix, p_number)
         elif family and family != begin_label:
             p_prefix, p_number, _, _ = self._bates(record, "begin_attach", family)
-            if (p_prefix, p_number) != (prefix, begin):
+            if p_number != begin or p_prefix != prefix:
                 parent = (p_prefix, p_number)
 
-        pages_text = get("page_count")
         page_count: int | None = None
         if pages_text:
             if not pages_text.isdigit():
                 raise self._error(record, "page_count", f"{pages_text!r} is not a number")
             page_count = int(pages_text)
 
-        try:
-            sent = combine(get("date_sent"), get("time_sent"), get("timezone"))
-        except DateError as exc:
-            name = "date_sent"
-            reason = str(exc)
-            if "time zone" in reason:
-                name = "timezone"
-            elif "not a time" in reason and get("time_sent"):
-                name = "time_sent"
-            raise self._error(record, name, reason) from exc
-        try:
-            created = combine(get("date_created"))
-        except DateError as exc:
-            raise self._error(record, "date_created", str(exc)) from exc
+        sent: Any = None
+        if date_sent:
+            try:
+                sent = self._bind(combine(date_sent, time_sent, timezone))
+            except DateError as exc:
+                name = "date_sent"
+                reason = str(exc)
+                if "time zone" in reason:
+                    name = "timezone"
+                elif "not a time" in reason and time_sent:
+                    name = "time_sent"
+                raise self._error(record, name, reason) from exc
+        created: Any = None
+        if date_created:
+            try:
+                created = self._bind(combine(date_created))
+            except DateError as exc:
+                raise self._error(record, "date_created", str(exc)) from exc
 
-        sender = get("sender")
-        to, cc, bcc = get("to"), get("cc"), get("bcc")
-        subject = get("subject")
-        message_id = get("message_id")
-        references = multi(get("in_reply_to")) + [
-            r for r in get("references").replace(",", " ").split() if r
-        ]
-        text_path = get("text_path")
+        references: list[str] = []
+        if in_reply_to:
+            references = multi(in_reply_to)
+        if references_text:
+            references += [r for r in references_text.replace(",", " ").split() if r]
         text = self.load_text(text_path) if (text_path and self.load_text) else None
-        derived = derive(
-            sender=sender or None,
-            to=to or None,
-            cc=cc or None,
-            bcc=bcc or None,
-            subject=subject or None,
-            message_id=message_id or None,
+        derived = derive_rows(
+            sender=sender,
+            to=to,
+            cc=cc,
+            bcc=bcc,
+            subject=subject,
+            message_id=message_id,
             references=references,
             text=text,
         )
         kind = classify(
-            get("doc_type"),
-            get("file_ext"),
+            doc_type,
+            file_ext,
             emailish=bool(sender or message_id),
             has_parent=parent is not None,
         )
-        row: dict[str, Any] = {
-            "bates_prefix": prefix,
-            "bates_begin": begin,
-            "bates_end": end,
-            "bates_suffix": suffix,
-            "begin_label": begin_label,
-            "end_label": end_label,
-            "custodian": _none(get("custodian")),
-            "doc_type": str(kind),
-            "title": _none(get("title")) or _none(get("file_name")),
-            "date_sent": sent,
-            "date_created": created,
-            "sender": sender or None,
-            "recipients": to or None,
-            "cc": cc or None,
-            "bcc": bcc or None,
-            "subject": subject or None,
-            "subject_norm": derived.subject_norm or None,
-            "message_id": message_id or None,
-            "mih": derived.mih,
-            "md5": (get("md5").lower() or None),
-            "sha1": (get("sha1").lower() or None),
-            "body_hash": derived.body_hash,
-            "fingerprint": derived.fingerprint,
-            "page_count": page_count,
-            "text": text,
-            "text_path": text_path or None,
-            "native_path": _none(get("native_path")),
-            "source_line": record.line,
-        }
         if len(prefix) > 64 or len(suffix) > 32:
             raise self._error(record, "begin_bates", "the Bates prefix or suffix is too long")
-        if derived.subject_norm and len(derived.subject_norm) > 1000:
-            row["subject_norm"] = derived.subject_norm[:1000]
+        subject_norm = derived.subject_norm
+        if len(subject_norm) > 1000:
+            subject_norm = subject_norm[:1000]
+        line = record.line
+        # Exactly ROW_COLUMNS order.
+        row = (
+            prefix,
+            begin,
+            end,
+            suffix,
+            begin_label,
+            end_label,
+            custodian or None,
+            kind.value,
+            title or file_name or None,
+            sent,
+            created,
+            sender or None,
+            to or None,
+            cc or None,
+            bcc or None,
+            subject or None,
+            subject_norm or None,
+            message_id or None,
+            derived.mih,
+            md5.lower() or None,
+            sha1.lower() or None,
+            derived.body_hash,
+            derived.fingerprint,
+            page_count,
+            text,
+            text_path or None,
+            native_path or None,
+            line,
+        )
+        refs = derived.references
         return DocumentDraft(
-            line=record.line,
-            prefix=prefix,
-            begin=begin,
-            suffix=suffix,
-            row=row,
-            participants=participant_rows(derived.participants),
-            references=[(r, _mih(r)) for r in derived.references],
-            parent=parent,
+            line,
+            prefix,
+            begin,
+            suffix,
+            row,
+            derived.participants,
+            [(r, _mih(r)) for r in refs] if refs else (),
+            parent,
         )
 
 
@@ -296,15 +340,24 @@ LIMITS = {
 }
 
 
-def check_limits(row: dict[str, Any]) -> tuple[str, str] | None:
+def check_limits(draft: DocumentDraft) -> tuple[str, str] | None:
     """(field, reason) for the first value too long for its column, else None."""
+    values = draft.values
     for column, (name, limit) in LIMITS.items():
-        value = row.get(column)
+        value = values[ROW_INDEX[column]]
         if value is not None and len(value) > limit:
             return name, f"is {len(value)} characters long; at most {limit} fit"
+    return None
+
+
+def row_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A row given as a dict (the mail path) in :data:`ROW_COLUMNS` order.
+
+    ``subject_norm`` is cut to its column's width, as the DAT path does.
+    """
     if row.get("subject_norm") and len(row["subject_norm"]) > 1000:
         row["subject_norm"] = row["subject_norm"][:1000]
-    return None
+    return tuple(_ROW_GATHER(row))
 
 
 def mail_prefix(production: str) -> str:
@@ -363,7 +416,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
             prefix=prefix,
             begin=number,
             suffix="",
-            row=row,
+            values=row_values(row),
             participants=participant_rows(derived.participants),
             references=[(r, _mih(r)) for r in derived.references],
         )
@@ -376,8 +429,8 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
                 prefix=prefix,
                 begin=number + offset,
                 suffix="",
-                row={
-                    **{c: None for c in DOCUMENT_COLUMNS},
+                values=row_values({
+                    **{c: None for c in ROW_COLUMNS},
                     "bates_prefix": prefix,
                     "bates_begin": number + offset,
                     "bates_end": number + offset,
@@ -390,7 +443,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
                     "md5": attachment.md5,
                     "native_path": f"{message.source.name}#{message.number}/{attachment.filename}",
                     "source_line": message.number,
-                },
+                }),
                 parent=(prefix, number),
             )
         )
@@ -460,3 +513,8 @@ DOCUMENT_COLUMNS = (
     "native_path",
     "source_line",
 )
+
+# The document columns a draft carries, in the order of DocumentDraft.values.
+ROW_COLUMNS = DOCUMENT_COLUMNS[2:]
+ROW_INDEX = {name: i for i, name in enumerate(ROW_COLUMNS)}
+_ROW_GATHER = itemgetter(*ROW_COLUMNS)

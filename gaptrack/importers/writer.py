@@ -1,30 +1,42 @@
 """Bulk insert of documents and what hangs off them, inside the caller's transaction.
 
 Rows go in through the driver's ``executemany`` in chunks (SQLModel's ``add_all`` is 20–40×
-slower, DESIGN.md §7). After each chunk the new document ids are read back by
-``production_id`` and ``id`` above the last seen — ids only grow within one transaction — so
-participants and references can be inserted set-wise too. Family links and OPT page counts are
-staged in temporary tables and applied with one UPDATE each at the end.
+slower, DESIGN.md §7). Participants and references need the new document ids:
+
+* on SQLite the writer numbers documents itself, from ``max(id) + 1`` — exactly the rowids
+  SQLite would pick, and safe because the import's transaction already holds the write lock
+  (it inserted the production) — so nothing is read back, and each row looks up its family
+  parent as it goes in (one index probe, see ``_insert_document``);
+* on PostgreSQL the ids come from the sequence and are read back by ``production_id`` and
+  ``id`` above the last seen (ids only grow within one transaction).
+
+Family links and OPT page counts are staged in temporary tables and applied with one UPDATE
+each at the end (the family UPDATE only touches children still without a parent).
+Participants are linked to known parties as they are written when the party address and
+alias tables are small enough to hold in memory, else by two set-based UPDATEs at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.mapping import DOCUMENT_COLUMNS, DocumentDraft
+from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.opt import OptDocument
 
 CHUNK = 5000
-PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm")
+PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm", "party_id")
 REFERENCE_COLUMNS = ("document_id", "message_id", "mih")
 FAMILY_TABLE = "gt_import_family"
 OPT_TABLE = "gt_import_opt"
+# Above this many party addresses + aliases, participants are linked by UPDATEs instead.
+MAX_PARTY_KEYS = 500_000
+_DATE_SENT, _DATE_CREATED = ROW_INDEX["date_sent"], ROW_INDEX["date_created"]
+_BEGIN_LABEL = ROW_INDEX["begin_label"]
 
 
 class SqlDialect:
@@ -78,14 +90,30 @@ class BulkWriter:
         self.written = 0
         self.last_id = 0
         self.families = 0
-        self._gather = itemgetter(*DOCUMENT_COLUMNS)  # dict -> row tuple in one C call
         m = self.sql.marks
-        self._insert_document = (
-            f"INSERT INTO document ({', '.join(DOCUMENT_COLUMNS)}) "
-            f"VALUES ({m(len(DOCUMENT_COLUMNS))})"
-        )
+        columns = ", ".join(DOCUMENT_COLUMNS)
+        self.next_id: int | None = None
+        if self.sql.sqlite:
+            # Explicit ids, and the parent found by the row itself: the lowest id among the
+            # party's documents with the parent's prefix and number, as link_families would
+            # set it. Rows go in in id order, so every match the final UPDATE could see with
+            # a lower id is already there; a row whose parent is not yet there stays NULL
+            # and is left to link_families.
+            self.next_id = int(
+                connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM document").scalar()
+                or 0
+            ) + 1
+            self._insert_document = (
+                f"INSERT INTO document (id, {columns}, parent_id) "
+                f"VALUES ({m(len(DOCUMENT_COLUMNS) + 1)}, (SELECT min(p.id) FROM document p"
+                " WHERE p.party_id = ? AND p.bates_prefix = ? AND p.bates_begin = ?))"
+            )
+        else:
+            self._insert_document = (
+                f"INSERT INTO document ({columns}) VALUES ({m(len(DOCUMENT_COLUMNS))})"
+            )
         self._insert_participant = (
-            f"INSERT INTO document_participant ({', '.join(PARTICIPANT_COLUMNS)}) VALUES ({m(5)})"
+            f"INSERT INTO document_participant ({', '.join(PARTICIPANT_COLUMNS)}) VALUES ({m(6)})"
         )
         self._insert_reference = (
             f"INSERT INTO document_reference ({', '.join(REFERENCE_COLUMNS)}) VALUES ({m(3)})"
@@ -93,11 +121,35 @@ class BulkWriter:
         self._insert_family = (
             f"INSERT INTO {FAMILY_TABLE} (child_id, parent_prefix, parent_begin) VALUES ({m(3)})"
         )
+        self.party_keys = self._load_party_keys()
         self._drop_temp()
         self.conn.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {FAMILY_TABLE} "
             "(child_id BIGINT PRIMARY KEY, parent_prefix VARCHAR(64), parent_begin BIGINT)"
         )
+
+    def _load_party_keys(self) -> tuple[dict[str, int], dict[str, int]] | None:
+        """Party addresses and aliases (``alias_norm`` -> lowest party id), when few enough.
+
+        With them each participant gets its party as it is written, the same result as
+        :meth:`resolve_parties`' two UPDATEs (address first, then alias for the rest).
+        """
+        count = self.conn.exec_driver_sql(
+            "SELECT (SELECT count(*) FROM party_address) + (SELECT count(*) FROM party_alias)"
+        ).scalar()
+        if int(count or 0) > MAX_PARTY_KEYS:
+            return None
+        addresses = {
+            str(a): int(p)
+            for a, p in self.conn.exec_driver_sql("SELECT address, party_id FROM party_address")
+        }
+        aliases = {
+            str(a): int(p)
+            for a, p in self.conn.exec_driver_sql(
+                "SELECT alias_norm, min(party_id) FROM party_alias GROUP BY alias_norm"
+            )
+        }
+        return addresses, aliases
 
     def _drop_temp(self) -> None:
         for table in (FAMILY_TABLE, OPT_TABLE):
@@ -158,7 +210,7 @@ class BulkWriter:
         return bad
 
     def _duplicate_error(self, draft: DocumentDraft, where: str) -> LoadFileError:
-        label = draft.row["begin_label"]
+        label = draft.values[_BEGIN_LABEL]
         return LoadFileError(
             f"duplicate Bates number {label!r} ({where})",
             file=self.file,
@@ -175,37 +227,39 @@ class BulkWriter:
         if bad:
             dropped = {id(d) for d in bad}
             drafts = [d for d in drafts if id(d) not in dropped]
-        value = self.sql.value
-        gather = self._gather
-        rows = []
-        for draft in drafts:
-            r = draft.row
-            r["production_id"] = self.production_id
-            r["party_id"] = self.party_id
-            r["date_sent"] = value(r["date_sent"])
-            r["date_created"] = value(r["date_created"])
-            rows.append(gather(r))
-        self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
-        by_key = {d.key: d for d in drafts}
-        m = self.sql.mark
-        fetched = self.conn.exec_driver_sql(
-            # "+ 0" keeps the planner off the (production_id, bates_begin) index, which would
-            # scan every earlier chunk of this production again (quadratic); the primary-key
-            # range touches only the rows just inserted.
-            "SELECT id, bates_prefix, bates_begin, bates_suffix FROM document "
-            f"WHERE id > {m} AND production_id + 0 = {m}",
-            (self.last_id, self.production_id),
-        ).all()
+        if not drafts:
+            return
+        rows = self._document_rows(drafts)
+        if self.next_id is not None:
+            first = self.next_id
+            self.next_id += len(drafts)
+            self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
+            ids: Any = range(first, first + len(drafts))
+        else:
+            self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
+            ids = self._read_back_ids(drafts)
         participants: list[tuple[Any, ...]] = []
         references: list[tuple[Any, ...]] = []
         families: list[tuple[Any, ...]] = []
-        for doc_id, prefix, begin, suffix in fetched:
-            draft = by_key[(prefix, int(begin), suffix)]
-            self.last_id = max(self.last_id, doc_id)
-            participants.extend((doc_id, *p) for p in draft.participants)
-            references.extend((doc_id, *r) for r in draft.references)
-            if draft.parent is not None:
-                families.append((doc_id, *draft.parent))
+        keys = self.party_keys
+        if keys is None or not (keys[0] or keys[1]):
+            # No party to link to (or too many to hold): party_id stays NULL here.
+            for doc_id, draft in zip(ids, drafts, strict=True):
+                if draft.participants:
+                    participants.extend([(doc_id, *p, None) for p in draft.participants])
+                if draft.references:
+                    references.extend([(doc_id, *r) for r in draft.references])
+                if draft.parent is not None:
+                    families.append((doc_id, *draft.parent))
+        else:
+            party_of = self._party_of
+            for doc_id, draft in zip(ids, drafts, strict=True):
+                for p in draft.participants:
+                    participants.append((doc_id, *p, party_of(p[1], p[3])))
+                if draft.references:
+                    references.extend([(doc_id, *r) for r in draft.references])
+                if draft.parent is not None:
+                    families.append((doc_id, *draft.parent))
         if participants:
             self._bulk(self._insert_participant, "document_participant", PARTICIPANT_COLUMNS,
                        participants)
@@ -216,6 +270,61 @@ class BulkWriter:
             self.conn.exec_driver_sql(self._insert_family, families)
             self.families += len(families)
         self.written += len(drafts)
+
+    def _party_of(self, address: str | None, name_norm: str | None) -> int | None:
+        """The party a participant belongs to: by address, else by alias (resolve_parties)."""
+        assert self.party_keys is not None
+        addresses, aliases = self.party_keys
+        party = addresses.get(address) if address is not None else None
+        if party is None and name_norm is not None:
+            party = aliases.get(name_norm)
+        return party
+
+    def _document_rows(self, drafts: list[DocumentDraft]) -> list[tuple[Any, ...]]:
+        """The ``document`` rows of a chunk, in the insert statement's parameter order."""
+        head = (self.production_id, self.party_id)
+        value = self.sql.value
+        rows: list[tuple[Any, ...]] = []
+        for draft in drafts:
+            values = draft.values
+            sent, created = values[_DATE_SENT], values[_DATE_CREATED]
+            if isinstance(sent, dt.datetime) or isinstance(created, dt.datetime):
+                # Drafts from the mail path (or a DAT mapped for PostgreSQL) carry datetimes.
+                listed = list(values)
+                listed[_DATE_SENT], listed[_DATE_CREATED] = value(sent), value(created)
+                values = tuple(listed)
+            rows.append(head + values)
+        if self.next_id is None:
+            return rows
+        party = self.party_id
+        doc_id = self.next_id
+        out: list[tuple[Any, ...]] = []
+        for draft, row in zip(drafts, rows, strict=True):
+            parent = draft.parent
+            if parent is None:
+                out.append((doc_id, *row, party, None, None))
+            else:
+                out.append((doc_id, *row, party, *parent))
+            doc_id += 1
+        return out
+
+    def _read_back_ids(self, drafts: list[DocumentDraft]) -> list[int]:
+        """The ids just given to ``drafts`` by the database, in the drafts' order."""
+        by_key = {d.key: i for i, d in enumerate(drafts)}
+        m = self.sql.mark
+        fetched = self.conn.exec_driver_sql(
+            # "+ 0" keeps the planner off the (production_id, bates_begin) index, which would
+            # scan every earlier chunk of this production again (quadratic); the primary-key
+            # range touches only the rows just inserted.
+            "SELECT id, bates_prefix, bates_begin, bates_suffix FROM document "
+            f"WHERE id > {m} AND production_id + 0 = {m}",
+            (self.last_id, self.production_id),
+        ).all()
+        ids = [0] * len(drafts)
+        for doc_id, prefix, begin, suffix in fetched:
+            ids[by_key[(prefix, int(begin), suffix)]] = doc_id
+            self.last_id = max(self.last_id, doc_id)
+        return ids
 
     def stage_opt(self, documents: Sequence[OptDocument], *, first: bool) -> None:
         """Stage OPT documents (in chunks) for :meth:`apply_opt` and the QC report."""
@@ -247,7 +356,9 @@ class BulkWriter:
             f" ON p.party_id = {m} AND p.bates_prefix = f.parent_prefix"
             " AND p.bates_begin = f.parent_begin"
             " WHERE f.child_id = document.id)"
-            f" WHERE production_id = {m} AND id IN (SELECT child_id FROM {FAMILY_TABLE})",
+            f" WHERE production_id = {m} AND id IN (SELECT child_id FROM {FAMILY_TABLE})"
+            # Children linked as they were written (SQLite) already hold the same answer.
+            " AND parent_id IS NULL",
             (self.party_id, self.production_id),
         )
         orphans = self.conn.exec_driver_sql(
@@ -276,7 +387,12 @@ class BulkWriter:
         return int(filled)
 
     def resolve_parties(self) -> None:
-        """Link participants to known parties by address, then by alias (set-based)."""
+        """Link participants to known parties by address, then by alias (set-based).
+
+        Nothing to do when they were linked as they were written (see _load_party_keys).
+        """
+        if self.party_keys is not None:
+            return
         m = self.sql.mark
         docs = f"document_id IN (SELECT id FROM document WHERE production_id = {m})"
         self.conn.exec_driver_sql(

@@ -347,6 +347,7 @@ def import_dat(
             file=str(dat),
             bates_prefix=bates_prefix,
             load_text=_text_loader(dat.parent, report),
+            sqlite_dates=conn.dialect.name == "sqlite",
         )
         mapped = 0
         for rec in data:
@@ -522,7 +523,7 @@ def import_mail(
                     bad(message)
                     continue
                 drafts: list[DocumentDraft] = map_mail(message, prefix, number)
-                problem = next(filter(None, (check_limits(d.row) for d in drafts)), None)
+                problem = next(filter(None, (check_limits(d) for d in drafts)), None)
                 if problem is not None:
                     bad(LoadFileError(problem[1], file=file, line=message.number,
                                       field=problem[0]))
