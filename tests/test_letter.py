@@ -81,3 +81,14 @@ def test_letter_errors(kushner: Engine) -> None:
 )
 def test_business_days(start: dt.date, days: int, due: dt.date) -> None:
     assert add_business_days(start, days) == due
+
+
+def test_letter_names_every_passed_deadline_in_date_order(kushner: Engine) -> None:
+    """After both letters' deadlines, the letter lists them by date, in the plural."""
+    text = gaps.draft_letter(kushner, party="kushner", as_of=dt.date(2017, 12, 1))
+    assert (
+        "The deadlines of November 3, 2017 and November 27, 2017 have passed without a "
+        "certification that the production is complete." in " ".join(text.split())
+    )
+    one = gaps.draft_letter(kushner, party="kushner", as_of=AS_OF)
+    assert "The deadline of November 3, 2017 has passed" in " ".join(one.split())

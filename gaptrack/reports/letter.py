@@ -213,13 +213,13 @@ def build_letter(
             {r.slug: r.date_sent for r in connection.execute(sa.select(rq.c.slug, rq.c.date_sent))}
         )
     sections: dict[str, list[tuple[tuple[object, ...], Entry]]] = {s: [] for s in SECTION_ORDER}
-    overdue: list[str] = []
+    overdue: set[dt.date] = set()
     for gap in gaps:
         if gap.party != owner.slug:
             continue
         if gap.kind is GapKind.OVERDUE:
             if gap.evidence.deadline:
-                overdue.append(long_date(gap.evidence.deadline))
+                overdue.add(gap.evidence.deadline)
             continue
         entry = Entry(
             request=gap.request or "",
@@ -245,7 +245,7 @@ def build_letter(
         counsel_firm=counsel.firm if counsel else None,
         requests=[(r.slug, r.date_sent) for r in letters],
         productions=productions,
-        overdue=sorted(set(overdue)),
+        overdue=[long_date(day) for day in sorted(overdue)],  # by date, not by text
         signatories=signatories,
         sections={k: [e for _, e in sorted(v, key=lambda p: p[0])] for k, v in sections.items()},
     )
@@ -282,10 +282,13 @@ def _paragraphs(letter: Letter) -> tuple[list[str], list[str]]:
             "each is listed below with the request it answers."
         )
     if letter.overdue:
-        body.append(
-            f"The deadline of {', '.join(letter.overdue)} has passed without a certification "
-            "that the production is complete."
-        )
+        *earlier, latest = letter.overdue
+        if earlier:
+            dates = f"{', '.join(earlier)} and {latest}"
+            passed = f"The deadlines of {dates} have passed"
+        else:
+            passed = f"The deadline of {latest} has passed"
+        body.append(f"{passed} without a certification that the production is complete.")
     closing = [
         f"Please produce these documents, or identify any that are withheld on a privilege log "
         f"stating the privilege claimed, by {long_date(letter.deadline)}.",
