@@ -543,3 +543,41 @@ def request_items(engine: Engine, *, request: str) -> list[Choice]:
             .order_by(col(RequestItem.position), col(RequestItem.id))
         ).all()
         return [Choice(slug=f"{request}#{n}", label=n, kind="item", detail=t) for n, t in rows]
+
+
+class PartyOverview(BaseModel):
+    """What the main screen can show before the gap engine has run: who was asked, how
+    often, the next deadline, and whether one has passed unanswered."""
+
+    party: str
+    name: str
+    requests: int
+    next_deadline: dt.date | None
+    overdue: bool
+
+
+def party_overview(engine: Engine, *, as_of: dt.date) -> list[PartyOverview]:
+    """Every party asked to produce, by name; cheap (letters and items, never documents)."""
+    rows = deadlines(engine, as_of=as_of)
+    with session_scope(engine) as session:
+        asked = session.execute(
+            _select(
+                Party.slug, Party.name,
+                sa.func.count(sa.distinct(col(RequestRecipient.request_id))),
+            )
+            .join(RequestRecipient, col(RequestRecipient.party_id) == Party.id)
+            .group_by(col(Party.slug), col(Party.name))
+            .order_by(col(Party.name))
+        ).all()
+    out = []
+    for slug, name, count in asked:
+        mine = [r for r in rows if r.party == slug]
+        upcoming = [r.deadline for r in mine if r.deadline >= as_of]
+        out.append(
+            PartyOverview(
+                party=slug, name=name, requests=int(count),
+                next_deadline=min(upcoming) if upcoming else None,
+                overdue=any(r.overdue for r in mine),
+            )
+        )
+    return out

@@ -92,3 +92,11 @@ def test_keyset_pages_match_offset_pages(engine: Engine) -> None:
     assert [r.id for r in after.rows] == [
         r.id for r in browse.document_page(engine, backwards, offset=300, limit=300).rows
     ]
+
+
+def test_party_overview_without_the_gap_engine(demo_engine: Engine) -> None:
+    overview = {p.party: p for p in browse.party_overview(demo_engine, as_of=AS_OF)}
+    kushner = overview["kushner"]
+    assert kushner.name == "Jared Kushner" and kushner.requests == 2
+    assert kushner.overdue and kushner.next_deadline == dt.date(2017, 11, 27)
+    assert all(p.requests >= 1 for p in overview.values())  # only parties asked to produce

@@ -11,12 +11,15 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from gaptrack.gaps.model import PartySummary
+from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.bar import share_bar
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from gaptrack.service.browse import PartyOverview
 
 COLUMNS = [
     Column("party", "Party"),
@@ -54,6 +57,19 @@ def party_record(summary: PartySummary) -> Record:
     )
 
 
+def overview_record(row: PartyOverview) -> Record:
+    overdue = Text("OVERDUE", style="bold red") if row.overdue else Text("")
+    pending = Text("…", style="dim")
+    return Record(
+        key=row.party,
+        cells=[Text(row.name), pending, Text("computing…", style="dim"), row.next_deadline,
+               overdue, row.requests],
+        sort=[row.name, None, None, row.next_deadline, not row.overdue, row.requests],
+        data=row,
+        search=f"{row.party} {row.name}",
+    )
+
+
 class MainScreen(DataScreen):
     """Parties; Enter opens one."""
 
@@ -73,8 +89,37 @@ class MainScreen(DataScreen):
             yield RecordTable(COLUMNS, id="parties")
         yield Footer()
 
+    previewed = False  # the cheap overview is in view (the gap counts are still computing)
+
     def loading_target(self) -> Any:
         return self.query_one(RecordTable)
+
+    def reload(self) -> None:
+        if not self.loaded:
+            # Parties, letters and deadlines come from a few small queries; the gap counts
+            # need the gap engine, which takes seconds on a million documents. Show the
+            # first at once and fill in the second when it arrives.
+            load(self, self._overview, self._show_overview, group=f"overview-{id(self)}")
+        super().reload()
+
+    def _overview(self, engine: Engine) -> list[PartyOverview]:
+        from gaptrack.service import browse
+
+        return browse.party_overview(engine, as_of=self.state.as_of)
+
+    def _show_overview(self, rows: list[PartyOverview]) -> None:
+        if self.loaded:
+            return  # the engine's figures were quicker
+        table = self.query_one(RecordTable)
+        table.loading = False
+        if table.sort_column is None:
+            table.sort_column, table.sort_reverse = 1, True
+        table.set_records([overview_record(r) for r in rows])
+        self.query_one("#main-caption", Static).update(
+            f"{len(rows)} parties · computing gaps as of {self.state.as_of.isoformat()}…"
+        )
+        table.focus()
+        self.previewed = True
 
     def fetch(self, engine: Engine) -> list[PartySummary]:
         from gaptrack.service import gaps
@@ -93,7 +138,7 @@ class MainScreen(DataScreen):
             f"{len(data)} parties · {open_gaps} outstanding gaps · {overdue} overdue · "
             f"as of {self.state.as_of.isoformat()}"
         )
-        if not self.loaded:  # first load only: a reload must not move the user's focus
+        if not self.loaded and not self.previewed:  # a reload must not move the user's focus
             table.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
