@@ -184,11 +184,12 @@ class BulkWriter:
         seen: set[tuple[str, int, str]] = set()
         keep: list[DocumentDraft] = []
         for draft in drafts:
-            if draft.key in seen:
+            key = draft[1:4]  # draft.key, without a property call per draft
+            if key in seen:
                 self.on_bad(self._duplicate_error(draft, "earlier in this file"))
                 bad.append(draft)
                 continue
-            seen.add(draft.key)
+            seen.add(key)
             keep.append(draft)
         by_prefix: dict[str, list[int]] = {}
         for prefix, begin, _ in seen:
@@ -204,7 +205,7 @@ class BulkWriter:
             taken.update((r[0], int(r[1]), r[2]) for r in rows)
         if taken:
             for draft in keep:
-                if draft.key in taken:
+                if draft[1:4] in taken:
                     self.on_bad(self._duplicate_error(draft, "already in the database"))
                     bad.append(draft)
         return bad
@@ -422,13 +423,24 @@ class BulkWriter:
 # Readers keep using them meanwhile (WAL shows them the last committed state), and a crash
 # rolls the drop back with everything else. Not done on PostgreSQL, where DROP INDEX would
 # lock out readers for the whole import.
+#
+# The document-id and production indexes are written in key order, but rebuilding them is
+# still cheaper than keeping them up to date row by row (measured: a quarter less time for
+# the write phase of a 100k-record load). Not deferred: the unique Bates constraint, and
+# ix_document_party_bates, which each new row probes for its family parent (writer
+# ``_insert_document``).
 DEFERRABLE_INDEXES = (
     "ix_document_mih_party",
     "ix_document_fingerprint_party",
     "ix_document_body_hash_party",
+    "ix_document_production_bates",
+    "ix_document_parent_id",
     "ix_participant_party_role",
     "ix_participant_address",
+    "ix_participant_document_party",
+    "ix_document_participant_document_id",
     "ix_reference_mih",
+    "ix_document_reference_document_id",
 )
 
 

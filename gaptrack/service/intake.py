@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
-from gaptrack.importers.encoding import detect_bytes, detect_encoding, normalise_encoding
+from gaptrack.importers.encoding import detect_encoding, normalise_encoding
 from gaptrack.importers.fieldmap import (
     build_field_map,
     looks_like_header,
@@ -31,13 +32,13 @@ from gaptrack.importers.fieldmap import (
 )
 from gaptrack.importers.mail import mail_files, read_file
 from gaptrack.importers.mapping import (
-    DatMapper,
     DocumentDraft,
     check_limits,
     mail_prefix,
     map_mail,
 )
 from gaptrack.importers.opt import read_documents
+from gaptrack.importers.pipeline import ChildMapper, LocalMapper, MapSettings
 from gaptrack.importers.qc import (
     BadRecord,
     IntakeReport,
@@ -222,27 +223,23 @@ def _previous_fields(session: Session, party_id: int) -> tuple[str, list[str]] |
     return row.volume, list(row.field_names)
 
 
-def _text_loader(base: Path, report: IntakeReport) -> Callable[[str], str | None]:
-    """TEXTPATH values are relative to the DAT and often written with backslashes."""
-
-    def load(value: str) -> str | None:
-        relative = value.replace("\\", "/").lstrip("./")
-        path = base / relative
-        if not path.is_file():
-            report.text_files_missing += 1
-            return None
-        data = path.read_bytes()
-        return data.decode(detect_bytes(data[:65536]), errors="replace").replace("\x00", "")
-
-    return load
-
-
 def _sqlite_tuning(conn: Connection) -> None:
     # A 64 MB page cache for the import's connection: enough for the sequential indexes;
     # the random-keyed ones are rebuilt at the end of a big load (writer.defer_indexes).
     # Sized to keep a million-record import's peak RSS under 300 MB.
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size = -65536")
+
+
+# From about this size (≈ 30,000 records) a DAT is read and mapped in a child process while
+# this one writes (importers.pipeline): the child costs ~0.3 s to start.
+PIPELINE_MIN_BYTES = 8_000_000
+
+
+def _use_pipeline(path: Path, wanted: bool | None) -> bool:
+    if wanted is not None:
+        return wanted
+    return (os.cpu_count() or 1) >= 2 and path.stat().st_size >= PIPELINE_MIN_BYTES
 
 
 def _big_load(conn: Connection, path: Path) -> bool:
@@ -269,8 +266,14 @@ def import_dat(
     received: dt.date | None = None,
     actor: str = "cli",
     progress: Progress | None = None,
+    pipeline: bool | None = None,
 ) -> IntakeReport:
-    """Load a Concordance DAT (and its Opticon OPT) as a new production of ``party``."""
+    """Load a Concordance DAT (and its Opticon OPT) as a new production of ``party``.
+
+    ``pipeline`` reads and maps the records in a child process while this one writes
+    (:mod:`gaptrack.importers.pipeline`); by default it does so for large files on a machine
+    with more than one core. Either way the same rows are written.
+    """
     dat = Path(dat)
     _require_file(dat)
     if opt is not None:
@@ -342,28 +345,44 @@ def import_dat(
         writer = BulkWriter(
             conn, production_id=made.id, party_id=owner.id, file=str(dat), on_bad=bad
         )
-        mapper = DatMapper(
-            fields,
+        settings = MapSettings(
+            path=dat,
+            encoding=codec,
+            fields=fields,
             file=str(dat),
             bates_prefix=bates_prefix,
-            load_text=_text_loader(dat.parent, report),
+            text_base=dat.parent,
             sqlite_dates=conn.dialect.name == "sqlite",
+            skip_first=header,
         )
-        mapped = 0
-        for rec in data:
-            report.records += 1
-            try:
-                draft = mapper.map(rec)
-            except LoadFileError as exc:
-                bad(exc)
-                continue
-            writer.add(draft)
-            mapped += 1
-            if progress is not None and mapped % writer.chunk == 0:
-                progress(reader.bytes_read, writer.written)
+        source: LocalMapper | ChildMapper
+        if _use_pipeline(dat, pipeline):
+            records.close()  # type: ignore[attr-defined]  # the child reads the file itself
+            source = ChildMapper(settings)
+        else:
+            source = LocalMapper(settings, iter(data), reader)
+        # Counted in a local: the report is a Pydantic model, whose attribute writes are slow.
+        seen = report.records
+        try:
+            mapped = 0
+            chunk = writer.chunk
+            add = writer.add
+            for item in source:
+                seen += 1
+                if isinstance(item, LoadFileError):
+                    bad(item)
+                    continue
+                add(item)
+                mapped += 1
+                if progress is not None and mapped % chunk == 0:
+                    progress(source.bytes_read, writer.written)
+        finally:
+            source.close()
+            report.records = seen
+        report.text_files_missing += source.text_missing
         writer.flush()
         if progress is not None:
-            progress(reader.bytes_read, writer.written)
+            progress(source.bytes_read, writer.written)
         if writer.written == 0:
             raise LoadFileError("no record could be loaded", file=dat)
         report.documents = writer.written

@@ -1,0 +1,255 @@
+"""Reading and mapping a DAT, in this process or in a child process while this one writes.
+
+A large import spends about as long reading and mapping records (pure Python) as writing them
+(SQLite). :class:`ChildMapper` moves the reading and mapping to a child process, so that on a
+machine with two cores both halves run at once; the parent keeps the one connection and the
+one transaction, and writes what arrives. The two produce the same stream of items — a
+:class:`~gaptrack.importers.mapping.DocumentDraft` per good record and a
+:class:`~gaptrack.errors.LoadFileError` per bad one, in file order — so the writer's results
+cannot depend on which one ran.
+
+The child is a plain ``python -m gaptrack.importers.pipeline`` subprocess (not
+``multiprocessing``: no re-import of the caller's ``__main__``, no fork of a process that
+holds a database connection or threads). It gets its settings pickled on stdin and sends
+pickled batches on stdout; the pipe holds at most a batch or two, so memory stays flat and
+the child never runs far ahead. It cannot outlive the import: it asks the kernel for SIGKILL
+when its parent dies (``PR_SET_PDEATHSIG``, Linux), checks the parent is still the one that
+started it, and a write to a pipe whose reader has gone fails with ``BrokenPipeError``. The
+parent kills and reaps it on every way out (error, kill test, normal end).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from gaptrack.errors import LoadFileError
+from gaptrack.importers.dat import DatReader, DatRecord
+from gaptrack.importers.encoding import detect_bytes
+from gaptrack.importers.fieldmap import FieldMap
+from gaptrack.importers.mapping import DatMapper, DocumentDraft
+
+Item = DocumentDraft | LoadFileError
+BATCH = 1000  # records per message from the child: ~0.3 MB pickled
+QUEUED = 16  # batches the child may map ahead of the parent (besides what the pipe holds)
+_PIPE_SIZE = 1 << 20  # ask Linux for a 1 MB pipe: a few batches of slack between the two
+
+
+class TextLoader:
+    """Reads TEXTPATH files: relative to the DAT, often written with backslashes."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.missing = 0
+
+    def __call__(self, value: str) -> str | None:
+        relative = value.replace("\\", "/").lstrip("./")
+        path = self.base / relative
+        if not path.is_file():
+            self.missing += 1
+            return None
+        data = path.read_bytes()
+        return data.decode(detect_bytes(data[:65536]), errors="replace").replace("\x00", "")
+
+
+@dataclass(frozen=True, slots=True)
+class MapSettings:
+    """Everything needed to read and map one DAT, in either process (picklable)."""
+
+    path: Path
+    encoding: str
+    fields: FieldMap
+    file: str
+    bates_prefix: str | None
+    text_base: Path
+    sqlite_dates: bool
+    skip_first: bool  # the first record is the header row
+
+
+def _error_args(exc: LoadFileError) -> tuple[str, str | None, int | None, str | None]:
+    return (exc.reason, exc.file, exc.line, exc.field)
+
+
+def _error(args: tuple[str, str | None, int | None, str | None]) -> LoadFileError:
+    reason, file, line, field = args
+    return LoadFileError(reason, file=file, line=line, field=field)
+
+
+class LocalMapper:
+    """Read and map in this process (small files, and the reference for the child's output)."""
+
+    def __init__(self, settings: MapSettings, records: Iterator[DatRecord] | None = None,
+                 reader: DatReader | None = None) -> None:
+        self.settings = settings
+        self.reader = reader or DatReader(settings.path, settings.encoding)
+        self._records = records
+        self.loader = TextLoader(settings.text_base)
+        self.mapper = DatMapper(
+            settings.fields,
+            file=settings.file,
+            bates_prefix=settings.bates_prefix,
+            load_text=self.loader,
+            sqlite_dates=settings.sqlite_dates,
+        )
+
+    @property
+    def bytes_read(self) -> int:
+        return self.reader.bytes_read
+
+    @property
+    def text_missing(self) -> int:
+        return self.loader.missing
+
+    def __iter__(self) -> Iterator[Item]:
+        records = self._records
+        if records is None:
+            records = iter(self.reader)
+            if self.settings.skip_first:
+                next(records, None)
+        map_record = self.mapper.map
+        for record in records:
+            try:
+                yield map_record(record)
+            except LoadFileError as exc:
+                yield exc
+
+    def close(self) -> None:
+        pass
+
+
+class ChildMapper:
+    """Read and map in a child process; iterate the items it sends back, in file order."""
+
+    def __init__(self, settings: MapSettings) -> None:
+        self.settings = settings
+        self.bytes_read = 0
+        self.text_missing = 0
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gaptrack.importers.pipeline", str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        _grow_pipe(self.process.stdout)
+        pickle.dump(settings, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.close()
+
+    def __iter__(self) -> Iterator[Item]:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            try:
+                # One pickle per message (a fresh memo each), as the child writes them.
+                kind, payload = pickle.load(stream)
+            except EOFError:
+                code = self.process.wait()
+                raise RuntimeError(f"the DAT mapping process ended unexpectedly ({code})") from None
+            if kind == "batch":
+                self.bytes_read, items = payload
+                for item in items:
+                    yield _error(item) if type(item) is tuple else item
+            elif kind == "end":
+                self.bytes_read, self.text_missing = payload
+                return
+            elif kind == "fatal":
+                raise _error(payload)
+            else:
+                raise RuntimeError(f"the DAT mapping process failed:\n{payload}")
+
+    def close(self) -> None:
+        """Stop the child (if it still runs) and reap it: nothing outlives the import."""
+        process = self.process
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        if process.stdout is not None:
+            process.stdout.close()
+        process.wait()
+
+
+def _grow_pipe(handle: IO[bytes]) -> None:
+    """A bigger pipe lets the child map the next batch while this one is written (Linux)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the default pipe still works, with less slack
+        return
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setpipe is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(handle.fileno(), setpipe, _PIPE_SIZE)
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent dies (Linux), and exit if it already has."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """The child: read settings, then map and send batches until the file ends."""
+    _die_with_parent(parent)
+    settings: MapSettings = pickle.load(stdin)
+    _grow_pipe(stdout)
+    local = LocalMapper(settings)
+    # A sender thread writes the pickled batches: while the parent is busy in SQLite and the
+    # pipe is full, this thread waits in write() (without the GIL) and the main thread maps
+    # ahead — at most QUEUED batches (a few MB), so memory stays flat.
+    outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+
+    def sender() -> None:
+        try:
+            while (data := outbox.get()) is not None:
+                stdout.write(data)
+                stdout.flush()
+        except (BrokenPipeError, OSError):
+            os._exit(1)  # the parent has gone: nothing to report to
+
+    thread = threading.Thread(target=sender, name="gaptrack-dat-sender", daemon=True)
+    thread.start()
+
+    def send(kind: str, payload: Any) -> None:
+        outbox.put(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL))
+
+    try:
+        batch: list[Any] = []
+        for item in local:
+            batch.append(_error_args(item) if isinstance(item, LoadFileError) else item)
+            if len(batch) >= BATCH:
+                send("batch", (local.bytes_read, batch))
+                batch = []
+        if batch:
+            send("batch", (local.bytes_read, batch))
+        send("end", (local.bytes_read, local.text_missing))
+    except LoadFileError as exc:  # the reader's own errors stop the import
+        send("fatal", _error_args(exc))
+    except BaseException:
+        send("failed", traceback.format_exc())
+    outbox.put(None)
+    thread.join()
+
+
+if __name__ == "__main__":
+    # Run the module's own copy (not __main__'s), so pickled classes are the same objects.
+    from gaptrack.importers.pipeline import child_main as _main
+
+    _main(int(sys.argv[1]), sys.stdin.buffer, sys.stdout.buffer)
