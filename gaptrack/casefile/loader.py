@@ -8,7 +8,6 @@ keys and participants from :func:`gaptrack.derive.derive`, exactly like imported
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,9 @@ from gaptrack.errors import CaseFileError
 from gaptrack.matching import edrm_mih, normalise_name
 from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
+from gaptrack.service.events import utcnow
 
 T = metadata.tables
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 class _Ids:
@@ -461,7 +457,7 @@ def load_parsed(
             load.privilege_logs()
             load.known_items()
             load.events()
-            at = now_utc()
+            at = utcnow()
             for parsed, report in zip(files, reports, strict=True):
                 if report.changed:
                     conn.execute(sa.insert(T["event"]).values(

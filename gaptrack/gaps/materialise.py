@@ -23,7 +23,6 @@ NOTHING so two processes deriving at once cannot collide.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import threading
@@ -37,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 from gaptrack.gaps import sql as t
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
+from gaptrack.service.events import utcnow
 
 STATE = "gaps"  # the derived_state row this module keeps
 
@@ -76,7 +76,7 @@ def _last_run(connection: Connection) -> dict[str, Any] | None:
 
 
 def _save_run(connection: Connection, data: dict[str, Any]) -> None:
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = utcnow()
     table = t.derived_state
     done = connection.execute(
         sa.update(table).where(table.c.name == STATE).values(data=data, updated_at=now)

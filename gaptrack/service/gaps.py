@@ -41,7 +41,7 @@ from gaptrack.models import (
     Request,
     RequestItem,
 )
-from gaptrack.service.events import record
+from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve, resolve_item
 
 PROMOTE = "finding.promote"
@@ -302,9 +302,43 @@ def _decided(session: Session, owner: Party, item: RequestItem, document: Docume
         )
 
 
-def _now() -> dt.datetime:
-    """Decisions are stamped with the time they were taken (aware UTC, as the column wants)."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+def _decide(
+    session: Session,
+    finding: tuple[Party, RequestItem, Document],
+    kind: FindingDecisionKind,
+    *,
+    actor: str,
+    reason: str | None,
+    gap_key: str,
+    known: KnownItem | None = None,
+) -> Event:
+    """Store the decision on a finding and the event that records (and can undo) it."""
+    owner, item, document = finding
+    decision = FindingDecision(
+        party_id=owner.id,  # type: ignore[arg-type]
+        document_id=document.id,  # type: ignore[arg-type]
+        item_id=item.id,  # type: ignore[arg-type]
+        decision=kind,
+        reason=reason,
+        known_item_id=known.id if known else None,
+        decided_at=utcnow(),
+        actor=actor,
+    )
+    session.add(decision)
+    session.flush()
+    data: dict[str, Any] = {"decision_id": decision.id}
+    if known is not None:
+        data |= {"known_item_id": known.id, "known_item": known.slug}
+    return record(
+        session,
+        actor=actor,
+        action=PROMOTE if kind is FindingDecisionKind.PROMOTED else DISMISS,
+        entity="finding_decision",
+        entity_id=decision.id,
+        key=gap_key,
+        reason=reason,
+        data=data,
+    )
 
 
 def _role(session: Session, owner: Party, document: Document) -> str | None:
@@ -339,28 +373,14 @@ def promote_finding(
         )
         session.add(known)
         session.flush()
-        decision = FindingDecision(
-            party_id=owner.id,  # type: ignore[arg-type]
-            document_id=document.id,  # type: ignore[arg-type]
-            item_id=item.id,  # type: ignore[arg-type]
-            decision=FindingDecisionKind.PROMOTED,
-            reason=reason,
-            known_item_id=known.id,
-            decided_at=_now(),
-            actor=actor,
-        )
-        session.add(decision)
-        session.flush()
-        event = record(
+        event = _decide(
             session,
+            (owner, item, document),
+            FindingDecisionKind.PROMOTED,
             actor=actor,
-            action=PROMOTE,
-            entity="finding_decision",
-            entity_id=decision.id,
-            key=gap_key,
             reason=reason,
-            at=_now(),
-            data={"decision_id": decision.id, "known_item_id": known.id, "known_item": slug},
+            gap_key=gap_key,
+            known=known,
         )
         session.commit()
         return FindingResult(
@@ -385,27 +405,13 @@ def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) ->
     with Session(engine, expire_on_commit=False) as session:
         owner, item, document = _finding(session, gap_key)
         _decided(session, owner, item, document)
-        decision = FindingDecision(
-            party_id=owner.id,  # type: ignore[arg-type]
-            document_id=document.id,  # type: ignore[arg-type]
-            item_id=item.id,  # type: ignore[arg-type]
-            decision=FindingDecisionKind.DISMISSED,
-            reason=reason,
-            decided_at=_now(),
-            actor=actor,
-        )
-        session.add(decision)
-        session.flush()
-        event = record(
+        event = _decide(
             session,
+            (owner, item, document),
+            FindingDecisionKind.DISMISSED,
             actor=actor,
-            action=DISMISS,
-            entity="finding_decision",
-            entity_id=decision.id,
-            key=gap_key,
             reason=reason,
-            at=_now(),
-            data={"decision_id": decision.id},
+            gap_key=gap_key,
         )
         session.commit()
         return FindingResult(
