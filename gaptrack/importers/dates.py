@@ -22,6 +22,7 @@ _TIME_FORMATS = (
     "%I:%M%p",
     "%H:%M:%S.%f",
 )
+_TRAILING_OFFSET = re.compile(r"([+-]\d{2}:?\d{2})$")
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])(\d{1,2}):?(\d{2})?$", re.IGNORECASE)
 _ABBREVIATIONS = {
     "utc": 0,
@@ -110,7 +111,7 @@ def combine(date: str, time: str = "", zone: str = "") -> dt.datetime | None:
     if time_part.endswith("Z"):
         time_part, zone = time_part[:-1], zone or "UTC"
     else:
-        match = re.search(r"([+-]\d{2}:?\d{2})$", time_part)
+        match = _TRAILING_OFFSET.search(time_part) if time_part else None
         if match and ":" in time_part[: match.start()]:
             time_part, zone = time_part[: match.start()], zone or match.group(1)
     day = parse_date(date_part)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from operator import itemgetter
+from functools import lru_cache
+from operator import gt, itemgetter
 from typing import Any, NamedTuple
 
 from gaptrack.bates import format_bates, parse_bates
@@ -81,6 +82,12 @@ def classify(doc_type: str, file_ext: str, *, emailish: bool, has_parent: bool) 
     return DocType.EMAIL if emailish else DocType.OTHER
 
 
+@lru_cache(maxsize=4096)
+def _kind(doc_type: str, file_ext: str, emailish: bool, has_parent: bool) -> str:
+    """:func:`classify`'s answer as stored; few distinct inputs, so cached for the hot loop."""
+    return classify(doc_type, file_ext, emailish=emailish, has_parent=has_parent).value
+
+
 def participant_rows(derived_people: Any) -> list[ParticipantRow]:
     return [
         (str(p.role), p.address or None, p.name or None, p.name_norm or None)
@@ -136,6 +143,14 @@ class DatMapper:
             for name, limit in RAW_LIMITS.items()
             if name in fields.index
         ]
+        # itemgetter of one index returns a value, not a tuple: gather into a tuple always.
+        positions = [i for i, _, _ in self._limited]
+        self._limited_getter: Callable[[list[str]], tuple[str, ...]] = (
+            (lambda values: tuple(values[i] for i in positions))
+            if len(positions) < 2
+            else itemgetter(*positions)
+        )
+        self._limits = tuple(limit for _, _, limit in self._limited)
 
     def _error(self, record: DatRecord, name: str, message: str) -> LoadFileError:
         column = self.fields.column_name(name) if name in self.fields.index else name
@@ -170,11 +185,13 @@ class DatMapper:
                 file=self.file,
                 line=record.line,
             )
-        for i, name, limit in self._limited:
-            if len(values[i]) > limit:
-                raise self._error(
-                    record, name, f"is {len(values[i])} characters long; at most {limit} fit"
-                )
+        # All width checks in one C-level pass; the slow loop only names the culprit.
+        if self._limited and any(map(gt, map(len, self._limited_getter(values)), self._limits)):
+            for i, name, limit in self._limited:
+                if len(values[i]) > limit:
+                    raise self._error(
+                        record, name, f"is {len(values[i])} characters long; at most {limit} fit"
+                    )
         values.append("")  # what unmapped fields read (see _getter)
         (
             begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
@@ -252,12 +269,7 @@ class DatMapper:
             references=references,
             text=text,
         )
-        kind = classify(
-            doc_type,
-            file_ext,
-            emailish=bool(sender or message_id),
-            has_parent=parent is not None,
-        )
+        kind = _kind(doc_type, file_ext, bool(sender or message_id), parent is not None)
         if len(prefix) > 64 or len(suffix) > 32:
             raise self._error(record, "begin_bates", "the Bates prefix or suffix is too long")
         subject_norm = derived.subject_norm
@@ -273,7 +285,7 @@ class DatMapper:
             begin_label,
             end_label,
             custodian or None,
-            kind.value,
+            kind,
             title or file_name or None,
             sent,
             created,
