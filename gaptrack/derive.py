@@ -218,7 +218,7 @@ class DerivedRows:
     references: list[str]
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def _header(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """A header's ``(name, address)`` pairs and their participant keys, once per value.
 
@@ -228,7 +228,7 @@ def _header(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     return pairs, tuple(participant_key(n, a) for n, a in pairs)
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def _header_rows(value: str, role: str) -> tuple[ParticipantRow, ...]:
     """The participant rows one header yields in one role, duplicates (by key) dropped.
 

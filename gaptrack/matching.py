@@ -46,7 +46,7 @@ def edrm_mih(message_id: str | None) -> str | None:
     return hashlib.md5(normalise_message_id(message_id).encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=65536)  # subjects recur (threads, RE:/FW: chains); a load asks twice each
+@lru_cache(maxsize=16384)  # subjects recur (threads, RE:/FW: chains); a load asks twice each
 def normalise_subject(subject: str | None) -> str:
     """Strip RE:/FW:/Fwd: (repeated, any case), fold white space and case."""
     if not subject:

@@ -42,7 +42,7 @@ from gaptrack.importers.mapping import DatMapper, DocumentDraft
 
 Item = DocumentDraft | LoadFileError
 BATCH = 1000  # records per message from the child: ~0.3 MB pickled
-QUEUED = 16  # batches the child may map ahead of the parent (besides what the pipe holds)
+QUEUED = 8  # batches the child may map ahead of the parent (besides what the pipe holds)
 _PIPE_SIZE = 1 << 20  # ask Linux for a 1 MB pipe: a few batches of slack between the two
 
 
