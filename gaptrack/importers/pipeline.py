@@ -27,6 +27,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Iterator
@@ -135,12 +136,19 @@ class ChildMapper:
         self.settings = settings
         self.bytes_read = 0
         self.text_missing = 0
+        # The child imports gaptrack from where this process did, installed or not.
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        # Its stderr goes to a file, read only if it dies without a word (e.g. at import).
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gaptrack.importers.pipeline", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._stderr,
             close_fds=True,
+            env=env,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         _grow_pipe(self.process.stdout)
@@ -156,7 +164,11 @@ class ChildMapper:
                 kind, payload = pickle.load(stream)
             except EOFError:
                 code = self.process.wait()
-                raise RuntimeError(f"the DAT mapping process ended unexpectedly ({code})") from None
+                self._stderr.seek(0)
+                said = self._stderr.read()[-2000:].decode("utf-8", "replace")
+                raise RuntimeError(
+                    f"the DAT mapping process ended unexpectedly (exit {code}): {said}"
+                ) from None
             if kind == "batch":
                 self.bytes_read, items = payload
                 for item in items:
@@ -178,6 +190,7 @@ class ChildMapper:
         if process.stdout is not None:
             process.stdout.close()
         process.wait()
+        self._stderr.close()
 
 
 def _grow_pipe(handle: IO[bytes]) -> None:
