@@ -58,17 +58,12 @@ from gaptrack.models import (
     SourceFile,
     SourceKind,
 )
-from gaptrack.service.events import record
+from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
 
 # Called with (bytes read so far, records written so far) after every chunk.
 Progress = Callable[[int, int], None]
 MAX_BAD_LISTED = 1000
-
-
-def now() -> dt.datetime:
-    # Aware UTC: SQLModel's UTCDateTime columns refuse naive values.
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def file_sha256(path: Path) -> str:
@@ -150,7 +145,7 @@ def _new_production(
         slug=slug,
         party_id=party.id,
         volume=name,
-        date_received=received or now().date(),
+        date_received=received or utcnow().date(),
         load_format=load_format,
         field_names=field_names,
     )
@@ -204,7 +199,7 @@ def _source_file(
         size=path.stat().st_size,
         encoding=encoding,
         records=records,
-        loaded_at=now(),
+        loaded_at=utcnow(),
         details=details,
     )
     session.add(source)
@@ -446,7 +441,6 @@ def import_dat(
             )
         record(
             session,
-            at=now(),
             actor=actor,
             action="import.dat",
             entity="production",
@@ -589,7 +583,6 @@ def import_mail(
             )
         record(
             session,
-            at=now(),
             actor=actor,
             action="import.mail",
             entity="production",
@@ -694,7 +687,6 @@ def import_privlog(
         )
         record(
             session,
-            at=now(),
             actor=actor,
             action="import.privlog",
             entity="party",
