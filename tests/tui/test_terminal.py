@@ -66,12 +66,22 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 
 
 def test_demo_shows_parties_then_kushners_gaps(terminal: Terminal) -> None:
-    screen = terminal.wait_for("Jared Kushner", "Known items produced", "as of 2017-11-16")
+    # "outstanding gaps" is in the caption once the gap engine's counts replace the overview.
+    screen = terminal.wait_for("Jared Kushner", "outstanding gaps", "as of 2017-11-16")
     assert "OVERDUE" in screen
 
-    terminal.keys("/")
-    terminal.keys("-l", "kush")
-    terminal.wait_for("kush")
+    # Under heavy load the first keys have been seen to miss the filter (1 run in ~10 with
+    # the rest of the suite running beside it); try again rather than fail on a lost key.
+    for attempt in range(3):
+        terminal.keys("/")
+        terminal.keys("-l", "kush")
+        try:
+            terminal.wait_for("kush", limit=15)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+            terminal.keys("Escape")
     terminal.keys("Enter")  # to the table
     terminal.keys("Enter")  # open the party
     terminal.wait_for("Requests & items", "sjc-2017-10-18")

@@ -90,9 +90,12 @@ class MainScreen(DataScreen):
         yield Footer()
 
     previewed = False  # the cheap overview is in view (the gap counts are still computing)
+    _preview_key: str | None = None
 
     def loading_target(self) -> Any:
-        return self.query_one(RecordTable)
+        # The caption shows the loading indicator, not the table: a loading widget gives up
+        # the focus, and the table keeps it from the first frame (AUTO_FOCUS).
+        return self.query_one("#main-caption", Static)
 
     def reload(self) -> None:
         if not self.loaded:
@@ -111,15 +114,20 @@ class MainScreen(DataScreen):
         if self.loaded:
             return  # the engine's figures were quicker
         table = self.query_one(RecordTable)
-        table.loading = False
+        self.loading_target().loading = False
         if table.sort_column is None:
             table.sort_column, table.sort_reverse = 1, True
         table.set_records([overview_record(r) for r in rows])
         self.query_one("#main-caption", Static).update(
             f"{len(rows)} parties · computing gaps as of {self.state.as_of.isoformat()}…"
         )
-        table.focus()
+        self._first_rows(table)
+        self._preview_key = table.current.key if table.current else None
         self.previewed = True
+
+    def _first_rows(self, table: RecordTable) -> None:
+        """The first rows in view: the cursor on the top row."""
+        table.move_cursor(row=0)
 
     def fetch(self, engine: Engine) -> list[PartySummary]:
         from gaptrack.service import gaps
@@ -138,8 +146,12 @@ class MainScreen(DataScreen):
             f"{len(data)} parties · {open_gaps} outstanding gaps · {overdue} overdue · "
             f"as of {self.state.as_of.isoformat()}"
         )
-        if not self.loaded and not self.previewed:  # a reload must not move the user's focus
-            table.focus()
+        if not self.loaded:
+            # Once only (a reload must not move the user); after the overview, only if the
+            # cursor is still where the overview put it: the order changed under it.
+            current = table.current.key if table.current else None
+            if not self.previewed or current == self._preview_key:
+                self._first_rows(table)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one(RecordTable).set_filter(event.value)
