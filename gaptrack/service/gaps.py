@@ -162,6 +162,13 @@ def party_summaries(engine: Engine, *, as_of: dt.date) -> list[PartySummary]:
     own_gaps: dict[str, list[Gap]] = {}
     for gap in gaps:
         own_gaps.setdefault(gap.party, []).append(gap)
+    # Each known item once per party: the ledger's per-item counts carry renewed items'
+    # known items over to the renewing letter, so summing them would count those twice.
+    known: dict[str, dict[str, bool]] = {}
+    if result.catalogue is not None:
+        for state in result.known:
+            owner = result.catalogue.parties[state.party_id].slug
+            known.setdefault(owner, {})[state.slug] = state.produced
     out: list[PartySummary] = []
     for slug in sorted(by_party):
         statuses = by_party[slug]
@@ -177,8 +184,8 @@ def party_summaries(engine: Engine, *, as_of: dt.date) -> list[PartySummary]:
                 party=slug,
                 name=statuses[0].party_name,
                 outstanding_gaps=len(own),
-                known_total=sum(s.known_total for s in statuses),
-                known_produced=sum(s.known_produced for s in statuses),
+                known_total=len(known.get(slug, {})),
+                known_produced=sum(known.get(slug, {}).values()),
                 next_deadline=min(deadlines) if deadlines else None,
                 overdue=any(g.kind is GapKind.OVERDUE for g in own),
                 requests=len(statuses),
