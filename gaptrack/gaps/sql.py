@@ -68,7 +68,10 @@ def substring_test(dialect: str) -> Any:
 
 
 def tune(connection: Any) -> None:
-    """Per-connection read settings for the gap queries (SQLite: map the file, so index probes
-    read pages without a system call each; mapped pages show in RSS but are the page cache)."""
+    """Per-connection read settings for the gap queries on SQLite: a 32 MB page cache.
+
+    Not ``mmap_size``: measured at 100,000 and 1,000,000 documents it gave no steady speed-up,
+    and every mapped page of the file counts as the process's resident memory (2 GB at 1M).
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA mmap_size=2147483648")
+        connection.exec_driver_sql("PRAGMA cache_size=-32768")
