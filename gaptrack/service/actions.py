@@ -35,7 +35,7 @@ from gaptrack.models import (
     RequestRecipient,
     Signatory,
 )
-from gaptrack.service.events import record as _record
+from gaptrack.service.events import record
 from gaptrack.service.lookup import resolve, resolve_item
 
 # SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
@@ -62,12 +62,6 @@ class FollowUpItem(BaseModel):
     text: str
     renews: str | None = None  # "<request>#<number>" of the earlier item
     deadline: dt.date | None = None
-
-
-def record(session: Session, **fields: Any) -> Event:
-    """An event stamped with aware UTC: the datetime columns (SQLModel's ``UTCDateTime``)
-    refuse naive values, which ``events.utcnow`` still returns."""
-    return _record(session, at=dt.datetime.now(dt.UTC).replace(microsecond=0), **fields)
 
 
 def _known(session: Session, slug: str) -> KnownItem:

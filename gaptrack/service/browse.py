@@ -180,23 +180,7 @@ def document_page(
             there = sa.tuple_(*(sa.literal(v) for v in after))
             seek.append(here < there if query.descending else here > there)
         stmt = (
-            _select(
-                Document.id,
-                Document.bates_prefix,
-                Document.bates_begin,
-                Document.bates_suffix,
-                Document.begin_label,
-                Document.end_label,
-                Party.slug,
-                Party.name,
-                Document.custodian,
-                Document.doc_type,
-                Document.date_sent,
-                Document.sender,
-                Document.recipients,
-                sa.func.coalesce(Document.subject, Document.title),
-            )
-            .join(Party, col(Party.id) == Document.party_id)
+            _document_rows()
             .where(*where, *seek)
             .order_by(*order)
             .offset(0 if seek else max(offset, 0))
@@ -258,29 +242,33 @@ def document_detail(engine: Engine, document_id: int) -> DocumentDetail:
         )
 
 
+def _document_rows() -> Any:
+    """The columns of a ``DocumentRow``, with the producing party joined."""
+    return _select(
+        Document.id,
+        Document.bates_prefix,
+        Document.bates_begin,
+        Document.bates_suffix,
+        Document.begin_label,
+        Document.end_label,
+        Party.slug,
+        Party.name,
+        Document.custodian,
+        Document.doc_type,
+        Document.date_sent,
+        Document.sender,
+        Document.recipients,
+        sa.func.coalesce(Document.subject, Document.title),
+    ).join(Party, col(Party.id) == Document.party_id)
+
+
 def documents_by_ids(engine: Engine, ids: list[int]) -> list[DocumentRow]:
     """The documents behind a gap's evidence, in Bates order."""
     if not ids:
         return []
     with session_scope(engine) as session:
         stmt = (
-            _select(
-                Document.id,
-                Document.bates_prefix,
-                Document.bates_begin,
-                Document.bates_suffix,
-                Document.begin_label,
-                Document.end_label,
-                Party.slug,
-                Party.name,
-                Document.custodian,
-                Document.doc_type,
-                Document.date_sent,
-                Document.sender,
-                Document.recipients,
-                sa.func.coalesce(Document.subject, Document.title),
-            )
-            .join(Party, col(Party.id) == Document.party_id)
+            _document_rows()
             .where(col(Document.id).in_(sorted(set(ids))))
             .order_by(*_SORT_COLUMNS[DocumentSort.BATES])
         )
