@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from gaptrack.cli.context import state
-from gaptrack.errors import InputError
+from gaptrack.cli.dates import parse_date
 from gaptrack.reports.tabular import ReportFormat
 from gaptrack.service import gaps as service
 
@@ -31,12 +31,7 @@ Output = typer.Option(None, "--output", "-o", help="Write to this file instead o
 
 def as_of_date(value: str | None) -> dt.date:
     """The face reads the clock for the default; the engine never does."""
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"not a date: {value!r} (use YYYY-MM-DD)", field="--as-of") from None
+    return parse_date(value, option="--as-of") or dt.date.today()
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -3,7 +3,6 @@ intake QC report. A thin face over :mod:`gaptrack.service.intake`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +11,7 @@ from pathlib import Path
 import typer
 
 from gaptrack.cli.context import state
+from gaptrack.cli.dates import parse_date
 from gaptrack.cli.output import OutputFormat, render_rows
 from gaptrack.importers.qc import IntakeReport
 from gaptrack.service import intake
@@ -84,15 +84,6 @@ def _show(report: IntakeReport, fmt: OutputFormat) -> None:
     typer.echo(render_rows(report.summary_rows(), ["check", "result"], fmt, title=title), nl=False)
 
 
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
-
-
 @app.command("dat")
 def import_dat_command(
     ctx: typer.Context,
@@ -116,6 +107,7 @@ def import_dat_command(
 ) -> None:
     """Import a Concordance DAT (and OPT) as a new production, then show the intake QC."""
     app_state = state(ctx)
+    received_on = parse_date(received, option="--received")  # fail before any work
     with _progress(dat) as progress:
         report = intake.import_dat(
             app_state.engine,
@@ -128,7 +120,7 @@ def import_dat_command(
             field_map=mapping,
             skip_bad=skip_bad,
             bates_prefix=bates_prefix,
-            received=_date(received),
+            received=received_on,
             actor=app_state.actor,
             progress=progress,
         )
@@ -154,6 +146,7 @@ def import_mail_command(
 ) -> None:
     """Import EML/MBOX mail as a new production (Bates numbers assigned), then show the QC."""
     app_state = state(ctx)
+    received_on = parse_date(received, option="--received")  # fail before any work
     with _progress(path) as progress:
         report = intake.import_mail(
             app_state.engine,
@@ -163,7 +156,7 @@ def import_mail_command(
             bates_prefix=bates_prefix,
             answers=answers,
             skip_bad=skip_bad,
-            received=_date(received),
+            received=received_on,
             actor=app_state.actor,
             progress=progress,
         )

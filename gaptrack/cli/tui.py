@@ -14,6 +14,7 @@ import typer
 from sqlalchemy.engine import Engine
 
 from gaptrack.cli.context import state
+from gaptrack.cli.dates import parse_date
 from gaptrack.db import open_database
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -21,15 +22,6 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # Kushner's counsel (DESIGN.md §1): a fixed date, so the demo shows the same gaps every time.
 DEMO_AS_OF = dt.date(2017, 11, 16)
 SYNTHETIC_AS_OF = dt.date(2017, 9, 1)
-
-
-def _date(value: str | None, default: dt.date) -> dt.date:
-    if value is None:
-        return default
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"write the date as YYYY-MM-DD, not {value!r}") from None
 
 
 AsOfOption = typer.Option(
@@ -67,7 +59,8 @@ def tui_command(
     """Open the terminal app on the database (--db). Default --as-of: today."""
     app_state = state(ctx)
     # The app opens (and migrates) the database in a worker; errors show in the app.
-    _run_app(app_state.url, _date(as_of, dt.date.today()), app_state.actor, _keymap(keymap))
+    when = parse_date(as_of, option="--as-of") or dt.date.today()
+    _run_app(app_state.url, when, app_state.actor, _keymap(keymap))
 
 
 def demo_command(
@@ -109,7 +102,7 @@ def demo_command(
 
             load_case_files(engine, sorted(FIXTURES.glob("*.yaml")), actor=actor)
             default_as_of = DEMO_AS_OF
-        when = _date(as_of, default_as_of)
+        when = parse_date(as_of, option="--as-of") or default_as_of
         if no_tui:
             _print_summary(engine, when)
             engine.dispose()
