@@ -111,6 +111,14 @@ def _loaded(
     ).first()
 
 
+def _owner(session: Session, report: IntakeReport, party: str) -> tuple[Party, int]:
+    """The producing party, as typed (slug, name or alias), recorded on the report."""
+    owner = resolve(session, Party, party)
+    report.party = owner.slug
+    assert owner.id is not None
+    return owner, owner.id
+
+
 def _already(report: IntakeReport, existing: SourceFile, session: Session) -> IntakeReport:
     production = session.get(Production, existing.production_id) if existing.production_id else None
     where = f" as production {production.slug!r}" if production else ""
@@ -280,10 +288,8 @@ def import_dat(
     sha = file_sha256(dat)
     report = IntakeReport(kind="dat", source=str(dat), sha256=sha, party=party)
     with engine.begin() as conn, Session(bind=conn) as session:
-        owner = resolve(session, Party, party)
-        report.party = owner.slug
-        assert owner.id is not None
-        existing = _loaded(session, sha, SourceKind.DAT, owner.id)
+        owner, owner_id = _owner(session, report, party)
+        existing = _loaded(session, sha, SourceKind.DAT, owner_id)
         if existing is not None:
             return _already(report, existing, session)
         try:
@@ -296,7 +302,7 @@ def import_dat(
         first = next(records, None)
         if first is None:
             raise LoadFileError("the file holds no records", file=dat)
-        previous = _previous_fields(session, owner.id)
+        previous = _previous_fields(session, owner_id)
         named = {normalise_field_name(c) for c in overrides.values() if not c.isdigit()}
         header = looks_like_header(first.values) or bool(
             named and named <= {normalise_field_name(v) for v in first.values}
@@ -340,7 +346,7 @@ def import_dat(
         deferred = defer_indexes(conn) if _big_load(conn, dat) else []
         bad = BadRecords(skip_bad)
         writer = BulkWriter(
-            conn, production_id=made.id, party_id=owner.id, file=str(dat), on_bad=bad
+            conn, production_id=made.id, party_id=owner_id, file=str(dat), on_bad=bad
         )
         settings = MapSettings(
             path=dat,
@@ -404,11 +410,11 @@ def import_dat(
         session.add(made)
         session.flush()
         report.pages = made.page_count
-        report.bates = bates_report(conn, made.id, owner.id)
+        report.bates = bates_report(conn, made.id, owner_id)
         report.email_metadata = email_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
-        opt_known = opt_sha is not None and _loaded(session, opt_sha, SourceKind.OPT, owner.id)
+        opt_known = opt_sha is not None and _loaded(session, opt_sha, SourceKind.OPT, owner_id)
         if opt_known:
             # The same image file came with an earlier volume (a re-sent OPT): it is used,
             # but recorded once.
@@ -484,19 +490,17 @@ def import_mail(
     combined = hashlib.sha256("".join(h for _, h in hashes).encode()).hexdigest()
     report = IntakeReport(kind="mail", source=str(path), sha256=combined, party=party)
     with engine.begin() as conn, Session(bind=conn) as session:
-        owner = resolve(session, Party, party)
-        report.party = owner.slug
-        assert owner.id is not None
+        owner, owner_id = _owner(session, report, party)
         todo: list[tuple[Path, str]] = []
         seen: set[str] = set()
         for file, sha in hashes:
-            if sha in seen or _loaded(session, sha, SourceKind.MAIL, owner.id) is not None:
+            if sha in seen or _loaded(session, sha, SourceKind.MAIL, owner_id) is not None:
                 report.skipped_files.append(str(file))
                 continue
             seen.add(sha)
             todo.append((file, sha))
         if not todo:
-            existing = _loaded(session, hashes[0][1], SourceKind.MAIL, owner.id)
+            existing = _loaded(session, hashes[0][1], SourceKind.MAIL, owner_id)
             assert existing is not None
             _already(report, existing, session)
             if len(hashes) > 1:
@@ -523,7 +527,7 @@ def import_mail(
         number = int(last or 0) + 1
         bad = BadRecords(skip_bad)
         writer = BulkWriter(
-            conn, production_id=made.id, party_id=owner.id, file=str(path), on_bad=bad
+            conn, production_id=made.id, party_id=owner_id, file=str(path), on_bad=bad
         )
         done_bytes = 0
         per_file: list[tuple[Path, str, int]] = []
@@ -563,7 +567,7 @@ def import_mail(
         made.bates_prefix = prefix
         session.add(made)
         session.flush()
-        report.bates = bates_report(conn, made.id, owner.id)
+        report.bates = bates_report(conn, made.id, owner_id)
         report.email_metadata = email_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
@@ -612,10 +616,8 @@ def import_privlog(
     sha = file_sha256(path)
     report = IntakeReport(kind="privlog", source=str(path), sha256=sha, party=party)
     with engine.begin() as conn, Session(bind=conn) as session:
-        owner = resolve(session, Party, party)
-        report.party = owner.slug
-        assert owner.id is not None
-        existing = _loaded(session, sha, SourceKind.PRIVLOG, owner.id)
+        owner, owner_id = _owner(session, report, party)
+        existing = _loaded(session, sha, SourceKind.PRIVLOG, owner_id)
         if existing is not None:
             return _already(report, existing, session)
         made = resolve(session, Production, production) if production else None
@@ -631,7 +633,7 @@ def import_privlog(
         seen: set[str] = set()
         taken = set(
             session.exec(
-                select(PrivilegeEntry.entry_no).where(PrivilegeEntry.party_id == owner.id)
+                select(PrivilegeEntry.entry_no).where(PrivilegeEntry.party_id == owner_id)
             ).all()
         )
         for item in log:
@@ -677,7 +679,7 @@ def import_privlog(
             sa.insert(table),
             [
                 {
-                    "party_id": owner.id,
+                    "party_id": owner_id,
                     "production_id": made.id if made else None,
                     "source_file_id": source.id,
                     **r.values(),
@@ -690,7 +692,7 @@ def import_privlog(
             actor=actor,
             action="import.privlog",
             entity="party",
-            entity_id=owner.id,
+            entity_id=owner_id,
             key=owner.slug,
             data={"file": str(path), "sha256": sha, "entries": len(rows)},
         )
