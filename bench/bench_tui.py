@@ -9,10 +9,9 @@ the same app on an empty database (same imports, same screens, no rows).
 
 Target (issue #5): first paint under 1 s and peak RSS under 300 MB at 1,000,000 documents.
 
-Two memory figures: ``peak_rss_mb`` is the kernel's peak resident set (``ru_maxrss``), which
-counts the pages of the database file that the gap engine memory-maps (``PRAGMA mmap_size``:
-shared page cache, reclaimable); ``peak_anon_mb`` is the process's own memory (``RssAnon``,
-sampled every 10 ms), what the app and the Python objects really cost.
+Two memory figures: ``peak_rss_mb`` is the kernel's peak resident set (``ru_maxrss``), the
+figure the target names; ``peak_anon_mb`` is the process's own memory (``RssAnon``, sampled
+every 10 ms), what the app and the Python objects cost without shared file pages.
 """
 
 from __future__ import annotations

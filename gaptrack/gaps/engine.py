@@ -137,6 +137,17 @@ class Catalogue:
 
 
 @dataclass(slots=True)
+class GapTally:
+    """How many gaps of each kind each party has, and how its known items stand: what the
+    gaps would sum to, without building them (a million-document case has tens of thousands)."""
+
+    per_party: dict[int, dict[GapKind, int]]
+    known: list[KnownState]
+    catalogue: Catalogue
+    scope: Scope
+
+
+@dataclass(slots=True)
 class GapResult:
     gaps: list[Gap]
     known: list[KnownState] = field(default_factory=list)
@@ -194,22 +205,27 @@ class _Builder:
 
     # -- known items -------------------------------------------------------------------------
 
+    @staticmethod
+    def known_state(row: Any) -> tuple[KnownState, bool]:
+        """How a known item stands, and whether (if not produced) it is withheld."""
+        key, copy_id = match_of(row) if row.basis_id is not None else (MatchKey.NONE, None)
+        explicit = row.produced_document_id is not None
+        produced = row.status == KnownStatus.PRODUCED.value or explicit or copy_id is not None
+        match = MatchKey.EXPLICIT if explicit else (key if copy_id is not None else None)
+        state = KnownState(row.slug, int(row.party_id), row.item_id, produced, match, copy_id)
+        entry = row.privilege_entry_id or row.withheld_id
+        return state, row.status == KnownStatus.WITHHELD.value or entry is not None
+
     def known(self, rows: Iterable[Any]) -> tuple[list[Gap], list[KnownState]]:
         gaps: list[Gap] = []
         states: list[KnownState] = []
         for row in rows:
-            key, copy_id = match_of(row) if row.basis_id is not None else (MatchKey.NONE, None)
-            explicit = row.produced_document_id is not None
-            produced = row.status == KnownStatus.PRODUCED.value or explicit or copy_id is not None
-            match = MatchKey.EXPLICIT if explicit else (key if copy_id is not None else None)
-            states.append(
-                KnownState(row.slug, int(row.party_id), row.item_id, produced, match, copy_id)
-            )
-            if produced:
+            state, withheld = self.known_state(row)
+            states.append(state)
+            if state.produced:
                 continue
             owner = self.cat.parties[int(row.party_id)]
             entry = row.privilege_entry_id or row.withheld_id
-            withheld = row.status == KnownStatus.WITHHELD.value or entry is not None
             evidence = self._known_evidence(row, owner)
             if withheld:
                 evidence.privilege_entry = self.cat.entry_text(int(entry)) if entry else None
@@ -267,20 +283,23 @@ class _Builder:
 
     # -- inferred ----------------------------------------------------------------------------
 
+    def email_group(self, row: Any) -> tuple[Any, ...]:
+        """Which gap an inferred row belongs to: copies of one email produced by several
+        other parties make one gap per item, and the same email found under an item and
+        under its renewal is one gap too."""
+        email = (
+            ("fp", row.fingerprint, _as_date(row.doc_date))
+            if row.fingerprint
+            else ("mih", row.mih)
+            if row.mih
+            else ("doc", row.document_id)
+        )
+        return (int(row.party_id), self.root(int(row.item_id)), *email)
+
     def inferred(self, rows: Iterable[Any]) -> list[Gap]:
-        # Copies of one email produced by several other parties make one gap per item.
         groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
         for row in rows:
-            when = _as_date(row.doc_date)
-            email = (
-                ("fp", row.fingerprint, when)
-                if row.fingerprint
-                else ("mih", row.mih)
-                if row.mih
-                else ("doc", row.document_id)
-            )
-            # The same email found under an item and under its renewal is one gap.
-            groups[(int(row.party_id), self.root(int(row.item_id)), *email)].append(row)
+            groups[self.email_group(row)].append(row)
         gaps: list[Gap] = []
         for members in groups.values():
             members.sort(key=lambda r: (r.begin_label, r.document_id))
@@ -480,3 +499,44 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
         gaps.extend(build.referenced(connection.execute(referenced_unproduced(scope))))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
     return GapResult(selected, states, catalogue, scope)
+
+
+def count_gaps(connection: Connection, scope: Scope) -> GapTally:
+    """The number of gaps of every kind per party in ``scope``: the same grouping as
+    :func:`compute_gaps` (one gap per email and item chain, per overdue deadline, per lost
+    Message-ID), over the same queries, keeping only the group keys."""
+    t.tune(connection)
+    received = _as_date(latest_receipt(connection))
+    scope = replace(scope, all_received=received is None or received <= scope.as_of)
+    catalogue = Catalogue.load(connection)
+    build = _Builder(scope, catalogue)
+    per_party: dict[int, dict[GapKind, int]] = defaultdict(lambda: defaultdict(int))
+    states: list[KnownState] = []
+    for row in connection.execute(known_rows(scope)):
+        state, withheld = build.known_state(row)
+        states.append(state)
+        if not state.produced:
+            kind = GapKind.WITHHELD if withheld else GapKind.KNOWN_NOT_PRODUCED
+            per_party[state.party_id][kind] += 1
+    emails: dict[tuple[Any, ...], bool] = {}
+    for row in connection.execute(inferred_candidates(scope, labels=False)):
+        group = build.email_group(row)
+        emails[group] = emails.get(group, False) or row.withheld_id is not None
+    for (party_id, *_), withheld in emails.items():
+        per_party[party_id][GapKind.WITHHELD if withheld else GapKind.INFERRED] += 1
+    for row in connection.execute(nothing_produced(scope)):
+        kind = GapKind.WITHHELD if row.withheld_id is not None else GapKind.NOTHING_PRODUCED
+        per_party[int(row.party_id)][kind] += 1
+    deadlines = {
+        (int(row.party_id), catalogue.items[int(row.item_id)].request_id, row.deadline)
+        for row in connection.execute(overdue(scope))
+    }
+    for party_id, *_ in deadlines:
+        per_party[party_id][GapKind.OVERDUE] += 1
+    if not scope.narrowed_to_requests:
+        lost = {
+            (int(row.party_id), row.mih) for row in connection.execute(referenced_unproduced(scope))
+        }
+        for party_id, _mih in lost:
+            per_party[party_id][GapKind.REFERENCED_UNPRODUCED] += 1
+    return GapTally({p: dict(k) for p, k in per_party.items()}, states, catalogue, scope)

@@ -89,7 +89,7 @@ def _documents_per_item(connection: Connection, scope: Scope) -> dict[tuple[int,
     return {(int(i), int(p)): int(n) for i, p, n in connection.execute(query)}
 
 
-def _letters(connection: Connection, scope: Scope) -> tuple[dict[int, _Letter], list[Any]]:
+def letters_in_scope(connection: Connection, scope: Scope) -> tuple[dict[int, _Letter], list[Any]]:
     rq, rr, cm = t.request, t.recipient, t.committee
     earlier = t.request.alias("earlier")
     rows = connection.execute(
@@ -224,7 +224,7 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
     """Every (party, letter) in scope with its items' statuses, sorted by party then date."""
     t.tune(connection)
     catalogue = result.catalogue or Catalogue.load(connection)
-    letters, pairs = _letters(connection, scope)
+    letters, pairs = letters_in_scope(connection, scope)
     documents = _documents_per_item(connection, scope)
     certified = _certified(connection, scope)
     replied = _replied(connection, scope)

@@ -70,12 +70,12 @@ def _not_known(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list
     return probes
 
 
-def inferred_candidates(scope: Scope, *, only_missing: bool = True) -> Any:
+def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool = True) -> Any:
     """Rows: party_id, item_id, document columns, role_rank, the copy probes, withheld_id.
 
     Driven by ``inferred_candidate`` (derived: P on another party's document answering P's
     item, with its matching keys), so the copy probes run on a narrow table and only the
-    survivors touch ``document`` for their labels.
+    survivors touch ``document`` for their labels (``labels=False``: not at all, for counts).
     """
     c, ri, rq, d = t.candidate, t.item, t.request, t.document
     probes = copy_probes(c, c.c.party_id, scope)
@@ -87,11 +87,11 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True) -> Any:
             c.c.item_id,
             c.c.document_id,
             c.c.producer_id,
-            d.c.begin_label,
-            d.c.end_label,
-            d.c.subject,
-            d.c.title,
-            d.c.doc_type,
+            *(
+                (d.c.begin_label, d.c.end_label, d.c.subject, d.c.title, d.c.doc_type)
+                if labels
+                else ()
+            ),
             c.c.date_sent,
             doc_date.label("doc_date"),
             c.c.mih,
@@ -110,6 +110,8 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True) -> Any:
             c.join(ri, ri.c.id == c.c.item_id)
             .join(rq, rq.c.id == ri.c.request_id)
             .join(d, d.c.id == c.c.document_id)
+            if labels
+            else c.join(ri, ri.c.id == c.c.item_id).join(rq, rq.c.id == ri.c.request_id)
         )
         .where(
             *([] if scope.all_received else [c.c.received <= scope.as_of]),

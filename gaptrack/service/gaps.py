@@ -28,6 +28,7 @@ from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.gaps.model import Finding, Gap, GapKind, PartySummary, RequestStatus
 from gaptrack.gaps.query_inferred import RANK_ROLE, ROLE_RANK
 from gaptrack.gaps.scope import Scope
+from gaptrack.gaps.summary import party_summaries as summarise_parties
 from gaptrack.models import (
     Committee,
     Document,
@@ -153,45 +154,12 @@ def status_ledger(
 
 
 def party_summaries(engine: Engine, *, as_of: dt.date) -> list[PartySummary]:
-    """One line per party asked to produce (by ``as_of``), sorted by slug."""
-    result, ledger = _ledger(engine, as_of=as_of)
-    gaps = result.gaps
-    by_party: dict[str, list[RequestStatus]] = {}
-    for status in ledger:
-        by_party.setdefault(status.party, []).append(status)
-    own_gaps: dict[str, list[Gap]] = {}
-    for gap in gaps:
-        own_gaps.setdefault(gap.party, []).append(gap)
-    # Each known item once per party: the ledger's per-item counts carry renewed items'
-    # known items over to the renewing letter, so summing them would count those twice.
-    known: dict[str, dict[str, bool]] = {}
-    if result.catalogue is not None:
-        for state in result.known:
-            owner = result.catalogue.parties[state.party_id].slug
-            known.setdefault(owner, {})[state.slug] = state.produced
-    out: list[PartySummary] = []
-    for slug in sorted(by_party):
-        statuses = by_party[slug]
-        own = own_gaps.get(slug, [])
-        deadlines = [
-            item.deadline
-            for s in statuses
-            for item in s.items
-            if item.deadline is not None and item.deadline >= as_of
-        ]
-        out.append(
-            PartySummary(
-                party=slug,
-                name=statuses[0].party_name,
-                outstanding_gaps=len(own),
-                known_total=len(known.get(slug, {})),
-                known_produced=sum(known.get(slug, {}).values()),
-                next_deadline=min(deadlines) if deadlines else None,
-                overdue=any(g.kind is GapKind.OVERDUE for g in own),
-                requests=len(statuses),
-            )
-        )
-    return out
+    """One line per party asked to produce (by ``as_of``), sorted by slug: counted by the
+    engine without building the gaps (see :mod:`gaptrack.gaps.summary`)."""
+    scope = _scope(engine, as_of=as_of, party=None, committee=None, request=None)
+    refresh_derived(engine)
+    with engine.connect() as connection:
+        return summarise_parties(connection, scope)
 
 
 def status_report(
