@@ -33,13 +33,14 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, NamedTuple
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatReader, DatRecord
 from gaptrack.importers.encoding import detect_bytes
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import DatMapper, DocumentDraft
+from gaptrack.importers.writer import PreparedRows, RowPlan, prepare_rows
 
 Item = DocumentDraft | LoadFileError
 BATCH = 1000  # records per message from the child: ~0.3 MB pickled
@@ -76,6 +77,18 @@ class MapSettings:
     text_base: Path
     sqlite_dates: bool
     skip_first: bool  # the first record is the header row
+    # SQLite: build the rows ready for executemany here (see RowBatch); None: send drafts.
+    rows: RowPlan | None = None
+
+
+class RowBatch(NamedTuple):
+    """Up to BATCH records as the writer takes them (MapSettings.rows): the bad records, in
+    file order, and the good ones' rows numbered on from the previous batch's."""
+
+    bytes_read: int
+    records: int  # good and bad
+    errors: list[LoadFileError]
+    rows: PreparedRows
 
 
 def _error_args(exc: LoadFileError) -> tuple[str, str | None, int | None, str | None]:
@@ -125,6 +138,30 @@ class LocalMapper:
             except LoadFileError as exc:
                 yield exc
 
+    def batches(self) -> Iterator[RowBatch]:
+        """The records as :class:`RowBatch` values (``settings.rows`` must be set).
+
+        The mapping child sends these, so the writer has no per-row work left but SQLite's.
+        """
+        plan = self.settings.rows
+        assert plan is not None
+        next_id = plan.first_id
+        drafts: list[DocumentDraft] = []
+        errors: list[LoadFileError] = []
+        count = 0
+        for item in self:
+            count += 1
+            if isinstance(item, LoadFileError):
+                errors.append(item)
+            else:
+                drafts.append(item)
+            if count >= BATCH:
+                yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
+                next_id += len(drafts)
+                drafts, errors, count = [], [], 0
+        if count:
+            yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
+
     def close(self) -> None:
         pass
 
@@ -173,6 +210,34 @@ class ChildMapper:
                 self.bytes_read, items = payload
                 for item in items:
                     yield _error(item) if type(item) is tuple else item
+            elif kind == "end":
+                self.bytes_read, self.text_missing = payload
+                return
+            elif kind == "rows":
+                raise RuntimeError("the DAT mapping process sent rows where drafts were due")
+            elif kind == "fatal":
+                raise _error(payload)
+            else:
+                raise RuntimeError(f"the DAT mapping process failed:\n{payload}")
+
+    def batches(self) -> Iterator[RowBatch]:
+        """:meth:`LocalMapper.batches`, made in the child (``settings.rows`` set)."""
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            try:
+                kind, payload = pickle.load(stream)
+            except EOFError:
+                code = self.process.wait()
+                self._stderr.seek(0)
+                said = self._stderr.read()[-2000:].decode("utf-8", "replace")
+                raise RuntimeError(
+                    f"the DAT mapping process ended unexpectedly (exit {code}): {said}"
+                ) from None
+            if kind == "rows":
+                self.bytes_read, records, errors, rows = payload
+                yield RowBatch(self.bytes_read, records, [_error(e) for e in errors],
+                               PreparedRows(*rows))
             elif kind == "end":
                 self.bytes_read, self.text_missing = payload
                 return
@@ -244,14 +309,20 @@ def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
         outbox.put(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL))
 
     try:
-        batch: list[Any] = []
-        for item in local:
-            batch.append(_error_args(item) if isinstance(item, LoadFileError) else item)
-            if len(batch) >= BATCH:
+        if settings.rows is not None:
+            # Plain tuples and lists only: the cheapest to pickle and to unpickle.
+            for rows in local.batches():
+                send("rows", (rows.bytes_read, rows.records,
+                              [_error_args(e) for e in rows.errors], tuple(rows.rows)))
+        else:
+            batch: list[Any] = []
+            for item in local:
+                batch.append(_error_args(item) if isinstance(item, LoadFileError) else item)
+                if len(batch) >= BATCH:
+                    send("batch", (local.bytes_read, batch))
+                    batch = []
+            if batch:
                 send("batch", (local.bytes_read, batch))
-                batch = []
-        if batch:
-            send("batch", (local.bytes_read, batch))
         send("end", (local.bytes_read, local.text_missing))
     except LoadFileError as exc:  # the reader's own errors stop the import
         send("fatal", _error_args(exc))

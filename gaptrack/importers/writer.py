@@ -6,7 +6,10 @@ slower, DESIGN.md §7). Participants and references need the new document ids:
 * on SQLite the writer numbers documents itself, from ``max(id) + 1`` — exactly the rowids
   SQLite would pick, and safe because the import's transaction already holds the write lock
   (it inserted the production) — so nothing is read back, and each row looks up its family
-  parent as it goes in (one index probe, see ``_insert_document``);
+  parent as it goes in (one index probe, see ``_insert_document``). Because the numbers are
+  known in advance, :func:`prepare_rows` can build every row ready for ``executemany``
+  anywhere, and a large DAT's mapping child does so (:class:`RowPlan`): the writer then has
+  no per-row Python left (:meth:`BulkWriter.add_prepared`);
 * on PostgreSQL the ids come from the sequence and are read back by ``production_id`` and
   ``id`` above the last seen (ids only grow within one transaction).
 
@@ -20,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_INDEX, DocumentDraft
@@ -37,6 +41,90 @@ OPT_TABLE = "gt_import_opt"
 MAX_PARTY_KEYS = 500_000
 _DATE_SENT, _DATE_CREATED = ROW_INDEX["date_sent"], ROW_INDEX["date_created"]
 _BEGIN_LABEL = ROW_INDEX["begin_label"]
+# Positions in a prepared document row: (id, production_id, party_id, *draft values, ...).
+_R_PREFIX, _R_BEGIN = 3 + ROW_INDEX["bates_prefix"], 3 + ROW_INDEX["bates_begin"]
+_R_SUFFIX, _R_LABEL = 3 + ROW_INDEX["bates_suffix"], 3 + ROW_INDEX["begin_label"]
+_R_LINE = 3 + ROW_INDEX["source_line"]
+
+
+PartyKeys = tuple[dict[str, int], dict[str, int]]
+Row = tuple[Any, ...]
+
+
+def sqlite_value(value: Any) -> Any:
+    """A datetime as SQLModel's ``UTCDateTime`` stores it on SQLite (see SqlDialect.value)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+class RowPlan(NamedTuple):
+    """What turning drafts into SQLite rows needs besides the drafts (picklable).
+
+    The mapping child (importers.pipeline) gets one, so that it can number the documents
+    and build every row ready for ``executemany``: the writer then only passes lists on.
+    """
+
+    production_id: int
+    party_id: int
+    first_id: int  # the id of the first document: max(id) + 1 when the import started
+    party_keys: PartyKeys | None
+
+
+class PreparedRows(NamedTuple):
+    """The rows of some drafts, in the insert statements' parameter order (SQLite)."""
+
+    documents: list[Row]
+    participants: list[Row]
+    references: list[Row]
+    families: list[Row]
+
+
+def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) -> PreparedRows:
+    """SQLite rows of ``drafts``, the documents numbered from ``first_id``.
+
+    One tuple built per row (this runs a million times in a large import). A document row
+    ends with the party and the parent's Bates number, which the insert statement's
+    sub-select uses to find the family parent (BulkWriter._insert_document).
+    """
+    production, party = plan.production_id, plan.party_id
+    keys = plan.party_keys
+    addresses, aliases = keys if keys is not None and (keys[0] or keys[1]) else ({}, {})
+    link = bool(addresses or aliases)
+    no_parent = (None, None)
+    documents: list[Row] = []
+    participants: list[Row] = []
+    references: list[Row] = []
+    families: list[Row] = []
+    append = documents.append
+    doc_id = first_id
+    for draft in drafts:
+        _line, _prefix, _begin, _suffix, values, people, refs, parent = draft
+        sent, created = values[_DATE_SENT], values[_DATE_CREATED]
+        if isinstance(sent, dt.datetime) or isinstance(created, dt.datetime):
+            # Drafts from the mail path carry datetimes (DAT drafts already carry the text).
+            listed = list(values)
+            listed[_DATE_SENT], listed[_DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
+            values = tuple(listed)
+        append((doc_id, production, party, *values, party, *(parent or no_parent)))
+        if people:
+            if link:
+                for p in people:
+                    # By address, else by alias: what resolve_parties' UPDATEs would set.
+                    found = addresses.get(p[1]) if p[1] is not None else None
+                    if found is None and p[3] is not None:
+                        found = aliases.get(p[3])
+                    participants.append((doc_id, *p, found))
+            else:
+                participants.extend([(doc_id, *p, None) for p in people])
+        if refs:
+            references.extend([(doc_id, *r) for r in refs])
+        if parent is not None:
+            families.append((doc_id, *parent))
+        doc_id += 1
+    return PreparedRows(documents, participants, references, families)
 
 
 class SqlDialect:
@@ -122,6 +210,13 @@ class BulkWriter:
             f"INSERT INTO {FAMILY_TABLE} (child_id, parent_prefix, parent_begin) VALUES ({m(3)})"
         )
         self.party_keys = self._load_party_keys()
+        # SQLite: how drafts become rows, for prepare_rows here or in the mapping child.
+        self.plan = (
+            RowPlan(production_id, party_id, self.next_id, self.party_keys)
+            if self.next_id is not None
+            else None
+        )
+        self._prepared = PreparedRows([], [], [], [])
         self._drop_temp()
         self.conn.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {FAMILY_TABLE} "
@@ -178,19 +273,19 @@ class BulkWriter:
         if len(self.pending) >= self.chunk:
             self.flush()
 
-    def _duplicates(self, drafts: list[DocumentDraft]) -> list[DocumentDraft]:
-        """Drafts whose Bates number is already taken (earlier in the file or in the db)."""
-        bad: list[DocumentDraft] = []
+    def _duplicates(self, entries: Sequence[tuple[tuple[str, int, str], str, int]]) -> set[int]:
+        """Positions of the entries whose Bates number is already taken (earlier in the
+        file or in the db); each is reported to ``on_bad``. An entry is (key, label, line)."""
+        bad: set[int] = set()
         seen: set[tuple[str, int, str]] = set()
-        keep: list[DocumentDraft] = []
-        for draft in drafts:
-            key = draft[1:4]  # draft.key, without a property call per draft
+        keep: list[int] = []
+        for i, (key, label, line) in enumerate(entries):
             if key in seen:
-                self.on_bad(self._duplicate_error(draft, "earlier in this file"))
-                bad.append(draft)
+                self.on_bad(self._duplicate_error(label, line, "earlier in this file"))
+                bad.add(i)
                 continue
             seen.add(key)
-            keep.append(draft)
+            keep.append(i)
         by_prefix: dict[str, list[int]] = {}
         for prefix, begin, _ in seen:
             by_prefix.setdefault(prefix, []).append(begin)
@@ -204,41 +299,42 @@ class BulkWriter:
             ).all()
             taken.update((r[0], int(r[1]), r[2]) for r in rows)
         if taken:
-            for draft in keep:
-                if draft[1:4] in taken:
-                    self.on_bad(self._duplicate_error(draft, "already in the database"))
-                    bad.append(draft)
+            for i in keep:
+                key, label, line = entries[i]
+                if key in taken:
+                    self.on_bad(self._duplicate_error(label, line, "already in the database"))
+                    bad.add(i)
         return bad
 
-    def _duplicate_error(self, draft: DocumentDraft, where: str) -> LoadFileError:
-        label = draft.values[_BEGIN_LABEL]
+    def _duplicate_error(self, label: str, line: int, where: str) -> LoadFileError:
         return LoadFileError(
             f"duplicate Bates number {label!r} ({where})",
             file=self.file,
-            line=draft.line,
+            line=line,
             field="begin_bates",
         )
 
     def flush(self) -> None:
+        self._flush_prepared()
         drafts = self.pending
         self.pending = []
         if not drafts:
             return
-        bad = self._duplicates(drafts)
+        bad = self._duplicates(
+            [(d[1:4], d.values[_BEGIN_LABEL], d.line) for d in drafts]  # d[1:4]: d.key
+        )
         if bad:
-            dropped = {id(d) for d in bad}
-            drafts = [d for d in drafts if id(d) not in dropped]
+            drafts = [d for i, d in enumerate(drafts) if i not in bad]
         if not drafts:
             return
+        if self.plan is not None and self.next_id is not None:
+            prepared = prepare_rows(drafts, self.plan, self.next_id)
+            self.conn.exec_driver_sql(self._insert_document, prepared.documents)
+            self._write_rest(prepared)
+            return
         rows = self._document_rows(drafts)
-        if self.next_id is not None:
-            first = self.next_id
-            self.next_id += len(drafts)
-            self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
-            ids: Any = range(first, first + len(drafts))
-        else:
-            self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
-            ids = self._read_back_ids(drafts)
+        self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
+        ids = self._read_back_ids(drafts)
         participants: list[tuple[Any, ...]] = []
         references: list[tuple[Any, ...]] = []
         families: list[tuple[Any, ...]] = []
@@ -272,6 +368,82 @@ class BulkWriter:
             self.families += len(families)
         self.written += len(drafts)
 
+    def add_prepared(self, rows: PreparedRows) -> None:
+        """Queue rows made by :func:`prepare_rows` from ``plan`` (SQLite), in file order."""
+        pending = self._prepared
+        pending.documents.extend(rows.documents)
+        pending.participants.extend(rows.participants)
+        pending.references.extend(rows.references)
+        pending.families.extend(rows.families)
+        if len(pending.documents) >= self.chunk:
+            self._flush_prepared()
+
+    def _flush_prepared(self) -> None:
+        """Write the queued prepared rows: as they are when they follow on (nearly always).
+
+        They were numbered from ``plan.first_id`` in file order. While no row has been
+        dropped the numbers are the writer's own, and the unique Bates constraint is the
+        duplicate check: the chunk goes in under a savepoint, and only if the constraint
+        fails is it rolled back and screened row by row (:meth:`_screen`).
+        """
+        prepared = self._prepared
+        if not prepared.documents:
+            return
+        self._prepared = PreparedRows([], [], [], [])
+        if prepared.documents[0][0] != self.next_id or not self._insert_checked(
+            prepared.documents
+        ):
+            prepared = self._screen(prepared)
+            if not prepared.documents:
+                return
+            self.conn.exec_driver_sql(self._insert_document, prepared.documents)
+        self._write_rest(prepared)
+
+    def _insert_checked(self, documents: list[Row]) -> bool:
+        """Insert ``documents``; False (and nothing inserted) if a Bates number is taken."""
+        self.conn.exec_driver_sql("SAVEPOINT gt_import_chunk")
+        try:
+            self.conn.exec_driver_sql(self._insert_document, documents)
+        except IntegrityError:
+            self.conn.exec_driver_sql("ROLLBACK TO gt_import_chunk")
+            self.conn.exec_driver_sql("RELEASE gt_import_chunk")
+            return False
+        self.conn.exec_driver_sql("RELEASE gt_import_chunk")
+        return True
+
+    def _screen(self, prepared: PreparedRows) -> PreparedRows:
+        """Drop (and report) the rows whose Bates number is taken; number the rest on from
+        ``next_id``, carrying the new ids over to the rows that hang off them."""
+        docs = prepared.documents
+        bad = self._duplicates([((r[_R_PREFIX], r[_R_BEGIN], r[_R_SUFFIX]), r[_R_LABEL],
+                                 r[_R_LINE]) for r in docs])
+        assert self.next_id is not None
+        new_id: dict[int, int] = {}
+        documents: list[Row] = []
+        for i, row in enumerate(docs):
+            if i not in bad:
+                new_id[row[0]] = self.next_id + len(documents)
+                documents.append((new_id[row[0]], *row[1:]))
+
+        def moved(rows: list[Row]) -> list[Row]:
+            return [(new_id[r[0]], *r[1:]) for r in rows if r[0] in new_id]
+
+        return PreparedRows(documents, moved(prepared.participants),
+                            moved(prepared.references), moved(prepared.families))
+
+    def _write_rest(self, prepared: PreparedRows) -> None:
+        """After the documents of ``prepared`` went in: what hangs off them, and the counts."""
+        if prepared.participants:
+            self.conn.exec_driver_sql(self._insert_participant, prepared.participants)
+        if prepared.references:
+            self.conn.exec_driver_sql(self._insert_reference, prepared.references)
+        if prepared.families:
+            self.conn.exec_driver_sql(self._insert_family, prepared.families)
+            self.families += len(prepared.families)
+        assert self.next_id is not None
+        self.next_id += len(prepared.documents)
+        self.written += len(prepared.documents)
+
     def _party_of(self, address: str | None, name_norm: str | None) -> int | None:
         """The party a participant belongs to: by address, else by alias (resolve_parties)."""
         assert self.party_keys is not None
@@ -282,29 +454,19 @@ class BulkWriter:
         return party
 
     def _document_rows(self, drafts: list[DocumentDraft]) -> list[tuple[Any, ...]]:
-        """The ``document`` rows of a chunk, in the insert statement's parameter order.
-
-        One tuple built per row (this runs a million times in a large import).
-        """
+        """The ``document`` rows of a chunk on PostgreSQL (SQLite: :func:`prepare_rows`)."""
         production, party = self.production_id, self.party_id
         value = self.sql.value
-        doc_id = self.next_id
-        no_parent = (None, None)
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         for draft in drafts:
             values = draft.values
             sent, created = values[_DATE_SENT], values[_DATE_CREATED]
             if isinstance(sent, dt.datetime) or isinstance(created, dt.datetime):
-                # Drafts from the mail path (or a DAT mapped for PostgreSQL) carry datetimes.
                 listed = list(values)
                 listed[_DATE_SENT], listed[_DATE_CREATED] = value(sent), value(created)
                 values = tuple(listed)
-            if doc_id is None:
-                append((production, party, *values))
-            else:
-                append((doc_id, production, party, *values, party, *(draft.parent or no_parent)))
-                doc_id += 1
+            append((production, party, *values))
         return rows
 
     def _read_back_ids(self, drafts: list[DocumentDraft]) -> list[int]:

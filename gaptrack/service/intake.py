@@ -357,6 +357,7 @@ def import_dat(
             text_base=dat.parent,
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
+            rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
         )
         source: LocalMapper | ChildMapper
         if _use_pipeline(dat, pipeline):
@@ -367,18 +368,28 @@ def import_dat(
         # Counted in a local: the report is a Pydantic model, whose attribute writes are slow.
         seen = report.records
         try:
-            mapped = 0
-            chunk = writer.chunk
-            add = writer.add
-            for item in source:
-                seen += 1
-                if isinstance(item, LoadFileError):
-                    bad(item)
-                    continue
-                add(item)
-                mapped += 1
-                if progress is not None and mapped % chunk == 0:
-                    progress(source.bytes_read, writer.written)
+            if settings.rows is not None:
+                for ready in source.batches():
+                    seen += ready.records
+                    for error in ready.errors:
+                        bad(error)
+                    written = writer.written
+                    writer.add_prepared(ready.rows)
+                    if progress is not None and writer.written != written:
+                        progress(ready.bytes_read, writer.written)
+            else:
+                mapped = 0
+                chunk = writer.chunk
+                add = writer.add
+                for item in source:
+                    seen += 1
+                    if isinstance(item, LoadFileError):
+                        bad(item)
+                        continue
+                    add(item)
+                    mapped += 1
+                    if progress is not None and mapped % chunk == 0:
+                        progress(source.bytes_read, writer.written)
         finally:
             source.close()
             report.records = seen
