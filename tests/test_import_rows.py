@@ -1,4 +1,5 @@
-"""Rows made ready by the mapper keep their documents when a duplicate is dropped (SQLite).
+"""Rows made ready by the mapper keep their documents when a duplicate is dropped (SQLite);
+the Bates continuity counted while writing matches the report's queries.
 
 On SQLite the DAT mapper numbers the documents and builds every row for ``executemany``
 (writer.prepare_rows); the writer passes them on as they are while the numbers follow on.
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from gaptrack.db import open_database
 from gaptrack.importers.dat import write_dat
 from gaptrack.importers.generate import HEADER, synthetic_rows
+from gaptrack.importers.qc import BatesReport, bates_report
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
@@ -86,3 +88,41 @@ def test_dependent_rows_follow_their_document_past_a_dropped_duplicate(
             assert report.orphan_attachments == 0
     finally:
         engine.dispose()
+
+
+def _report_both_ways(tmp_path: Path, rows: list[list[str]]) -> tuple[BatesReport, BatesReport]:
+    """The Bates QC of an import as the writer counted it, and as queried afterwards."""
+    dat = tmp_path / "bates.dat"
+    write_dat(dat, rows, header=HEADER)
+    engine = open_database(f"sqlite:///{tmp_path / 'bates.db'}")
+    try:
+        party_id = create_party(engine)
+        report = import_dat(engine, dat, party="kushner", production="Vol B")
+        with engine.connect() as conn:
+            production_id = conn.execute(sa.text("SELECT id FROM production")).scalar_one()
+            queried = bates_report(conn, production_id, party_id)
+        assert report.bates is not None
+        return report.bates, queried
+    finally:
+        engine.dispose()
+
+
+def _row(label: str, end: str | None = None) -> list[str]:
+    return [label, end or label, *[""] * (len(HEADER) - 2)]
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_bates_counted_while_writing_match_the_queried_report(tmp_path: Path,
+                                                               ordered: bool) -> None:
+    # Two prefixes interleaved, each ascending: gaps, overlaps and ranges that end past
+    # their successor's begin; more than 20 findings, so the examples are cut.
+    rows = []
+    for i in range(60):
+        number = i * 3 + (i % 4 == 0)
+        rows.append(_row(f"AAA-{number:06d}", f"AAA-{number + (i % 5):06d}"))
+        rows.append(_row(f"BB-{2 * i:06d}"))
+    if not ordered:
+        rows.append(_row("AAA-000002"))  # below its predecessor: the writer gives up
+    tracked, queried = _report_both_ways(tmp_path, rows)
+    assert tracked == queried
+    assert queried.gaps and queried.overlaps and len(queried.examples) == 20

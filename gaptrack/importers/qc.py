@@ -13,9 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
-from gaptrack.importers.writer import OPT_TABLE, SqlDialect
-
-EXAMPLES = 20
+from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker, SqlDialect
 
 
 class BadRecord(BaseModel):
@@ -214,46 +212,19 @@ class IntakeReport(BaseModel):
         return rows
 
 
-def bates_report(conn: Connection, production_id: int, party_id: int) -> BatesReport:
-    sql = SqlDialect(conn)
-    m = sql.mark
-    report = BatesReport()
-    windowed = (
-        "SELECT bates_prefix, bates_begin, bates_end, begin_label,"
-        " LAG(bates_end) OVER (PARTITION BY bates_prefix ORDER BY bates_begin) AS prev_end,"
-        " LAG(end_label) OVER (PARTITION BY bates_prefix ORDER BY bates_begin) AS prev_label"
-        f" FROM document WHERE production_id = {m}"
-    )
-    counts = conn.exec_driver_sql(
-        "SELECT sum(CASE WHEN bates_begin > prev_end + 1 THEN 1 ELSE 0 END),"
-        " sum(CASE WHEN bates_begin <= prev_end THEN 1 ELSE 0 END)"
-        f" FROM ({windowed}) w WHERE prev_end IS NOT NULL",
-        (production_id,),
-    ).one()
-    report.gaps, report.overlaps = int(counts[0] or 0), int(counts[1] or 0)
-    if report.gaps or report.overlaps:
-        rows = conn.exec_driver_sql(
-            f"SELECT begin_label, prev_label, bates_begin, prev_end FROM ({windowed}) w"
-            " WHERE prev_end IS NOT NULL AND (bates_begin > prev_end + 1"
-            " OR bates_begin <= prev_end) ORDER BY bates_prefix, bates_begin"
-            f" LIMIT {EXAMPLES}",
-            (production_id,),
-        ).all()
-        for label, prev_label, begin, prev_end in rows:
-            gap = begin > prev_end + 1
-            report.examples.append(
-                BatesFinding(
-                    kind="gap" if gap else "overlap",
-                    after=prev_label,
-                    at=label,
-                    missing=int(begin - prev_end - 1) if gap else None,
-                )
-            )
-    prefixes = conn.exec_driver_sql(
-        "SELECT bates_prefix, min(bates_begin), max(bates_end), count(*) FROM document"
-        f" WHERE production_id = {m} GROUP BY bates_prefix ORDER BY bates_prefix",
-        (production_id,),
-    ).all()
+def bates_report(
+    conn: Connection, production_id: int, party_id: int, tracked: BatesTracker | None = None
+) -> BatesReport:
+    """Continuity inside the production and against the party's earlier volumes.
+
+    ``tracked``: what the writer counted as the rows went in; when they came in Bates order
+    it answers the questions about the production itself without sorting it again.
+    """
+    m = SqlDialect(conn).mark
+    if tracked is not None and tracked.ordered and tracked.prefixes:
+        report, prefixes = _tracked_report(tracked)
+    else:
+        report, prefixes = _queried_report(conn, production_id)
     for prefix, first, last, docs in prefixes:
         previous = conn.exec_driver_sql(
             "SELECT d.bates_end, p.volume FROM document d JOIN production p"
@@ -303,6 +274,69 @@ def bates_report(conn: Connection, production_id: int, party_id: int) -> BatesRe
             )
             report.overlap_examples.extend(str(label) for label in labels)
     return report
+
+
+def _queried_report(
+    conn: Connection, production_id: int
+) -> tuple[BatesReport, list[tuple[Any, ...]]]:
+    """The in-production part of the report (gaps, overlaps, each prefix's range), queried."""
+    m = SqlDialect(conn).mark
+    report = BatesReport()
+    windowed = (
+        "SELECT bates_prefix, bates_begin, bates_end, begin_label,"
+        " LAG(bates_end) OVER (PARTITION BY bates_prefix ORDER BY bates_begin) AS prev_end,"
+        " LAG(end_label) OVER (PARTITION BY bates_prefix ORDER BY bates_begin) AS prev_label"
+        f" FROM document WHERE production_id = {m}"
+    )
+    counts = conn.exec_driver_sql(
+        "SELECT sum(CASE WHEN bates_begin > prev_end + 1 THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN bates_begin <= prev_end THEN 1 ELSE 0 END)"
+        f" FROM ({windowed}) w WHERE prev_end IS NOT NULL",
+        (production_id,),
+    ).one()
+    report.gaps, report.overlaps = int(counts[0] or 0), int(counts[1] or 0)
+    if report.gaps or report.overlaps:
+        rows = conn.exec_driver_sql(
+            f"SELECT begin_label, prev_label, bates_begin, prev_end FROM ({windowed}) w"
+            " WHERE prev_end IS NOT NULL AND (bates_begin > prev_end + 1"
+            " OR bates_begin <= prev_end) ORDER BY bates_prefix, bates_begin"
+            f" LIMIT {EXAMPLES}",
+            (production_id,),
+        ).all()
+        for label, prev_label, begin, prev_end in rows:
+            report.examples.append(_finding(label, prev_label, begin, prev_end))
+    prefixes = conn.exec_driver_sql(
+        "SELECT bates_prefix, min(bates_begin), max(bates_end), count(*) FROM document"
+        f" WHERE production_id = {m} GROUP BY bates_prefix ORDER BY bates_prefix",
+        (production_id,),
+    ).all()
+    return report, [tuple(p) for p in prefixes]
+
+
+def _finding(label: str, prev_label: str, begin: int, prev_end: int) -> BatesFinding:
+    gap = begin > prev_end + 1
+    return BatesFinding(
+        kind="gap" if gap else "overlap",
+        after=prev_label,
+        at=label,
+        missing=int(begin - prev_end - 1) if gap else None,
+    )
+
+
+def _tracked_report(tracked: BatesTracker) -> tuple[BatesReport, list[tuple[Any, ...]]]:
+    """The in-production part of the report from the writer's counts (same answers as
+    :func:`_queried_report`, whose queries sort by prefix and number)."""
+    report = BatesReport()
+    prefixes: list[tuple[Any, ...]] = []
+    for prefix in sorted(tracked.prefixes):
+        run = tracked.prefixes[prefix]
+        report.gaps += run.gaps
+        report.overlaps += run.overlaps
+        for begin, label, prev_label, prev_end in run.examples:
+            if len(report.examples) < EXAMPLES:
+                report.examples.append(_finding(label, prev_label, begin, prev_end))
+        prefixes.append((prefix, run.first, run.max_end, run.count))
+    return report, prefixes
 
 
 def page_report(conn: Connection, production_id: int, filled: int) -> PageReport:

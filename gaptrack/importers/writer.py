@@ -45,6 +45,7 @@ _BEGIN_LABEL = ROW_INDEX["begin_label"]
 _R_PREFIX, _R_BEGIN = 3 + ROW_INDEX["bates_prefix"], 3 + ROW_INDEX["bates_begin"]
 _R_SUFFIX, _R_LABEL = 3 + ROW_INDEX["bates_suffix"], 3 + ROW_INDEX["begin_label"]
 _R_LINE = 3 + ROW_INDEX["source_line"]
+_R_END, _R_END_LABEL = 3 + ROW_INDEX["bates_end"], 3 + ROW_INDEX["end_label"]
 
 
 PartyKeys = tuple[dict[str, int], dict[str, int]]
@@ -125,6 +126,72 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
             families.append((doc_id, *parent))
         doc_id += 1
     return PreparedRows(documents, participants, references, families)
+
+
+EXAMPLES = 20  # examples the QC report lists (qc.EXAMPLES)
+
+
+class PrefixRun:
+    """One Bates prefix's documents as written, in Bates order (see BatesTracker)."""
+
+    __slots__ = ("count", "examples", "first", "gaps", "last_begin", "last_end", "last_label",
+                 "max_end", "overlaps")
+
+    def __init__(self, begin: int) -> None:
+        self.first = begin
+        self.last_begin = begin - 1
+        self.last_end: int | None = None
+        self.last_label = ""
+        self.max_end = begin
+        self.count = 0
+        self.gaps = 0
+        self.overlaps = 0
+        # (begin, label, previous end label, previous end) of the first gaps and overlaps
+        self.examples: list[tuple[int, str, str, int]] = []
+
+
+class BatesTracker:
+    """Bates continuity of the rows as they are written, for the QC report (qc.bates_report).
+
+    While each prefix's numbers arrive strictly ascending — as in nearly every production —
+    the order they are written in is the order the report's window query would sort them
+    in, so gaps, overlaps, examples and each prefix's range can be counted on the way in
+    instead of by sorting the whole production again afterwards. The first number that is
+    not above its predecessor gives up (``ordered`` False) and the report queries as before.
+    """
+
+    def __init__(self) -> None:
+        self.ordered = True
+        self.prefixes: dict[str, PrefixRun] = {}
+
+    def add(self, documents: Sequence[Row]) -> None:
+        if not self.ordered:
+            return
+        prefixes = self.prefixes
+        run: PrefixRun | None = None
+        prefix = None
+        for row in documents:
+            if row[_R_PREFIX] != prefix or run is None:
+                prefix = row[_R_PREFIX]
+                run = prefixes.get(prefix)
+                if run is None:
+                    run = prefixes[prefix] = PrefixRun(row[_R_BEGIN])
+            begin, end = row[_R_BEGIN], row[_R_END]
+            if begin <= run.last_begin:
+                self.ordered = False
+                return
+            last_end = run.last_end
+            if last_end is not None and (begin > last_end + 1 or begin <= last_end):
+                if begin > last_end + 1:
+                    run.gaps += 1
+                else:
+                    run.overlaps += 1
+                if len(run.examples) < EXAMPLES:
+                    run.examples.append((begin, row[_R_LABEL], run.last_label, last_end))
+            run.last_begin, run.last_end, run.last_label = begin, end, row[_R_END_LABEL]
+            if end > run.max_end:
+                run.max_end = end
+            run.count += 1
 
 
 class SqlDialect:
@@ -217,6 +284,8 @@ class BulkWriter:
             else None
         )
         self._prepared = PreparedRows([], [], [], [])
+        # SQLite only: every document goes through _write_rest, in the order written.
+        self.bates = BatesTracker() if self.plan is not None else None
         self._drop_temp()
         self.conn.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {FAMILY_TABLE} "
@@ -440,6 +509,8 @@ class BulkWriter:
         if prepared.families:
             self.conn.exec_driver_sql(self._insert_family, prepared.families)
             self.families += len(prepared.families)
+        if self.bates is not None:
+            self.bates.add(prepared.documents)
         assert self.next_id is not None
         self.next_id += len(prepared.documents)
         self.written += len(prepared.documents)

@@ -421,7 +421,7 @@ def import_dat(
         session.add(made)
         session.flush()
         report.pages = made.page_count
-        report.bates = bates_report(conn, made.id, owner_id)
+        report.bates = bates_report(conn, made.id, owner_id, writer.bates)
         report.email_metadata = email_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
@@ -578,7 +578,7 @@ def import_mail(
         made.bates_prefix = prefix
         session.add(made)
         session.flush()
-        report.bates = bates_report(conn, made.id, owner_id)
+        report.bates = bates_report(conn, made.id, owner_id, writer.bates)
         report.email_metadata = email_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
