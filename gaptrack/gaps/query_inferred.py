@@ -92,7 +92,6 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool
                 if labels
                 else ()
             ),
-            c.c.date_sent,
             doc_date.label("doc_date"),
             c.c.mih,
             c.c.fingerprint,
