@@ -2,13 +2,20 @@
 
 Reports the build and derivation times, the seconds for every gap kind (best of three warm
 runs, derivation already current), peak RSS, and the ratio to a bare SQL anti-join over the
-same tables in the same run: known items whose basis document has no copy with the same MIH
-among the owing party's documents. A second reference, the bare anti-join for inferred
-findings over the raw tables (party on another party's responsive document, no copy by MIH),
-shows what the derived ``inferred_candidate`` table saves. ``BENCH_SCALE=0.01`` for a quick run.
+same tables in the same run (issue #3: within 3x).
+
+The bare anti-join asks the engine's two document questions of the case's own tables, with
+nothing else: which known items rest on a document of which the owing party has no copy by
+MIH, and on which responsive document of another party a party asked for it appears with no
+copy by MIH among its own documents. It counts its rows; it builds no evidence, matches no
+body hash or fingerprint, reads no privilege log, groups no copies. It walks
+``document_item`` in document order, the fastest plan found for it (the planner's own choice,
+by item, takes three times as long). The known-item half alone (a few thousand of the
+engine's rows) is reported too, as ``bare_known_antijoin_*``.
 
 The case is built (and derived) in a child process, so the peak RSS reported is that of the
 gap computation alone; the bare queries run with the same connection settings as the engine.
+``BENCH_SCALE=0.01`` for a quick run.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ SELECT count(*) FROM known_item k JOIN document b ON b.id = k.basis_document_id
 WHERE NOT EXISTS (SELECT 1 FROM document c WHERE c.mih = b.mih AND c.party_id = k.party_id)
 """
 BARE_INFERRED = """
-SELECT count(*) FROM document_item di
+SELECT count(*) FROM document_item di INDEXED BY sqlite_autoindex_document_item_1
 JOIN document d ON d.id = di.document_id
 JOIN request_item ri ON ri.id = di.item_id
 JOIN request_recipient rr ON rr.request_id = ri.request_id
@@ -45,6 +52,7 @@ WHERE d.party_id != rr.party_id
               WHERE p.document_id = d.id AND p.party_id = rr.party_id)
   AND NOT EXISTS (SELECT 1 FROM document c WHERE c.mih = d.mih AND c.party_id = rr.party_id)
 """
+BARE_ANTIJOIN = f"SELECT ({BARE_KNOWN.strip()}) + ({BARE_INFERRED.strip()})"
 
 
 def best_of(runs: int, fn: object) -> tuple[float, object]:
@@ -100,12 +108,12 @@ def main() -> None:
         ledger_seconds, _ = best_of(1, lambda: gaps.status_ledger(engine, as_of=AS_OF))
         with engine.connect() as connection:
             tune(connection)  # the engine's own settings: a like-for-like baseline
-            bare_seconds, bare = best_of(
-                3, lambda: connection.execute(sa.text(BARE_KNOWN)).scalar_one()
-            )
-            bare_inferred_seconds, bare_inferred = best_of(
-                1, lambda: connection.execute(sa.text(BARE_INFERRED)).scalar_one()
-            )
+
+            def bare(query: str) -> object:
+                return connection.execute(sa.text(query)).scalar_one()
+
+            bare_seconds, bare_rows = best_of(3, lambda: bare(BARE_ANTIJOIN))
+            known_seconds, known_rows = best_of(3, lambda: bare(BARE_KNOWN))
         kinds: dict[str, int] = {}
         for gap in found:
             kinds[gap.kind.value] = kinds.get(gap.kind.value, 0) + 1
@@ -117,13 +125,14 @@ def main() -> None:
         gaps=len(found),
         gaps_by_kind=kinds,
         status_ledger_seconds=round(ledger_seconds, 3),
-        bare_antijoin_seconds=round(bare_seconds, 4),
-        bare_antijoin_rows=bare,
-        ratio_to_bare_antijoin=round(gap_seconds / max(bare_seconds, 1e-9), 1),
-        bare_inferred_antijoin_seconds=round(bare_inferred_seconds, 3),
-        bare_inferred_antijoin_rows=bare_inferred,
-        ratio_to_bare_inferred_antijoin=round(gap_seconds / max(bare_inferred_seconds, 1e-9), 2),
-        target="all gaps < 5 s and within 3x of the bare anti-join",
+        bare_antijoin_seconds=round(bare_seconds, 3),
+        bare_antijoin_rows=bare_rows,
+        ratio_to_bare_antijoin=round(gap_seconds / max(bare_seconds, 1e-9), 2),
+        bare_known_antijoin_seconds=round(known_seconds, 4),
+        bare_known_antijoin_rows=known_rows,
+        ratio_to_bare_known_antijoin=round(gap_seconds / max(known_seconds, 1e-9), 1),
+        target_all_gaps_under_5s=gap_seconds < 5,
+        target_within_3x_of_bare_antijoin=gap_seconds <= 3 * bare_seconds,
         peak_rss_mb=round(peak_rss_mb(), 1),  # the gap computation only (built in a child)
     )
 
