@@ -667,9 +667,7 @@ DEFERRABLE_INDEXES = (
     "ix_document_production_bates",
     "ix_document_parent_id",
     "ix_participant_party_role",
-    "ix_participant_address",
     "ix_participant_document_party",
-    "ix_document_participant_document_id",
     "ix_reference_mih",
     "ix_document_reference_document_id",
 )

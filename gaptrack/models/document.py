@@ -73,13 +73,15 @@ class DocumentParticipant(SQLModel, table=True):
     __tablename__ = "document_participant"
     __table_args__ = (
         Index("ix_participant_party_role", "party_id", "role", "document_id"),
-        # "Is party P on document D, and how?": the gap engine's per-candidate probe.
+        # "Is party P on document D, and how?": the gap engine's per-candidate probe. It also
+        # serves every lookup by document alone (and the cascade on delete), so document_id
+        # has no index of its own; nothing looks participants up by address, so neither has
+        # that (each would cost a sort of millions of rows on every large import).
         Index("ix_participant_document_party", "document_id", "party_id", "role"),
-        Index("ix_participant_address", "address"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
     role: ParticipantRole = Field(sa_type=sa.String(16))
     address: str | None = Field(default=None, max_length=320)  # lower-cased email address
     name: str | None = Field(default=None, max_length=300)  # display name, as written

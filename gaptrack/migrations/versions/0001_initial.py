@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 03:16:08.595123
+Create Date: 2026-11-24 05:11:15.673837
 """
 
 from collections.abc import Sequence
@@ -329,8 +329,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('document_participant', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_document_participant_document_id'), ['document_id'], unique=False)
-        batch_op.create_index('ix_participant_address', ['address'], unique=False)
         batch_op.create_index('ix_participant_document_party', ['document_id', 'party_id', 'role'], unique=False)
         batch_op.create_index('ix_participant_party_role', ['party_id', 'role', 'document_id'], unique=False)
 
@@ -527,8 +525,6 @@ def downgrade() -> None:
     with op.batch_alter_table('document_participant', schema=None) as batch_op:
         batch_op.drop_index('ix_participant_party_role')
         batch_op.drop_index('ix_participant_document_party')
-        batch_op.drop_index('ix_participant_address')
-        batch_op.drop_index(batch_op.f('ix_document_participant_document_id'))
 
     op.drop_table('document_participant')
     with op.batch_alter_table('document_item', schema=None) as batch_op:
