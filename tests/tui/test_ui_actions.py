@@ -12,9 +12,15 @@ from support import table_snapshot
 from textual.widgets import DataTable, Input, Select
 
 from gaptrack.db import session_scope
-from gaptrack.models import Event, FindingDecision, KnownItem, Request
+from gaptrack.models import Event, FindingDecision, KnownItem, Party, PrivilegeEntry, Request
 from gaptrack.tui.app import GaptrackApp
-from gaptrack.tui.dialogs import ConfirmDialog, FollowUpDialog, ProducedDialog, TextDialog
+from gaptrack.tui.dialogs import (
+    ConfirmDialog,
+    FollowUpDialog,
+    ProducedDialog,
+    TextDialog,
+    WithheldDialog,
+)
 from tui.demo import AS_OF, SIZE
 from tui.pilot import palette_search, rows, settle
 from tui.test_screens import open_kushner
@@ -121,9 +127,9 @@ async def test_disputed_asks_first_and_no_changes_nothing(
         await settle(pilot)
         assert _status(demo_engine, "kushner-millian-cc") == "withdrawn"
 
-        await pilot.press("w")  # withheld: not destructive, asks only why
+        await pilot.press("w")  # withheld: not destructive, asks which log entry and why
         await settle(pilot)
-        assert isinstance(app.screen, TextDialog)
+        assert isinstance(app.screen, WithheldDialog)
         await pilot.press(*"privilege claimed", "enter")
         await settle(pilot)
         assert _status(demo_engine, "kushner-millian-cc") == "withheld"
@@ -280,3 +286,47 @@ async def test_palette_opens_a_request_in_its_letter_chain(demo_url: str, tmp_pa
         assert isinstance(app.screen, ChainsScreen)
         node = app.screen.query_one(Tree).cursor_node
         assert node is not None and node.data is not None and node.data.slug == "sjc-2017-11-16"
+
+
+async def test_mark_withheld_under_a_privilege_log_entry(
+    demo_engine: Engine, demo_url: str, tmp_path: Path
+) -> None:
+    """The dialog offers the party's own log (shown as plain text), and the chosen entry is
+    stored with the status; the gap then says which entry withholds it."""
+    from gaptrack.service.gaps import find_gaps
+
+    with session_scope(demo_engine) as session:
+        kushner = session.exec(select(Party).where(Party.slug == "kushner")).one()
+        assert kushner.id is not None
+        entry = PrivilegeEntry(
+            party_id=kushner.id, entry_no="7", privilege="attorney-client",
+            description="[b]call notes[/b]",
+        )
+        session.add(entry)
+        session.flush()
+        entry_id = entry.id
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _known_tab(pilot, app, "kushner-phone-records")
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, WithheldDialog)
+        entries = dialog.query_one("#entry", Select)
+        labels = [str(prompt) for prompt, _ in entries._options]
+        assert "entry 7: attorney-client ([b]call notes[/b])" in labels  # verbatim, not markup
+        entries.value = entry_id
+        await pilot.press(*"logged on 20 Nov", "enter")
+        await settle(pilot)
+    with session_scope(demo_engine) as session:
+        item = session.exec(
+            select(KnownItem).where(KnownItem.slug == "kushner-phone-records")
+        ).one()
+        assert (item.status, item.privilege_entry_id) == ("withheld", entry_id)
+    gap = next(
+        g for g in find_gaps(demo_engine, as_of=AS_OF, party="kushner")
+        if g.known_item == "kushner-phone-records"
+    )
+    assert gap.kind.value == "withheld"
+    assert gap.evidence.privilege_entry == "entry 7: attorney-client ([b]call notes[/b])"

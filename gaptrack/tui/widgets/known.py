@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
 from gaptrack.service.browse import KnownItemRow
-from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog
+from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
 from gaptrack.tui.runner import act
 from gaptrack.tui.state import state_of
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
@@ -37,7 +37,7 @@ COLUMNS = [
 class KnownTable(RecordTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "mark_produced", "Produced", id="known.produced"),
-        Binding("w", "mark('withheld')", "Withheld", id="known.withheld"),
+        Binding("w", "mark_withheld", "Withheld", id="known.withheld"),
         Binding("x", "mark('disputed')", "Disputed", id="known.disputed"),
         Binding("z", "mark('withdrawn')", "Withdrawn", id="known.withdrawn"),
         Binding("o", "mark('outstanding')", "Reopen", id="known.reopen"),
@@ -84,6 +84,21 @@ class KnownTable(RecordTable):
                     document=bates))
 
         self.app.push_screen(ProducedDialog(self.party, row.slug, row.description), chosen)
+
+    def action_mark_withheld(self) -> None:
+        row = self.known
+        if row is None:
+            return
+        actor = state_of(self).actor
+
+        def chosen(answer: tuple[int | None, str] | None) -> None:
+            if answer:
+                entry, reason = answer
+                act(self, lambda e: actions.set_known_status(
+                    e, row.slug, KnownStatus.WITHHELD, actor=actor, reason=reason or None,
+                    privilege_entry_id=entry))
+
+        self.app.push_screen(WithheldDialog(self.party, row.slug, row.description), chosen)
 
     def action_mark(self, status: str) -> None:
         row = self.known
