@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -53,8 +54,8 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(f"Follow-up letter to {self.party}", classes="dialog-title", markup=False)
-            yield Select(
-                [(f"{c.slug}: {c.label}", c.slug) for c in self.letters],
+            yield Select(  # Text, not markup: letter titles are data
+                [(Text(f"{c.slug}: {c.label}"), c.slug) for c in self.letters],
                 prompt="follows up which letter?", id="letter",
             )
             yield Select([(k, k) for k in KINDS], value="deficiency", allow_blank=False,
@@ -86,8 +87,6 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
         selection = self.query_one(SelectionList)
         selection.clear_options()
         # Text, not markup: item text is data.
-        from rich.text import Text
-
         selection.add_options([(Text(f"{c.label}. {c.detail}"), c.slug, True) for c in items])
 
     def _spec(self) -> FollowUpSpec:
