@@ -21,6 +21,7 @@ parent kills and reaps it on every way out (error, kill test, normal end).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import queue
@@ -46,6 +47,11 @@ Item = DocumentDraft | LoadFileError
 BATCH = 1000  # records per message from the child: ~0.3 MB pickled
 QUEUED = 8  # batches the child may map ahead of the parent (besides what the pipe holds)
 _PIPE_SIZE = 1 << 20  # ask Linux for a 1 MB pipe: a few batches of slack between the two
+# The child's cyclic GC: mapping makes millions of short-lived tuples, freed by reference
+# counting, and the default threshold (700) set off a collection every few records — about
+# a sixth of the child's CPU. A batch's worth of allocations between collections keeps
+# memory flat (few cycles are ever made) at a fraction of the cost.
+_CHILD_GC_THRESHOLD = (100_000, 50, 100)
 
 
 class TextLoader:
@@ -288,6 +294,8 @@ def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
     _die_with_parent(parent)
     settings: MapSettings = pickle.load(stdin)
     _grow_pipe(stdout)
+    gc.freeze()  # what is loaded by now lives as long as the child: never scan it again
+    gc.set_threshold(*_CHILD_GC_THRESHOLD)
     local = LocalMapper(settings)
     # A sender thread writes the pickled batches: while the parent is busy in SQLite and the
     # pipe is full, this thread waits in write() (without the GIL) and the main thread maps
