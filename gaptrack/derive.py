@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 
 from gaptrack.matching import (
+    _parse_piece,
     body_hash,
     edrm_mih,
     fingerprint_from_keys,
@@ -218,36 +218,92 @@ class DerivedRows:
     references: list[str]
 
 
-@lru_cache(maxsize=8192)
-def _header(value: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """A header's ``(name, address)`` pairs and their participant keys, once per value.
-
-    Cached: correspondents recur across a production, so most headers were seen before.
-    """
-    pairs = tuple(parse_addresses(value))
-    return pairs, tuple(participant_key(n, a) for n, a in pairs)
-
-
-@lru_cache(maxsize=8192)
-def _header_rows(value: str, role: str) -> tuple[ParticipantRow, ...]:
-    """The participant rows one header yields in one role, duplicates (by key) dropped.
-
-    Exactly what :func:`derive` adds for that header when no quoted block is involved: its
-    de-duplication is by (key, role), and each header has a role of its own.
-    """
-    pairs, keys = _header(value)
-    seen: set[str] = set()
-    rows: list[ParticipantRow] = []
-    for (name, address), key in zip(pairs, keys, strict=True):
-        if key in seen:
-            continue
-        seen.add(key)
-        rows.append((role, address or None, name or None, normalise_name(name) or None))
-    return tuple(rows)
-
-
 _SENDER, _FORWARDED = str(ParticipantRole.SENDER), str(ParticipantRole.FORWARDED)
 _TO, _CC, _BCC = str(ParticipantRole.TO), str(ParticipantRole.CC), str(ParticipantRole.BCC)
+
+# A header's participant rows in one role (one per person, duplicates kept) and their
+# participant keys, in the same order.
+_Rows = tuple[tuple[ParticipantRow, ...], tuple[str, ...]]
+_NO_ROWS: _Rows = ((), ())
+# Plain dicts, emptied when full, rather than lru_cache: most headers of a large load are new
+# combinations of known correspondents, and a dict miss costs a fraction of an LRU miss.
+_HEADER_LIMIT = 16384  # headers per role
+_PIECE_LIMIT = 65536  # ;-separated pieces per role
+_HEADERS: dict[str, dict[str, _Rows]] = {}
+_PIECES: dict[str, dict[str, tuple[bool, _Rows]]] = {}
+for _role in (_SENDER, _FORWARDED, _TO, _CC, _BCC):
+    _HEADERS[_role], _PIECES[_role] = {}, {}
+
+
+def _read_piece(piece: str, role: str) -> tuple[bool, _Rows]:
+    """One ``;``-separated piece of a header as :func:`parse_addresses` reads it: whether it
+    is a bare name (that function lists those first), and its people as rows and keys."""
+    pairs: Iterable[tuple[str, str]] = ()
+    bare = False
+    if not piece.strip():
+        pass
+    elif "@" not in piece and "<" not in piece and "," not in piece:
+        pairs, bare = [(piece.strip(), "")], True
+    else:
+        pairs = _parse_piece(piece)
+    rows: list[ParticipantRow] = []
+    keys: list[str] = []
+    for name, address in pairs:
+        norm = normalise_name(name)
+        rows.append((role, address or None, name or None, norm or None))
+        keys.append(address or norm)  # participant_key(name, address)
+    return bare, (tuple(rows), tuple(keys))
+
+
+def _header_rows(value: str, role: str) -> _Rows:
+    """The participant rows one header yields in one role, duplicates (by key) dropped, and
+    the participant keys of all its people (duplicates kept), once per (header, role).
+
+    Exactly what :func:`derive` adds for that header when no quoted block is involved: its
+    de-duplication is by (key, role), and each header has a role of its own. The people
+    come in :func:`parse_addresses` order: the bare names first, then the other pieces'.
+    A header never seen before is put together from its pieces, which usually were.
+    """
+    headers = _HEADERS[role]
+    found = headers.get(value)
+    if found is not None:
+        return found
+    pieces = _PIECES[role]
+    rows: tuple[ParticipantRow, ...] = ()
+    keys: tuple[str, ...] = ()
+    bare_rows: tuple[ParticipantRow, ...] = ()
+    bare_keys: tuple[str, ...] = ()
+    for piece in value.split(";"):
+        part = pieces.get(piece)
+        if part is None:
+            if len(pieces) >= _PIECE_LIMIT:
+                pieces.clear()
+            part = pieces[piece] = _read_piece(piece, role)
+        bare, (piece_rows, piece_keys) = part
+        if bare:
+            bare_rows += piece_rows
+            bare_keys += piece_keys
+        else:
+            rows += piece_rows
+            keys += piece_keys
+    if bare_rows:
+        rows, keys = bare_rows + rows, bare_keys + keys
+    if len(keys) > 1 and len(set(keys)) < len(keys):  # someone named twice: keep the first
+        seen: set[str] = set()
+        kept: list[ParticipantRow] = []
+        for row, key in zip(rows, keys, strict=True):
+            if key not in seen:
+                seen.add(key)
+                kept.append(row)
+        rows = tuple(kept)
+    if len(headers) >= _HEADER_LIMIT:
+        headers.clear()
+    found = headers[value] = (rows, keys)
+    return found
+
+
+_is_forward_subject = _FORWARD_SUBJECT.match
+_SENDER_HEADERS, _TO_HEADERS, _CC_HEADERS = _HEADERS[_SENDER], _HEADERS[_TO], _HEADERS[_CC]
 
 
 def derive_rows(
@@ -268,8 +324,27 @@ def derive_rows(
     quoted participants are de-duplicated against the direct ones); every other document
     takes the cached per-header path, which skips building a ``Participant`` per person.
     """
-    quoted = quoted_messages(text) if text else []
-    if quoted:
+    return DerivedRows(
+        *derive_row_values(sender, to, cc, bcc, subject, message_id, references, text)
+    )
+
+
+def derive_row_values(
+    sender: str,
+    to: str,
+    cc: str,
+    bcc: str,
+    subject: str,
+    message_id: str,
+    references: list[str],
+    text: str | None,
+) -> tuple[str, str | None, str | None, str | None, list[ParticipantRow], list[str]]:
+    """:func:`derive_rows` as a plain tuple in :class:`DerivedRows` field order.
+
+    The DAT mapper calls this a million times per large import: positional arguments and a
+    tuple cost less than keywords and an object.
+    """
+    if text and quoted_messages(text):
         full = derive(
             sender=sender or None,
             to=to or None,
@@ -280,7 +355,7 @@ def derive_rows(
             references=references,
             text=text,
         )
-        return DerivedRows(
+        return (
             full.subject_norm,
             full.mih,
             full.fingerprint,
@@ -291,32 +366,38 @@ def derive_rows(
             ],
             full.references,
         )
-    people: list[ParticipantRow] = []
     print_ = None
+    # The caches are looked up here first: a call per header would cost more than a hit.
+    to_rows, to_keys = (_TO_HEADERS.get(to) or _header_rows(to, _TO)) if to else _NO_ROWS
+    cc_rows, cc_keys = (_CC_HEADERS.get(cc) or _header_rows(cc, _CC)) if cc else _NO_ROWS
+    bcc_rows, bcc_keys = _header_rows(bcc, _BCC) if bcc else _NO_ROWS
     if sender:
-        forward = bool(_FORWARD_SUBJECT.match(subject))
-        people.extend(_header_rows(sender, _FORWARDED if forward else _SENDER))
-        sender_keys = _header(sender)[1]
+        if _is_forward_subject(subject):
+            sender_rows, sender_keys = _header_rows(sender, _FORWARDED)
+        else:
+            sender_rows, sender_keys = (
+                _SENDER_HEADERS.get(sender) or _header_rows(sender, _SENDER)
+            )
+        people = list(sender_rows)
         if sender_keys:
-            recipient_keys: list[str] = []
-            for value in (to, cc, bcc):
-                if value:
-                    recipient_keys.extend(_header(value)[1])
-            print_ = fingerprint_from_keys(sender_keys[0], recipient_keys, subject or None)
-    if to:
-        people.extend(_header_rows(to, _TO))
-    if cc:
-        people.extend(_header_rows(cc, _CC))
-    if bcc:
-        people.extend(_header_rows(bcc, _BCC))
+            print_ = fingerprint_from_keys(
+                sender_keys[0], to_keys + cc_keys + bcc_keys, subject or None
+            )
+        people += to_rows
+    else:
+        people = list(to_rows)
+    if cc_rows:
+        people += cc_rows
+    if bcc_rows:
+        people += bcc_rows
     refs: list[str] = []
     if references:
         refs = list(dict.fromkeys(normalise_message_id(r) for r in references if r and r.strip()))
-    return DerivedRows(
+    return (
         normalise_subject(subject),
         edrm_mih(message_id),
         print_,
-        body_hash(text),
+        body_hash(text) if text else None,
         people,
         refs,
     )

@@ -15,7 +15,7 @@ from operator import gt, itemgetter
 from typing import Any, NamedTuple
 
 from gaptrack.bates import format_bates, parse_bates
-from gaptrack.derive import ParticipantRow, derive, derive_rows
+from gaptrack.derive import ParticipantRow, derive, derive_row_values
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord, multi
 from gaptrack.importers.dates import DateError, combine
@@ -176,7 +176,7 @@ class DatMapper:
 
         The hot loop of a large import (a million calls): the fields are gathered and
         stripped in one C-level pass and unpacked into locals, the row is built as a tuple
-        in column order, and participants come from :func:`derive_rows` (cached per header).
+        in column order, and participants come from :func:`derive_row_values` (cached by header).
         """
         values = record.values
         if len(values) != self.width:
@@ -259,20 +259,12 @@ class DatMapper:
         if references_text:
             references += [r for r in references_text.replace(",", " ").split() if r]
         text = self.load_text(text_path) if (text_path and self.load_text) else None
-        derived = derive_rows(
-            sender=sender,
-            to=to,
-            cc=cc,
-            bcc=bcc,
-            subject=subject,
-            message_id=message_id,
-            references=references,
-            text=text,
+        subject_norm, mih, fingerprint, body_hash, participants, refs = derive_row_values(
+            sender, to, cc, bcc, subject, message_id, references, text
         )
         kind = _kind(doc_type, file_ext, bool(sender or message_id), parent is not None)
         if len(prefix) > 64 or len(suffix) > 32:
             raise self._error(record, "begin_bates", "the Bates prefix or suffix is too long")
-        subject_norm = derived.subject_norm
         if len(subject_norm) > 1000:
             subject_norm = subject_norm[:1000]
         line = record.line
@@ -296,25 +288,24 @@ class DatMapper:
             subject or None,
             subject_norm or None,
             message_id or None,
-            derived.mih,
+            mih,
             md5.lower() or None,
             sha1.lower() or None,
-            derived.body_hash,
-            derived.fingerprint,
+            body_hash,
+            fingerprint,
             page_count,
             text,
             text_path or None,
             native_path or None,
             line,
         )
-        refs = derived.references
         return DocumentDraft(
             line,
             prefix,
             begin,
             suffix,
             row,
-            derived.participants,
+            participants,
             [(r, _mih(r)) for r in refs] if refs else (),
             parent,
         )
