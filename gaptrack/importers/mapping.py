@@ -18,7 +18,7 @@ from gaptrack.bates import format_bates, parse_bates
 from gaptrack.derive import ParticipantRow, derive, derive_row_values
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord, multi
-from gaptrack.importers.dates import DateError, combine
+from gaptrack.importers.dates import DateError, combine, parse_date, parse_time
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mail import MailMessage
 from gaptrack.matching import edrm_mih
@@ -112,6 +112,42 @@ def _same(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+@lru_cache(maxsize=4096)
+def _day_text(value: str) -> str | None:
+    """A DATESENT that holds a date alone, as ISO text; None for anything else (a time or a
+    zone in the field, a year before 1000, a bad date): :func:`combine` decides those."""
+    if " " in value or "T" in value[8:11]:  # where combine() would find a time
+        return None
+    try:
+        day = parse_date(value)
+    except DateError:
+        return None
+    return day.isoformat() if day.year >= 1000 else None
+
+
+@lru_cache(maxsize=4096)
+def _clock_text(value: str) -> str | None:
+    """A TIMESENT (or none: midnight) as ISO text to the microsecond; None when it is bad."""
+    try:
+        clock = parse_time(value) if value else dt.time()
+    except DateError:
+        return None
+    return clock.isoformat("microseconds")
+
+
+def _sqlite_text(date: str, time: str) -> str | None:
+    """``sqlite_datetime(combine(date, time))`` for the usual stripped DATESENT and TIMESENT
+    with no zone, built from two small caches (dates and times recur, their pairs less so);
+    None when :func:`combine` must decide (and give its error, if any)."""
+    day = _day_text(date)
+    if day is None:
+        return None
+    clock = _clock_text(time)
+    if clock is None:
+        return None
+    return f"{day} {clock}"
+
+
 class DatMapper:
     """Maps DAT records through a :class:`FieldMap`; one instance per file."""
 
@@ -130,6 +166,7 @@ class DatMapper:
         self._bind: Callable[[dt.datetime | None], Any] = (
             sqlite_datetime if sqlite_dates else _same
         )
+        self._text_dates = sqlite_dates  # _sqlite_text may answer first
         self.file = file
         self.bates_prefix = bates_prefix
         self.load_text = load_text
@@ -236,22 +273,28 @@ class DatMapper:
 
         sent: Any = None
         if date_sent:
-            try:
-                sent = self._bind(combine(date_sent, time_sent, timezone))
-            except DateError as exc:
-                name = "date_sent"
-                reason = str(exc)
-                if "time zone" in reason:
-                    name = "timezone"
-                elif "not a time" in reason and time_sent:
-                    name = "time_sent"
-                raise self._error(record, name, reason) from exc
+            if self._text_dates and not timezone:
+                sent = _sqlite_text(date_sent, time_sent)
+            if sent is None:
+                try:
+                    sent = self._bind(combine(date_sent, time_sent, timezone))
+                except DateError as exc:
+                    name = "date_sent"
+                    reason = str(exc)
+                    if "time zone" in reason:
+                        name = "timezone"
+                    elif "not a time" in reason and time_sent:
+                        name = "time_sent"
+                    raise self._error(record, name, reason) from exc
         created: Any = None
         if date_created:
-            try:
-                created = self._bind(combine(date_created))
-            except DateError as exc:
-                raise self._error(record, "date_created", str(exc)) from exc
+            if self._text_dates:
+                created = _sqlite_text(date_created, "")
+            if created is None:
+                try:
+                    created = self._bind(combine(date_created))
+                except DateError as exc:
+                    raise self._error(record, "date_created", str(exc)) from exc
 
         references: list[str] = []
         if in_reply_to:
@@ -299,16 +342,23 @@ class DatMapper:
             native_path or None,
             line,
         )
-        return DocumentDraft(
-            line,
-            prefix,
-            begin,
-            suffix,
-            row,
-            participants,
-            [(r, _mih(r)) for r in refs] if refs else (),
-            parent,
+        # DocumentDraft(...) without its Python-level __new__ (all eight fields given).
+        return _new_tuple(
+            DocumentDraft,
+            (
+                line,
+                prefix,
+                begin,
+                suffix,
+                row,
+                participants,
+                [(r, _mih(r)) for r in refs] if refs else (),
+                parent,
+            ),
         )
+
+
+_new_tuple = tuple.__new__
 
 
 def _mih(message_id: str) -> str:
