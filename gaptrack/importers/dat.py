@@ -184,7 +184,8 @@ class DatReader:
                             "a þ-quoted field is never closed", file=self.path, line=start
                         )
                     continue
-                pending = []
+                if pending:
+                    pending = []
                 yield DatRecord(start, values)
             if pending:
                 raise LoadFileError("a þ-quoted field is never closed", file=self.path, line=start)

@@ -131,14 +131,17 @@ class LocalMapper:
     def text_missing(self) -> int:
         return self.loader.missing
 
-    def __iter__(self) -> Iterator[Item]:
+    def _record_stream(self) -> Iterator[DatRecord]:
         records = self._records
         if records is None:
             records = iter(self.reader)
             if self.settings.skip_first:
                 next(records, None)
+        return records
+
+    def __iter__(self) -> Iterator[Item]:
         map_record = self.mapper.map
-        for record in records:
+        for record in self._record_stream():
             try:
                 yield map_record(record)
             except LoadFileError as exc:
@@ -155,12 +158,14 @@ class LocalMapper:
         drafts: list[DocumentDraft] = []
         errors: list[LoadFileError] = []
         count = 0
-        for item in self:
+        map_record = self.mapper.map
+        # What iterating self gives, without a generator step and a type test per record.
+        for record in self._record_stream():
             count += 1
-            if isinstance(item, LoadFileError):
-                errors.append(item)
-            else:
-                drafts.append(item)
+            try:
+                drafts.append(map_record(record))
+            except LoadFileError as exc:
+                errors.append(exc)
             if count >= BATCH:
                 yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
                 next_id += len(drafts)
