@@ -172,6 +172,10 @@ class DatMapper:
         self.load_text = load_text
         self.width = len(fields.columns)
         self._last_prefix = ""
+        # The last BEGATTACH read and its (prefix, number): reading the same label again
+        # gives the same answer (_bates only remembers a prefix it has already remembered).
+        self._last_family = ""
+        self._last_family_bates: tuple[str, int] = ("", 0)
         # Resolve column positions once: the mapping runs a million times.
         # One C-level gather per record: unmapped fields read the "" appended at the end.
         self._getter = itemgetter(*(fields.index.get(name, self.width) for name in _FIELDS))
@@ -242,7 +246,7 @@ class DatMapper:
             raise self._error(record, "begin_bates", "no Bates number")
         prefix, begin, suffix, _ = self._bates(record, "begin_bates", begin_label)
         end_label = end_label or begin_label
-        if end_label is begin_label:
+        if end_label == begin_label:  # a one-page document: _bates would say the same again
             end = begin
         else:
             end_prefix, end, _, _ = self._bates(record, "end_bates", end_label)
@@ -261,7 +265,12 @@ class DatMapper:
             p_prefix, p_number, _, _ = self._bates(record, "parent_bates", parent_label)
             parent = (p_prefix, p_number)
         elif family and family != begin_label:
-            p_prefix, p_number, _, _ = self._bates(record, "begin_attach", family)
+            # Attachments follow their parent: its label was read for the record before.
+            if family == self._last_family:
+                p_prefix, p_number = self._last_family_bates
+            else:
+                p_prefix, p_number, _, _ = self._bates(record, "begin_attach", family)
+                self._last_family, self._last_family_bates = family, (p_prefix, p_number)
             if p_number != begin or p_prefix != prefix:
                 parent = (p_prefix, p_number)
 
