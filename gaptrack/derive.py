@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from gaptrack.matching import (
     _parse_piece,
@@ -225,14 +226,12 @@ _TO, _CC, _BCC = str(ParticipantRole.TO), str(ParticipantRole.CC), str(Participa
 # participant keys, in the same order.
 _Rows = tuple[tuple[ParticipantRow, ...], tuple[str, ...]]
 _NO_ROWS: _Rows = ((), ())
-# Plain dicts, emptied when full, rather than lru_cache: most headers of a large load are new
-# combinations of known correspondents, and a dict miss costs a fraction of an LRU miss.
-_HEADER_LIMIT = 16384  # headers per role
-_PIECE_LIMIT = 65536  # ;-separated pieces per role
-_HEADERS: dict[str, dict[str, _Rows]] = {}
-_PIECES: dict[str, dict[str, tuple[bool, _Rows]]] = {}
-for _role in (_SENDER, _FORWARDED, _TO, _CC, _BCC):
-    _HEADERS[_role], _PIECES[_role] = {}, {}
+# The pieces of headers read so far, per role: a plain dict (a miss costs less than an LRU
+# miss), emptied if it ever fills — correspondents are far fewer than headers.
+_PIECE_LIMIT = 65536
+_PIECES: dict[str, dict[str, tuple[bool, _Rows]]] = {
+    role: {} for role in (_SENDER, _FORWARDED, _TO, _CC, _BCC)
+}
 
 
 def _read_piece(piece: str, role: str) -> tuple[bool, _Rows]:
@@ -255,6 +254,10 @@ def _read_piece(piece: str, role: str) -> tuple[bool, _Rows]:
     return bare, (tuple(rows), tuple(keys))
 
 
+# Whole headers in an LRU cache: it evicts one at a time, so the memory of evicted entries
+# is reused at once (a dict emptied when full handed whole arenas back to the system, and
+# they had to be faulted in again).
+@lru_cache(maxsize=16384)
 def _header_rows(value: str, role: str) -> _Rows:
     """The participant rows one header yields in one role, duplicates (by key) dropped, and
     the participant keys of all its people (duplicates kept), once per (header, role).
@@ -264,10 +267,6 @@ def _header_rows(value: str, role: str) -> _Rows:
     come in :func:`parse_addresses` order: the bare names first, then the other pieces'.
     A header never seen before is put together from its pieces, which usually were.
     """
-    headers = _HEADERS[role]
-    found = headers.get(value)
-    if found is not None:
-        return found
     pieces = _PIECES[role]
     rows: tuple[ParticipantRow, ...] = ()
     keys: tuple[str, ...] = ()
@@ -296,14 +295,10 @@ def _header_rows(value: str, role: str) -> _Rows:
                 seen.add(key)
                 kept.append(row)
         rows = tuple(kept)
-    if len(headers) >= _HEADER_LIMIT:
-        headers.clear()
-    found = headers[value] = (rows, keys)
-    return found
+    return rows, keys
 
 
 _is_forward_subject = _FORWARD_SUBJECT.match
-_SENDER_HEADERS, _TO_HEADERS, _CC_HEADERS = _HEADERS[_SENDER], _HEADERS[_TO], _HEADERS[_CC]
 
 
 def derive_rows(
@@ -367,17 +362,12 @@ def derive_row_values(
             full.references,
         )
     print_ = None
-    # The caches are looked up here first: a call per header would cost more than a hit.
-    to_rows, to_keys = (_TO_HEADERS.get(to) or _header_rows(to, _TO)) if to else _NO_ROWS
-    cc_rows, cc_keys = (_CC_HEADERS.get(cc) or _header_rows(cc, _CC)) if cc else _NO_ROWS
+    to_rows, to_keys = _header_rows(to, _TO) if to else _NO_ROWS
+    cc_rows, cc_keys = _header_rows(cc, _CC) if cc else _NO_ROWS
     bcc_rows, bcc_keys = _header_rows(bcc, _BCC) if bcc else _NO_ROWS
     if sender:
-        if _is_forward_subject(subject):
-            sender_rows, sender_keys = _header_rows(sender, _FORWARDED)
-        else:
-            sender_rows, sender_keys = (
-                _SENDER_HEADERS.get(sender) or _header_rows(sender, _SENDER)
-            )
+        role = _FORWARDED if _is_forward_subject(subject) else _SENDER
+        sender_rows, sender_keys = _header_rows(sender, role)
         people = list(sender_rows)
         if sender_keys:
             print_ = fingerprint_from_keys(
