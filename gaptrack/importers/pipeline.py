@@ -203,7 +203,9 @@ class ChildMapper:
         pickle.dump(settings, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self.process.stdin.close()
 
-    def __iter__(self) -> Iterator[Item]:
+    def _messages(self, wanted: str) -> Iterator[Any]:
+        """The payloads of the child's ``wanted`` messages, until its "end" message; its
+        errors raised here, as they would have been in this process."""
         stream = self.process.stdout
         assert stream is not None
         while True:
@@ -217,45 +219,30 @@ class ChildMapper:
                 raise RuntimeError(
                     f"the DAT mapping process ended unexpectedly (exit {code}): {said}"
                 ) from None
-            if kind == "batch":
-                self.bytes_read, items = payload
-                for item in items:
-                    yield _error(item) if type(item) is tuple else item
+            if kind == wanted:
+                yield payload
             elif kind == "end":
                 self.bytes_read, self.text_missing = payload
                 return
-            elif kind == "rows":
-                raise RuntimeError("the DAT mapping process sent rows where drafts were due")
             elif kind == "fatal":
                 raise _error(payload)
+            elif kind in ("batch", "rows"):
+                raise RuntimeError(f"the DAT mapping process sent {kind} where {wanted} was due")
             else:
                 raise RuntimeError(f"the DAT mapping process failed:\n{payload}")
 
+    def __iter__(self) -> Iterator[Item]:
+        for bytes_read, items in self._messages("batch"):
+            self.bytes_read = bytes_read
+            for item in items:
+                yield _error(item) if type(item) is tuple else item
+
     def batches(self) -> Iterator[RowBatch]:
         """:meth:`LocalMapper.batches`, made in the child (``settings.rows`` set)."""
-        stream = self.process.stdout
-        assert stream is not None
-        while True:
-            try:
-                kind, payload = pickle.load(stream)
-            except EOFError:
-                code = self.process.wait()
-                self._stderr.seek(0)
-                said = self._stderr.read()[-2000:].decode("utf-8", "replace")
-                raise RuntimeError(
-                    f"the DAT mapping process ended unexpectedly (exit {code}): {said}"
-                ) from None
-            if kind == "rows":
-                self.bytes_read, records, errors, rows = payload
-                yield RowBatch(self.bytes_read, records, [_error(e) for e in errors],
-                               PreparedRows(*rows))
-            elif kind == "end":
-                self.bytes_read, self.text_missing = payload
-                return
-            elif kind == "fatal":
-                raise _error(payload)
-            else:
-                raise RuntimeError(f"the DAT mapping process failed:\n{payload}")
+        for payload in self._messages("rows"):
+            self.bytes_read, records, errors, rows = payload
+            yield RowBatch(self.bytes_read, records, [_error(e) for e in errors],
+                           PreparedRows(*rows))
 
     def close(self) -> None:
         """Stop the child (if it still runs) and reap it: nothing outlives the import."""
