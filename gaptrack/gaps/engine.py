@@ -134,6 +134,13 @@ class Catalogue:
         }
         return cls(parties, items, privilege)
 
+    def items_by_request(self) -> dict[int, list[ItemInfo]]:
+        """Each letter's items, in their order on the letter."""
+        out: dict[int, list[ItemInfo]] = defaultdict(list)
+        for info in sorted(self.items.values(), key=lambda i: (i.position, i.number)):
+            out[info.request_id].append(info)
+        return out
+
     def entry_text(self, entry_id: int) -> str:
         number, privilege, description = self.privilege[entry_id]
         text = f"entry {number}: {privilege}"
@@ -499,13 +506,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind]) -> GapResult:
+def _builder(connection: Connection, scope: Scope) -> _Builder:
+    """Tune the connection, settle whether every production had arrived by ``as_of`` (the
+    queries then skip the receipt checks), and read the catalogue the gaps are named from."""
     t.tune(connection)
-    latest = latest_receipt(connection)
-    received = _as_date(latest)
+    received = _as_date(latest_receipt(connection))
     scope = replace(scope, all_received=received is None or received <= scope.as_of)
-    catalogue = Catalogue.load(connection)
-    build = _Builder(scope, catalogue)
+    return _Builder(scope, Catalogue.load(connection))
+
+
+def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind]) -> GapResult:
+    build = _builder(connection, scope)
+    scope, catalogue = build.scope, build.cat
     gaps: list[Gap] = []
     wants_withheld = GapKind.WITHHELD in kinds
     known_gaps, states = build.known(connection.execute(known_rows(scope)))
@@ -531,11 +543,8 @@ def count_gaps(connection: Connection, scope: Scope) -> GapTally:
 
 
 def _count_gaps(connection: Connection, scope: Scope) -> GapTally:
-    t.tune(connection)
-    received = _as_date(latest_receipt(connection))
-    scope = replace(scope, all_received=received is None or received <= scope.as_of)
-    catalogue = Catalogue.load(connection)
-    build = _Builder(scope, catalogue)
+    build = _builder(connection, scope)
+    scope, catalogue = build.scope, build.cat
     per_party: dict[int, dict[GapKind, int]] = defaultdict(lambda: defaultdict(int))
     states: list[KnownState] = []
     for row in connection.execute(known_rows(scope)):

@@ -240,14 +240,12 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
     for info in sorted(catalogue.items.values(), key=lambda i: (i.date_sent, i.request)):
         if info.renews_item_id is not None and info.date_sent <= scope.as_of:
             later.setdefault(info.renews_item_id, f"{info.request}#{info.number}")
-    items_of: dict[int, list[ItemInfo]] = defaultdict(list)
-    for info in catalogue.items.values():
-        items_of[info.request_id].append(info)
+    items_of = catalogue.items_by_request()
     out: list[RequestStatus] = []
     for request_id, party_id in pairs:
         letter = letters[int(request_id)]
         owner = catalogue.parties[int(party_id)]
-        infos = sorted(items_of[letter.id], key=lambda i: (i.position, i.number))
+        infos = items_of[letter.id]
         produced_any = any(documents.get((i.id, owner.id), 0) for i in infos)
         untouched = not produced_any and not (
             (letter.id, owner.id) in replied or (letter.id, None) in replied

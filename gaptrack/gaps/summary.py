@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from sqlalchemy.engine import Connection
 
-from gaptrack.gaps.engine import ItemInfo, count_gaps
+from gaptrack.gaps.engine import count_gaps
 from gaptrack.gaps.ledger import catalogue_deadline, letters_in_scope
 from gaptrack.gaps.model import GapKind, PartySummary
 from gaptrack.gaps.scope import Scope
@@ -20,9 +20,7 @@ def party_summaries(connection: Connection, scope: Scope) -> list[PartySummary]:
     tally = count_gaps(connection, scope)
     catalogue, as_of = tally.catalogue, tally.scope.as_of
     letters, pairs = letters_in_scope(connection, tally.scope)
-    items_of: dict[int, list[ItemInfo]] = defaultdict(list)
-    for info in catalogue.items.values():
-        items_of[info.request_id].append(info)
+    items_of = catalogue.items_by_request()
     requests: dict[int, int] = defaultdict(int)
     upcoming: dict[int, list[dt.date]] = defaultdict(list)
     for request_id, party_id in pairs:
