@@ -10,9 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
+from gaptrack.tui.dialogs.form import FormDialog
 from gaptrack.tui.runner import load
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def parse_date(text: str, what: str) -> dt.date:
         raise ValueError(f"{what}: write the date as YYYY-MM-DD, not {text!r}") from None
 
 
-class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
+class FollowUpDialog(FormDialog[FollowUpSpec]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="followup.cancel"),
     ]
@@ -111,16 +111,10 @@ class FollowUpDialog(ModalScreen[FollowUpSpec | None]):
             reason=self.query_one("#reason", Input).value.strip(),
         )
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "ok":
-            self.dismiss(None)
-            return
+    def submit(self) -> None:
         try:
             spec = self._spec()
         except ValueError as exc:
             self.query_one("#problem", Label).update(str(exc))
             return
         self.dismiss(spec)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from gaptrack.tui.dialogs.form import FormDialog
 from gaptrack.tui.runner import load
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 
@@ -38,7 +38,7 @@ def find_documents(engine: Engine, party: str, typed: str) -> DocumentPage:
     return page
 
 
-class ProducedDialog(ModalScreen[tuple[str, str] | None]):
+class ProducedDialog(FormDialog[tuple[str, str]]):
     """Returns (Bates label, reason) or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -87,7 +87,7 @@ class ProducedDialog(ModalScreen[tuple[str, str] | None]):
         if event.input.id == "find":
             self.query_one(RecordTable).focus()
         else:
-            self._submit()
+            self.submit()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
@@ -97,17 +97,8 @@ class ProducedDialog(ModalScreen[tuple[str, str] | None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#reason", Input).focus()
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         if not self.chosen:
             self.notify("choose the party's document first", severity="warning")
             return
         self.dismiss((self.chosen, self.query_one("#reason", Input).value.strip()))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -11,8 +11,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from gaptrack.tui.dialogs.form import FormDialog
 
-class TextDialog(ModalScreen[str | None]):
+
+class TextDialog(FormDialog[str]):
     """Returns the text, or None when cancelled. ``check`` returns an error message or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,7 +49,7 @@ class TextDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         text = self.query_one(Input).value.strip()
         problem = "this cannot be empty" if self._required and not text else None
         if problem is None and self._check is not None:
@@ -58,16 +60,7 @@ class TextDialog(ModalScreen[str | None]):
         self.dismiss(text)
 
     def on_input_submitted(self, _: Input.Submitted) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.submit()
 
 
 class TextViewDialog(ModalScreen[bool]):

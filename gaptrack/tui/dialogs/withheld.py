@@ -8,9 +8,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from gaptrack.tui.dialogs.form import FormDialog
 from gaptrack.tui.runner import load
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def log_entries(engine: Engine, party: str) -> list[Choice]:
     return privilege_entries(engine, party=party)
 
 
-class WithheldDialog(ModalScreen[tuple[int | None, str] | None]):
+class WithheldDialog(FormDialog[tuple[int | None, str]]):
     """Returns (privilege-log entry id or None, reason), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,17 +65,8 @@ class WithheldDialog(ModalScreen[tuple[int | None, str] | None]):
         value = self.query_one("#entry", Select).value
         return value if isinstance(value, int) else None
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         self.dismiss((self.entry, self.query_one("#reason", Input).value.strip()))
 
     def on_input_submitted(self, _: Input.Submitted) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.submit()

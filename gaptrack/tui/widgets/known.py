@@ -70,18 +70,24 @@ class KnownTable(RecordTable):
         record = self.current
         return record.data if record else None
 
+    def _set_status(
+        self, row: KnownItemRow, status: KnownStatus, reason: str, **details: Any
+    ) -> None:
+        """Store the status (an event, undoable) off the UI thread; ``details`` name the
+        produced document or the privilege-log entry."""
+        actor = state_of(self).actor
+        act(self, lambda e: actions.set_known_status(
+            e, row.slug, status, actor=actor, reason=reason or None, **details))
+
     def action_mark_produced(self) -> None:
         row = self.known
         if row is None:
             return
-        actor = state_of(self).actor
 
         def chosen(answer: tuple[str, str] | None) -> None:
             if answer:
                 bates, reason = answer
-                act(self, lambda e: actions.set_known_status(
-                    e, row.slug, KnownStatus.PRODUCED, actor=actor, reason=reason or None,
-                    document=bates))
+                self._set_status(row, KnownStatus.PRODUCED, reason, document=bates)
 
         self.app.push_screen(ProducedDialog(self.party, row.slug, row.description), chosen)
 
@@ -89,14 +95,11 @@ class KnownTable(RecordTable):
         row = self.known
         if row is None:
             return
-        actor = state_of(self).actor
 
         def chosen(answer: tuple[int | None, str] | None) -> None:
             if answer:
                 entry, reason = answer
-                act(self, lambda e: actions.set_known_status(
-                    e, row.slug, KnownStatus.WITHHELD, actor=actor, reason=reason or None,
-                    privilege_entry_id=entry))
+                self._set_status(row, KnownStatus.WITHHELD, reason, privilege_entry_id=entry)
 
         self.app.push_screen(WithheldDialog(self.party, row.slug, row.description), chosen)
 
@@ -105,12 +108,10 @@ class KnownTable(RecordTable):
         if row is None:
             return
         target = KnownStatus(status)
-        actor = state_of(self).actor
 
         def with_reason(reason: str | None) -> None:
             if reason is not None:
-                act(self, lambda e: actions.set_known_status(
-                    e, row.slug, target, actor=actor, reason=reason or None))
+                self._set_status(row, target, reason)
 
         def ask_reason(yes: bool | None = True) -> None:
             if yes:
