@@ -203,18 +203,21 @@ def derive(
     )
 
 
-# (role, address or None, name or None, name_norm or None): one document_participant row.
-ParticipantRow = tuple[str, str | None, str | None, str | None]
+# (role, address, name, name_norm): one document_participant row. As everywhere on the bulk
+# path, an empty string stands for an absent value: the bulk insert stores it as NULL (see
+# importers.writer, on why it binds no None).
+ParticipantRow = tuple[str, str, str, str]
 
 
 @dataclass(slots=True)
 class DerivedRows:
-    """:func:`derive` reduced to what a bulk writer stores (see :func:`derive_rows`)."""
+    """:func:`derive` reduced to what a bulk writer stores (see :func:`derive_rows`); an
+    absent key is an empty string."""
 
     subject_norm: str
-    mih: str | None
-    fingerprint: str | None
-    body_hash: str | None
+    mih: str
+    fingerprint: str
+    body_hash: str
     participants: list[ParticipantRow]
     references: list[str]
 
@@ -249,7 +252,7 @@ def _read_piece(piece: str, role: str) -> tuple[bool, _Rows]:
     keys: list[str] = []
     for name, address in pairs:
         norm = normalise_name(name)
-        rows.append((role, address or None, name or None, norm or None))
+        rows.append((role, address, name, norm))
         keys.append(address or norm)  # participant_key(name, address)
     return bare, (tuple(rows), tuple(keys))
 
@@ -314,7 +317,8 @@ def derive_rows(
 ) -> DerivedRows:
     """:func:`derive` for one load-file record, with participants as rows — the bulk path.
 
-    Same keys, same participants in the same order; empty strings stand for absent headers.
+    Same keys, same participants in the same order; empty strings stand for absent headers
+    (in the arguments) and for absent keys and names (in the answer).
     A document whose text quotes other messages goes through :func:`derive` itself (its
     quoted participants are de-duplicated against the direct ones); every other document
     takes the cached per-header path, which skips building a ``Participant`` per person.
@@ -333,7 +337,7 @@ def derive_row_values(
     message_id: str,
     references: list[str],
     text: str | None,
-) -> tuple[str, str | None, str | None, str | None, list[ParticipantRow], list[str]]:
+) -> tuple[str, str, str, str, list[ParticipantRow], list[str]]:
     """:func:`derive_rows` as a plain tuple in :class:`DerivedRows` field order.
 
     The DAT mapper calls this a million times per large import: positional arguments and a
@@ -352,16 +356,13 @@ def derive_row_values(
         )
         return (
             full.subject_norm,
-            full.mih,
-            full.fingerprint,
-            full.body_hash,
-            [
-                (str(p.role), p.address or None, p.name or None, p.name_norm or None)
-                for p in full.participants
-            ],
+            full.mih or "",
+            full.fingerprint or "",
+            full.body_hash or "",
+            [(str(p.role), p.address, p.name, p.name_norm) for p in full.participants],
             full.references,
         )
-    print_ = None
+    print_ = ""
     to_rows, to_keys = _header_rows(to, _TO) if to else _NO_ROWS
     cc_rows, cc_keys = _header_rows(cc, _CC) if cc else _NO_ROWS
     bcc_rows, bcc_keys = _header_rows(bcc, _BCC) if bcc else _NO_ROWS
@@ -372,7 +373,7 @@ def derive_row_values(
         if sender_keys:
             print_ = fingerprint_from_keys(
                 sender_keys[0], to_keys + cc_keys + bcc_keys, subject or None
-            )
+            ) or ""
         people += to_rows
     else:
         people = list(to_rows)
@@ -385,9 +386,9 @@ def derive_row_values(
         refs = list(dict.fromkeys(normalise_message_id(r) for r in references if r and r.strip()))
     return (
         normalise_subject(subject),
-        edrm_mih(message_id),
+        edrm_mih(message_id) or "",
         print_,
-        body_hash(text) if text else None,
+        body_hash(text) or "" if text else "",
         people,
         refs,
     )

@@ -47,7 +47,7 @@ def _reference_rows(value: str, role: str) -> tuple[tuple, tuple]:
         if key in seen:
             continue
         seen.add(key)
-        rows.append((role, address or None, name or None, normalise_name(name) or None))
+        rows.append((role, address, name, normalise_name(name)))  # "" when absent
     return tuple(rows), keys
 
 
@@ -88,11 +88,12 @@ def test_derive_rows_matches_derive_on_any_header(
         sender=sender, to=to, cc=cc, bcc=bcc, subject=subject, message_id=message_id,
         references=[], text=None,
     )
+    # The bulk path's absent key is "" (it binds no None, importers.writer).
     assert (rows.subject_norm, rows.mih, rows.fingerprint, rows.body_hash) == (
-        full.subject_norm, full.mih, full.fingerprint, full.body_hash
+        full.subject_norm, full.mih or "", full.fingerprint or "", full.body_hash or ""
     )
     assert rows.participants == [
-        (str(p.role), p.address or None, p.name or None, p.name_norm or None)
+        (str(p.role), p.address, p.name, p.name_norm)
         for p in full.participants
     ]
 

@@ -30,7 +30,10 @@ class DocumentDraft(NamedTuple):
 
     A tuple (not a dataclass): a million are made per large import, and a tuple is the
     cheapest thing to build and to pickle. ``values`` holds the ``document`` row in
-    :data:`ROW_COLUMNS` order (production and party are added by the writer).
+    :data:`ROW_COLUMNS` order (production and party are added by the writer). An absent
+    value is an empty string, in the row and in the participants: the writer stores it as
+    NULL (binding None costs the SQLite driver several times what a string does, see
+    importers.writer).
     """
 
     line: int
@@ -89,10 +92,7 @@ def _kind(doc_type: str, file_ext: str, emailish: bool, has_parent: bool) -> str
 
 
 def participant_rows(derived_people: Any) -> list[ParticipantRow]:
-    return [
-        (str(p.role), p.address or None, p.name or None, p.name_norm or None)
-        for p in derived_people
-    ]
+    return [(str(p.role), p.address, p.name, p.name_norm) for p in derived_people]
 
 
 def sqlite_datetime(value: dt.datetime | None) -> str | None:
@@ -274,17 +274,17 @@ class DatMapper:
             if p_number != begin or p_prefix != prefix:
                 parent = (p_prefix, p_number)
 
-        page_count: int | None = None
+        page_count: int | str = ""
         if pages_text:
             if not pages_text.isdigit():
                 raise self._error(record, "page_count", f"{pages_text!r} is not a number")
             page_count = int(pages_text)
 
-        sent: Any = None
+        sent: Any = ""
         if date_sent:
             if self._text_dates and not timezone:
                 sent = _sqlite_text(date_sent, time_sent)
-            if sent is None:
+            if not sent:
                 try:
                     sent = self._bind(combine(date_sent, time_sent, timezone))
                 except DateError as exc:
@@ -295,11 +295,11 @@ class DatMapper:
                     elif "not a time" in reason and time_sent:
                         name = "time_sent"
                     raise self._error(record, name, reason) from exc
-        created: Any = None
+        created: Any = ""
         if date_created:
             if self._text_dates:
                 created = _sqlite_text(date_created, "")
-            if created is None:
+            if not created:
                 try:
                     created = self._bind(combine(date_created))
                 except DateError as exc:
@@ -310,7 +310,7 @@ class DatMapper:
             references = multi(in_reply_to)
         if references_text:
             references += [r for r in references_text.replace(",", " ").split() if r]
-        text = self.load_text(text_path) if (text_path and self.load_text) else None
+        text = (self.load_text(text_path) or "") if (text_path and self.load_text) else ""
         subject_norm, mih, fingerprint, body_hash, participants, refs = derive_row_values(
             sender, to, cc, bcc, subject, message_id, references, text
         )
@@ -320,7 +320,7 @@ class DatMapper:
         if len(subject_norm) > 1000:
             subject_norm = subject_norm[:1000]
         line = record.line
-        # Exactly ROW_COLUMNS order.
+        # Exactly ROW_COLUMNS order; the stripped fields are "" when absent (DocumentDraft).
         row = (
             prefix,
             begin,
@@ -328,27 +328,27 @@ class DatMapper:
             suffix,
             begin_label,
             end_label,
-            custodian or None,
+            custodian,
             kind,
-            title or file_name or None,
+            title or file_name,
             sent,
             created,
-            sender or None,
-            to or None,
-            cc or None,
-            bcc or None,
-            subject or None,
-            subject_norm or None,
-            message_id or None,
+            sender,
+            to,
+            cc,
+            bcc,
+            subject,
+            subject_norm,
+            message_id,
             mih,
-            md5.lower() or None,
-            sha1.lower() or None,
+            md5.lower(),
+            sha1.lower(),
             body_hash,
             fingerprint,
             page_count,
             text,
-            text_path or None,
-            native_path or None,
+            text_path,
+            native_path,
             line,
         )
         # DocumentDraft(...) without its Python-level __new__ (all eight fields given).
@@ -413,13 +413,13 @@ def check_limits(draft: DocumentDraft) -> tuple[str, str] | None:
 
 
 def row_values(row: dict[str, Any]) -> tuple[Any, ...]:
-    """A row given as a dict (the mail path) in :data:`ROW_COLUMNS` order.
+    """A row given as a dict (the mail path) in :data:`ROW_COLUMNS` order, None as "".
 
     ``subject_norm`` is cut to its column's width, as the DAT path does.
     """
     if row.get("subject_norm") and len(row["subject_norm"]) > 1000:
         row["subject_norm"] = row["subject_norm"][:1000]
-    return tuple(_ROW_GATHER(row))
+    return tuple("" if v is None else v for v in _ROW_GATHER(row))
 
 
 def mail_prefix(production: str) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 05:11:15.673837
+Create Date: 2026-11-24 06:19:41.000204
 """
 
 from collections.abc import Sequence
@@ -197,10 +197,10 @@ def upgrade() -> None:
     sa.UniqueConstraint('bates_prefix', 'bates_begin', 'bates_suffix', name='uq_document_bates')
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
-        batch_op.create_index('ix_document_body_hash_party', ['body_hash', 'party_id'], unique=False)
-        batch_op.create_index('ix_document_fingerprint_party', ['fingerprint', 'party_id', 'date_sent'], unique=False)
-        batch_op.create_index('ix_document_mih_party', ['mih', 'party_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_document_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index('ix_document_body_hash_party', ['body_hash', 'party_id'], unique=False, sqlite_where=sa.text('body_hash IS NOT NULL'))
+        batch_op.create_index('ix_document_fingerprint_party', ['fingerprint', 'party_id', 'date_sent'], unique=False, sqlite_where=sa.text('fingerprint IS NOT NULL'))
+        batch_op.create_index('ix_document_mih_party', ['mih', 'party_id'], unique=False, sqlite_where=sa.text('mih IS NOT NULL'))
+        batch_op.create_index('ix_document_parent_id', ['parent_id'], unique=False, sqlite_where=sa.text('parent_id IS NOT NULL'))
         batch_op.create_index('ix_document_party_bates', ['party_id', 'bates_prefix', 'bates_begin'], unique=False)
         batch_op.create_index('ix_document_production_bates', ['production_id', 'bates_begin'], unique=False)
 
@@ -330,7 +330,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('document_participant', schema=None) as batch_op:
         batch_op.create_index('ix_participant_document_party', ['document_id', 'party_id', 'role'], unique=False)
-        batch_op.create_index('ix_participant_party_role', ['party_id', 'role', 'document_id'], unique=False)
+        batch_op.create_index('ix_participant_party_role', ['party_id', 'role', 'document_id'], unique=False, sqlite_where=sa.text('party_id IS NOT NULL'))
 
     op.create_table('document_reference',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -523,7 +523,7 @@ def downgrade() -> None:
 
     op.drop_table('document_reference')
     with op.batch_alter_table('document_participant', schema=None) as batch_op:
-        batch_op.drop_index('ix_participant_party_role')
+        batch_op.drop_index('ix_participant_party_role', sqlite_where=sa.text('party_id IS NOT NULL'))
         batch_op.drop_index('ix_participant_document_party')
 
     op.drop_table('document_participant')
@@ -564,10 +564,10 @@ def downgrade() -> None:
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index('ix_document_production_bates')
         batch_op.drop_index('ix_document_party_bates')
-        batch_op.drop_index(batch_op.f('ix_document_parent_id'))
-        batch_op.drop_index('ix_document_mih_party')
-        batch_op.drop_index('ix_document_fingerprint_party')
-        batch_op.drop_index('ix_document_body_hash_party')
+        batch_op.drop_index('ix_document_parent_id', sqlite_where=sa.text('parent_id IS NOT NULL'))
+        batch_op.drop_index('ix_document_mih_party', sqlite_where=sa.text('mih IS NOT NULL'))
+        batch_op.drop_index('ix_document_fingerprint_party', sqlite_where=sa.text('fingerprint IS NOT NULL'))
+        batch_op.drop_index('ix_document_body_hash_party', sqlite_where=sa.text('body_hash IS NOT NULL'))
 
     op.drop_table('document')
     with op.batch_alter_table('request', schema=None) as batch_op:
