@@ -237,6 +237,51 @@ def test_family_from_parentid(engine: Engine, tmp_path: Path) -> None:
     assert report.attachments_linked == 2 and report.orphan_attachments == 0
 
 
+def test_family_parent_later_in_file_and_orphan(engine: Engine, tmp_path: Path) -> None:
+    """A child listed before its parent is linked at the end; one whose parent is nowhere
+    is counted as an orphan and keeps no parent."""
+    create_party(engine)
+    path = build_dat(
+        tmp_path / "f.dat",
+        [["G-001", "G-002", ""], ["G-002", "", "Ann <a@x.example>"], ["G-003", "G-002", ""],
+         ["G-004", "G-099", ""]],
+        header=["BegBates", "ParentID", "Email From"],
+    )
+    report = import_dat(engine, path, party="kushner", production="G")
+    docs = by_label(engine)
+    assert docs["G-001"]["parent_id"] == docs["G-002"]["id"]
+    assert docs["G-003"]["parent_id"] == docs["G-002"]["id"]
+    assert docs["G-004"]["parent_id"] is None
+    assert report.attachments_linked == 2 and report.orphan_attachments == 1
+
+
+def test_absent_values_are_stored_as_null(engine: Engine, tmp_path: Path) -> None:
+    """Empty fields (and keys that cannot be derived) are NULL, never empty strings."""
+    create_party(engine)
+    path = build_dat(
+        tmp_path / "n.dat",
+        [["N-001", "", "", "", ""], ["N-002", "Ann <a@x.example>", "", "<m@x>", "2"]],
+        header=["BegBates", "Email From", "Custodian", "MessageID", "PageCount"],
+    )
+    import_dat(engine, path, party="kushner", production="N")
+    with engine.connect() as connection:
+        found = connection.execute(sa.text("SELECT * FROM document ORDER BY id")).mappings()
+        docs = {str(d["begin_label"]): dict(d) for d in found}
+    bare = docs["N-001"]
+    for column in ("custodian", "title", "date_sent", "sender", "recipients", "subject",
+                   "subject_norm", "message_id", "mih", "md5", "body_hash", "fingerprint",
+                   "page_count", "text", "text_path", "native_path", "parent_id"):
+        assert bare[column] is None, column
+    assert bare["bates_suffix"] == ""  # not nullable: the empty suffix is a value
+    full = docs["N-002"]
+    assert full["page_count"] == 2 and full["message_id"] == "<m@x>" and full["mih"]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT role, address, name, name_norm, party_id FROM document_participant")
+        ).all()
+    assert [tuple(r) for r in rows] == [("sender", "a@x.example", "Ann", "ann", None)]
+
+
 def test_text_files_give_body_hash_and_forwarded_participants(
     engine: Engine, tmp_path: Path
 ) -> None:

@@ -343,7 +343,8 @@ def import_dat(
         report.production = made.slug
         assert made.id is not None
         _sqlite_tuning(conn)
-        deferred = defer_indexes(conn) if _big_load(conn, dat) else []
+        child = _use_pipeline(dat, pipeline)
+        deferred = defer_indexes(conn, keep_in_order=child) if _big_load(conn, dat) else []
         bad = BadRecords(skip_bad)
         writer = BulkWriter(
             conn, production_id=made.id, party_id=owner_id, file=str(dat), on_bad=bad
@@ -360,7 +361,7 @@ def import_dat(
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
         )
         source: LocalMapper | ChildMapper
-        if _use_pipeline(dat, pipeline):
+        if child:
             records.close()  # type: ignore[attr-defined]  # the child reads the file itself
             source = ChildMapper(settings)
         else:
