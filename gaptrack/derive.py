@@ -388,7 +388,7 @@ def derive_row_values(
         normalise_subject(subject),
         edrm_mih(message_id) or "",
         print_,
-        body_hash(text) or "" if text else "",
+        (body_hash(text) or "") if text else "",
         people,
         refs,
     )

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.opt import OptDocument
-from gaptrack.models import Document
+from gaptrack.models import metadata
 
 CHUNK = 5000
 PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm", "party_id")
@@ -49,26 +49,23 @@ _R_LINE = 1 + ROW_INDEX["source_line"]
 _R_END, _R_END_LABEL = 1 + ROW_INDEX["bates_end"], 1 + ROW_INDEX["end_label"]
 _NO_PARENT = ("", "")
 # The draft positions whose column may be NULL: there an empty string means NULL.
-_NULLABLE = tuple(
-    i for i, name in enumerate(ROW_COLUMNS) if Document.__table__.c[name].nullable  # type: ignore[attr-defined]
-)
+_DOCUMENT = metadata.tables["document"]
+_NULLABLE = tuple(i for i, name in enumerate(ROW_COLUMNS) if _DOCUMENT.c[name].nullable)
 
 
 PartyKeys = tuple[dict[str, int], dict[str, int]]
 Row = tuple[Any, ...]
 
 
-def _null_if_blank(value: Any) -> str:
-    """SQL for one bound value of a nullable column: the empty string stands for NULL.
-
-    Why the bulk insert binds no None: Python's sqlite3 module sends every value that is not
-    exactly a str, int, float or bytearray through its adapter registry first (a tuple built,
-    a dict probed, two attribute lookups), which for None costs ~0.23 µs against ~0.05 µs
-    for a string — and a typical document row has a dozen absent values. ``nullif`` turns
-    the string back into NULL inside SQLite for a few nanoseconds. A value the column may
-    really hold as an empty string never takes this path (a nullable column never does).
-    """
-    return f"nullif({value}, '')"
+# One bound value of a nullable column in the SQLite bulk inserts: "" stands for NULL.
+#
+# Why they bind no None: Python's sqlite3 module sends every value that is not exactly a
+# str, int, float or bytearray through its adapter registry first (a tuple built, a dict
+# probed, two attribute lookups), which for None costs ~0.23 µs against ~0.05 µs for a
+# string — and a typical document row has a dozen absent values. ``nullif`` turns the
+# string back into NULL inside SQLite for a few nanoseconds. Only nullable columns are bound
+# this way, and none of them holds an empty string as a value.
+_BLANK_IS_NULL = "nullif(?, '')"
 
 
 def sqlite_value(value: Any) -> Any:
@@ -116,7 +113,6 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
     """
     keys = plan.party_keys
     link = links_parties(keys)
-    addresses, aliases = keys if keys is not None and link else ({}, {})
     no_parent = _NO_PARENT
     documents: list[Row] = []
     participants: list[Row] = []
@@ -135,11 +131,9 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
         append((doc_id, *values, *(parent or no_parent)))
         if people:
             if link:
+                assert keys is not None
                 for p in people:
-                    # By address, else by alias: what resolve_parties' UPDATEs would set.
-                    found = addresses.get(p[1]) if p[1] else None
-                    if found is None and p[3]:
-                        found = aliases.get(p[3])
+                    found = party_for(keys, p[1], p[3])
                     participants.append((doc_id, *p, "" if found is None else found))
             else:
                 participants.extend([(doc_id, *p) for p in people])
@@ -154,6 +148,16 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
 def links_parties(keys: PartyKeys | None) -> bool:
     """Whether participants are linked to parties as they are written (see _load_party_keys)."""
     return keys is not None and bool(keys[0] or keys[1])
+
+
+def party_for(keys: PartyKeys, address: str, name_norm: str) -> int | None:
+    """The party a participant belongs to: by address, else by alias — what
+    :meth:`BulkWriter.resolve_parties`' two UPDATEs would set ("" is absent)."""
+    addresses, aliases = keys
+    party = addresses.get(address) if address else None
+    if party is None and name_norm:
+        party = aliases.get(name_norm)
+    return party
 
 
 EXAMPLES = 20  # examples the QC report lists (qc.EXAMPLES)
@@ -290,13 +294,13 @@ class BulkWriter:
             # (both are ids read from the database), they cost nothing per row.
             production, party = int(production_id), int(party_id)
             row = ", ".join(
-                _null_if_blank("?") if i in _NULLABLE else "?" for i in range(len(ROW_COLUMNS))
+                _BLANK_IS_NULL if i in _NULLABLE else "?" for i in range(len(ROW_COLUMNS))
             )
             self._insert_document = (
                 f"INSERT INTO document (id, {columns}, parent_id) "
                 f"VALUES (?, {production}, {party}, {row}, (SELECT min(p.id) FROM document p"
                 f" WHERE p.party_id = {party} AND p.bates_prefix = ?"
-                f" AND p.bates_begin = {_null_if_blank('?')}))"
+                f" AND p.bates_begin = {_BLANK_IS_NULL}))"
             )
         else:
             self._insert_document = (
@@ -308,7 +312,7 @@ class BulkWriter:
             linked = PARTICIPANT_COLUMNS if links_parties(self.party_keys) else (
                 PARTICIPANT_COLUMNS[:-1]
             )
-            blanks = ", ".join(_null_if_blank("?") for _ in linked[2:])
+            blanks = ", ".join(_BLANK_IS_NULL for _ in linked[2:])
             self._insert_participant = (
                 f"INSERT INTO document_participant ({', '.join(linked)}) VALUES (?, ?, {blanks})"
             )
@@ -454,10 +458,10 @@ class BulkWriter:
         references: list[tuple[Any, ...]] = []
         families: list[tuple[Any, ...]] = []
         # No party to link to (or too many to hold): party_id stays NULL here.
-        party_of = self._party_of if links_parties(self.party_keys) else None
+        keys = self.party_keys if links_parties(self.party_keys) else None
         for doc_id, draft in zip(ids, drafts, strict=True):
             for role, address, name, norm in draft.participants:
-                party = party_of(address, norm) if party_of is not None else None
+                party = party_for(keys, address, norm) if keys is not None else None
                 # COPY writes what it is given: the drafts' "" must become NULL here.
                 participants.append(
                     (doc_id, role, address or None, name or None, norm or None, party)
@@ -554,15 +558,6 @@ class BulkWriter:
         assert self.next_id is not None
         self.next_id += len(prepared.documents)
         self.written += len(prepared.documents)
-
-    def _party_of(self, address: str, name_norm: str) -> int | None:
-        """The party a participant belongs to: by address, else by alias (resolve_parties)."""
-        assert self.party_keys is not None
-        addresses, aliases = self.party_keys
-        party = addresses.get(address) if address else None
-        if party is None and name_norm:
-            party = aliases.get(name_norm)
-        return party
 
     def _document_rows(self, drafts: list[DocumentDraft]) -> list[tuple[Any, ...]]:
         """The ``document`` rows of a chunk on PostgreSQL (SQLite: :func:`prepare_rows`)."""
