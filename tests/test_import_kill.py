@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
     create_party(sqlite_engine)
     db = Path(str(sqlite_engine.url.database))
     sqlite_engine.dispose()
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:  # closed: the import has the db alone
         schema_before = index_sql(connection)
     assert set(DEFERRABLE_INDEXES) <= set(schema_before)
     dat = generate_dat(tmp_path / "big.dat", 60_000)
@@ -68,6 +69,9 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL
+    # A bulk load writes with the rollback journal (db.bulk_load_journal): the kill left it
+    # hot, and the next connection rolls the load back from it.
+    assert Path(f"{db}-journal").exists()
     connection = sqlite3.connect(db)
     try:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -95,6 +99,7 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
         reopened.dispose()
     with sqlite3.connect(db) as connection:
         assert index_sql(connection) == schema_before
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def index_sql(connection: sqlite3.Connection) -> dict[str, str]:

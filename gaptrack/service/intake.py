@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
+from gaptrack.db import bulk_load_journal
 from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
@@ -247,13 +249,19 @@ def _use_pipeline(path: Path, wanted: bool | None) -> bool:
     return (os.cpu_count() or 1) >= 2 and path.stat().st_size >= PIPELINE_MIN_BYTES
 
 
+# From about this size (≈ 50,000 records of ~300 bytes) a DAT is a bulk load: SQLite writes
+# it with the rollback journal (db.bulk_load_journal) and, if it is at least as big as the
+# table, rebuilds the random-keyed indexes after it (_big_load).
+BULK_LOAD_MIN_BYTES = 15_000_000
+
+
 def _big_load(conn: Connection, path: Path) -> bool:
-    """Worth rebuilding indexes: a large file (≈ records) at least as big as the table."""
-    estimate = path.stat().st_size // 300
-    if estimate < 50_000:
+    """Worth rebuilding indexes: a bulk load at least as big (≈ records) as the table."""
+    size = path.stat().st_size
+    if size < BULK_LOAD_MIN_BYTES:
         return False
     existing = conn.exec_driver_sql("SELECT max(id) FROM document").scalar() or 0
-    return estimate >= int(existing)
+    return size // 300 >= int(existing)
 
 
 def import_dat(
@@ -287,7 +295,12 @@ def import_dat(
     overrides = dict(field_map) if isinstance(field_map, dict) else parse_overrides(field_map)
     sha = file_sha256(dat)
     report = IntakeReport(kind="dat", source=str(dat), sha256=sha, party=party)
-    with engine.begin() as conn, Session(bind=conn) as session:
+    with (
+        engine.connect() as conn,
+        bulk_load_journal(conn) if dat.stat().st_size >= BULK_LOAD_MIN_BYTES else nullcontext(),
+        conn.begin(),
+        Session(bind=conn) as session,
+    ):
         owner, owner_id = _owner(session, report, party)
         existing = _loaded(session, sha, SourceKind.DAT, owner_id)
         if existing is not None:

@@ -1,0 +1,81 @@
+"""A bulk DAT load on SQLite: the rollback journal while it has the database to itself, the
+WAL otherwise, and the WAL again afterwards (gaptrack.db.bulk_load_journal)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from gaptrack.importers.generate import generate_dat
+from gaptrack.service import intake
+from gaptrack.service.intake import import_dat
+from tests.importers.builders import create_party
+
+RECORDS = 3_000
+
+
+@pytest.fixture
+def dat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A DAT counted as a bulk load: the threshold is lowered to its size."""
+    path = generate_dat(tmp_path / "bulk.dat", RECORDS)
+    monkeypatch.setattr(intake, "BULK_LOAD_MIN_BYTES", path.stat().st_size)
+    return path
+
+
+def journal_mode(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_bulk_load_writes_with_the_rollback_journal_then_puts_wal_back(
+    sqlite_engine: Engine, dat: Path
+) -> None:
+    create_party(sqlite_engine)
+    db = Path(str(sqlite_engine.url.database))
+    sqlite_engine.dispose()  # the import's connection is then the only one
+    journals: list[bool] = []
+
+    def progress(_done: int, records: int) -> None:
+        if records:
+            journals.append(Path(f"{db}-journal").exists())
+
+    report = import_dat(sqlite_engine, dat, party="kushner", production="Bulk", progress=progress)
+    assert report.documents == RECORDS
+    assert journals and all(journals)  # the writes went through a rollback journal
+    assert not Path(f"{db}-journal").exists()
+    assert journal_mode(db) == "wal"
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM document").fetchone() == (RECORDS,)
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_bulk_load_stays_in_wal_while_another_connection_reads(
+    sqlite_engine: Engine, dat: Path
+) -> None:
+    create_party(sqlite_engine)
+    db = Path(str(sqlite_engine.url.database))
+    sqlite_engine.dispose()
+    reader = sqlite3.connect(db, timeout=0)  # would fail at once if the import locked it out
+    # A connection holds the WAL open from its first read on (as a TUI's have).
+    assert reader.execute("SELECT count(*) FROM party").fetchone() == (1,)
+    seen: list[int] = []
+
+    def progress(_done: int, records: int) -> None:
+        if records:
+            assert not Path(f"{db}-journal").exists()
+            # WAL: the reader sees the last committed state while the import writes.
+            seen.append(reader.execute("SELECT count(*) FROM document").fetchone()[0])
+
+    try:
+        report = import_dat(
+            sqlite_engine, dat, party="kushner", production="Shared", progress=progress
+        )
+        assert report.documents == RECORDS
+        assert seen and set(seen) == {0}
+        assert reader.execute("SELECT count(*) FROM document").fetchone() == (RECORDS,)
+    finally:
+        reader.close()
+    assert journal_mode(db) == "wal"
