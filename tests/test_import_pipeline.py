@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from gaptrack.db import open_database
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import write_dat
 from gaptrack.importers.generate import HEADER, synthetic_rows
+from gaptrack.service import intake
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
@@ -82,6 +84,29 @@ def test_child_process_writes_what_the_single_process_path_writes(tmp_path: Path
     assert child_report == local_report
     for table in WRITTEN:
         assert child[table] == local[table], table
+
+
+@pytest.mark.parametrize("pipeline", [False, True], ids=["in-process", "child"])
+def test_bulk_load_writes_the_same_rows_and_puts_every_index_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pipeline: bool
+) -> None:
+    """A bulk load (rollback journal, indexes dropped and rebuilt but those kept up to date
+    or left empty) ends exactly as an ordinary load does."""
+    dat = _varied_dat(tmp_path / "vol1.dat")
+    plain, plain_report = _load(tmp_path, "plain.db", dat, pipeline=pipeline)
+    monkeypatch.setattr(intake, "BULK_LOAD_MIN_BYTES", 0)
+    bulk, bulk_report = _load(tmp_path, "bulk.db", dat, pipeline=pipeline)
+    assert bulk_report == plain_report
+    for table in WRITTEN:
+        assert bulk[table] == plain[table], table
+    schemas = []
+    for name in ("plain.db", "bulk.db"):
+        with closing(sqlite3.connect(tmp_path / name)) as connection:
+            schemas.append(connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            ).fetchall())
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert schemas[0] == schemas[1] and len(schemas[0]) > 10
 
 
 def test_child_process_reports_the_first_bad_record_as_in_process(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import io
 import os
 import pickle
 import queue
@@ -180,8 +181,11 @@ class LocalMapper:
 class ChildMapper:
     """Read and map in a child process; iterate the items it sends back, in file order."""
 
-    def __init__(self, settings: MapSettings) -> None:
-        self.settings = settings
+    def __init__(self, settings: MapSettings | None = None) -> None:
+        """Start the child; it maps once it has ``settings`` (here or from :meth:`start`).
+
+        Started early, the child's imports (~0.4 s) overlap what this process does first.
+        """
         self.bytes_read = 0
         self.text_missing = 0
         # The child imports gaptrack from where this process did, installed or not.
@@ -200,6 +204,12 @@ class ChildMapper:
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         _grow_pipe(self.process.stdout)
+        if settings is not None:
+            self.start(settings)
+
+    def start(self, settings: MapSettings) -> None:
+        """Tell the child what to read and how to map it."""
+        assert self.process.stdin is not None
         pickle.dump(settings, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self.process.stdin.close()
 
@@ -281,6 +291,17 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _dumps(message: Any) -> bytes:
+    """``message`` pickled without a memo: it is plain tuples, lists, strings and numbers,
+    never self-referential, and pickling a batch of rows is then ~40 % cheaper (values
+    shared between rows are written again each time, ~5 % more bytes)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(message)
+    return buffer.getvalue()
+
+
 def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
     """The child: read settings, then map and send batches until the file ends."""
     _die_with_parent(parent)
@@ -306,7 +327,7 @@ def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
     thread.start()
 
     def send(kind: str, payload: Any) -> None:
-        outbox.put(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL))
+        outbox.put(_dumps((kind, payload)))
 
     try:
         if settings.rows is not None:

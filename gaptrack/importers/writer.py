@@ -22,7 +22,7 @@ alias tables are small enough to hold in memory, else by two set-based UPDATEs a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
@@ -697,11 +697,10 @@ class BulkWriter:
 
 # Indexes on random keys (hashes, addresses): inserting a million rows into them one by one
 # misses the page cache on nearly every row. For a big load into SQLite they are dropped
-# inside the import's transaction and rebuilt (by sorting, much faster) before it commits.
-# Readers keep using them meanwhile (WAL shows them the last committed state), and a crash
-# rolls the drop back with everything else. Not done on PostgreSQL, where DROP INDEX would
-# lock out readers for the whole import. Never deferred: the unique Bates constraint, and
-# ix_document_party_bates, which each new row probes for its family parent (writer
+# inside the import's transaction and rebuilt (by sorting, much faster) before it commits;
+# a crash rolls the drop back with everything else. Not done on PostgreSQL, where DROP INDEX
+# would lock out readers for the whole import. Never deferred: the unique Bates constraint,
+# and ix_document_party_bates, which each new row probes for its family parent (writer
 # ``_insert_document``).
 DEFERRABLE_INDEXES = (
     "ix_document_mih_party",
@@ -714,20 +713,42 @@ DEFERRABLE_INDEXES = (
     "ix_reference_mih",
     "ix_document_reference_document_id",
 )
-# Of those, the ones written in key order (by document id; by Bates number within the new
-# production): each row is appended at the end. Alone, the writer still does better to
-# rebuild them too (a quarter less time for the write phase of a 100k-record load); when a
-# mapping child feeds it (importers.pipeline), the writer waits on the child for seconds of
-# a large load, and keeping these up to date in that time takes a second off the end.
-IN_ORDER_INDEXES = ("ix_document_production_bates", "ix_participant_document_party")
+# Of those, the ones written in key order: by document id, by Bates number within the new
+# production, by parent (attachments follow their parent), and a party's participants by
+# role (a few keys, each gaining rows in id order) — each row lands on a page at hand.
+# Alone, the writer still does better to rebuild them too (a quarter less time for the
+# write phase of a 100k-record load); when a mapping child feeds it (importers.pipeline),
+# the writer waits on the child for seconds of a large load, and keeping these up to date
+# in that time is cheaper than the full-table scan a rebuild starts with.
+IN_ORDER_INDEXES = (
+    "ix_document_production_bates",
+    "ix_participant_document_party",
+    "ix_document_parent_id",
+    "ix_participant_party_role",
+    "ix_document_reference_document_id",
+)
+# Indexes filled only from these fields of a load file (FieldMap names): a load that maps
+# none of them adds no entries, so they are kept — a rebuild would scan the table for none.
+FILLED_FROM = {
+    "ix_document_body_hash_party": ("text_path",),
+    "ix_reference_mih": ("in_reply_to", "references"),
+    "ix_document_reference_document_id": ("in_reply_to", "references"),
+}
 
 
-def defer_indexes(conn: Connection, *, keep_in_order: bool = False) -> list[str]:
-    """Drop the deferrable indexes (SQLite only; with ``keep_in_order`` all but
-    :data:`IN_ORDER_INDEXES`); returns the SQL that recreates them."""
+def indexes_left_empty(mapped: Collection[str]) -> tuple[str, ...]:
+    """The deferrable indexes a load mapping only the fields ``mapped`` adds nothing to."""
+    return tuple(
+        name for name, fields in FILLED_FROM.items() if not any(f in mapped for f in fields)
+    )
+
+
+def defer_indexes(conn: Connection, *, keep: Collection[str] = ()) -> list[str]:
+    """Drop the deferrable indexes but those in ``keep`` (SQLite only); returns the SQL
+    that recreates them."""
     if conn.dialect.name != "sqlite":
         return []
-    names = [n for n in DEFERRABLE_INDEXES if not (keep_in_order and n in IN_ORDER_INDEXES)]
+    names = [n for n in DEFERRABLE_INDEXES if n not in keep]
     marks = ", ".join("?" for _ in names)
     rows = conn.exec_driver_sql(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",

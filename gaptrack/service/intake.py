@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,13 @@ from gaptrack.importers.qc import (
     findings,
     page_report,
 )
-from gaptrack.importers.writer import BulkWriter, defer_indexes, rebuild_indexes
+from gaptrack.importers.writer import (
+    IN_ORDER_INDEXES,
+    BulkWriter,
+    defer_indexes,
+    indexes_left_empty,
+    rebuild_indexes,
+)
 from gaptrack.models import (
     Party,
     PrivilegeEntry,
@@ -255,6 +261,20 @@ def _use_pipeline(path: Path, wanted: bool | None) -> bool:
 BULK_LOAD_MIN_BYTES = 15_000_000
 
 
+@contextmanager
+def _mapping_child(path: Path, wanted: bool | None) -> Iterator[ChildMapper | None]:
+    """The child process that will read and map ``path``, if it is to have one (stopped
+    on the way out, whatever happens)."""
+    if not _use_pipeline(path, wanted):
+        yield None
+        return
+    child = ChildMapper()
+    try:
+        yield child
+    finally:
+        child.close()
+
+
 def _big_load(conn: Connection, path: Path) -> bool:
     """Worth rebuilding indexes: a bulk load at least as big (≈ records) as the table."""
     size = path.stat().st_size
@@ -293,14 +313,15 @@ def import_dat(
         opt = Path(opt)
         _require_file(opt)
     overrides = dict(field_map) if isinstance(field_map, dict) else parse_overrides(field_map)
-    sha = file_sha256(dat)
-    report = IntakeReport(kind="dat", source=str(dat), sha256=sha, party=party)
     with (
+        _mapping_child(dat, pipeline) as child,  # first: its start overlaps the hashing
         engine.connect() as conn,
         bulk_load_journal(conn) if dat.stat().st_size >= BULK_LOAD_MIN_BYTES else nullcontext(),
         conn.begin(),
         Session(bind=conn) as session,
     ):
+        sha = file_sha256(dat)
+        report = IntakeReport(kind="dat", source=str(dat), sha256=sha, party=party)
         owner, owner_id = _owner(session, report, party)
         existing = _loaded(session, sha, SourceKind.DAT, owner_id)
         if existing is not None:
@@ -356,8 +377,12 @@ def import_dat(
         report.production = made.slug
         assert made.id is not None
         _sqlite_tuning(conn)
-        child = _use_pipeline(dat, pipeline)
-        deferred = defer_indexes(conn, keep_in_order=child) if _big_load(conn, dat) else []
+        deferred: list[str] = []
+        if _big_load(conn, dat):
+            kept = indexes_left_empty(fields.index)
+            if child is not None:
+                kept += IN_ORDER_INDEXES
+            deferred = defer_indexes(conn, keep=kept)
         bad = BadRecords(skip_bad)
         writer = BulkWriter(
             conn, production_id=made.id, party_id=owner_id, file=str(dat), on_bad=bad
@@ -374,9 +399,10 @@ def import_dat(
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
         )
         source: LocalMapper | ChildMapper
-        if child:
+        if child is not None:
             records.close()  # type: ignore[attr-defined]  # the child reads the file itself
-            source = ChildMapper(settings)
+            child.start(settings)
+            source = child
         else:
             source = LocalMapper(settings, iter(data), reader)
         # Counted in a local: the report is a Pydantic model, whose attribute writes are slow.
