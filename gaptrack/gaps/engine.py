@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from gaptrack.collector import collector_paused
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.copies import match_of
 from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
@@ -481,29 +480,8 @@ def compute_gaps(
     connection: Connection, scope: Scope, kinds: frozenset[GapKind] = ALL_KINDS
 ) -> GapResult:
     """Every gap of ``kinds`` in ``scope``, sorted; plus how each known item stands."""
-    with _collector_paused():
+    with collector_paused():
         return _compute_gaps(connection, scope, kinds)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Run without the cyclic garbage collector, and keep it from scanning the result after.
-
-    Tens of thousands of small result objects would trigger repeated full collections over
-    them, and re-enabling the collector would make its next pass walk every one of them once
-    more (a second or so at a million documents). None of them is in a reference cycle, so
-    reference counting frees them: freezing then unfreezing moves them, unscanned, into the
-    oldest generation, as if they had been there all along.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def _builder(connection: Connection, scope: Scope) -> _Builder:
@@ -538,7 +516,7 @@ def count_gaps(connection: Connection, scope: Scope) -> GapTally:
     """The number of gaps of every kind per party in ``scope``: the same grouping as
     :func:`compute_gaps` (one gap per email and item chain, per overdue deadline, per lost
     Message-ID), over the same queries, keeping only the group keys."""
-    with _collector_paused():
+    with collector_paused():
         return _count_gaps(connection, scope)
 
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
+from gaptrack.collector import collector_paused
 from gaptrack.db import bulk_load_journal
 from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.importers import privlog as privlog_format
@@ -315,6 +316,7 @@ def import_dat(
     overrides = dict(field_map) if isinstance(field_map, dict) else parse_overrides(field_map)
     with (
         _mapping_child(dat, pipeline) as child,  # first: its start overlaps the hashing
+        collector_paused(),
         engine.connect() as conn,
         bulk_load_journal(conn) if dat.stat().st_size >= BULK_LOAD_MIN_BYTES else nullcontext(),
         conn.begin(),
