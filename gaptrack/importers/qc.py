@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from gaptrack.importers.tally import DocumentTally
 from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker, SqlDialect
 
 
@@ -399,7 +400,21 @@ def page_report(conn: Connection, production_id: int, filled: int) -> PageReport
     return report
 
 
-def email_report(conn: Connection, production_id: int) -> EmailMetadataReport:
+def email_report(
+    conn: Connection, production_id: int, tally: DocumentTally | None = None
+) -> EmailMetadataReport:
+    """Emails of the production missing key metadata: from ``tally``, what the writer
+    counted of every row it wrote (SQLite), or else by a query."""
+    if tally is not None:
+        return EmailMetadataReport(
+            emails=tally.emails,
+            missing_sender=tally.missing_sender,
+            missing_recipients=tally.missing_recipients,
+            missing_date=tally.missing_date,
+            missing_subject=tally.missing_subject,
+            missing_message_id=tally.missing_message_id,
+            examples=[label for _, _, label in tally.examples],
+        )
     m = SqlDialect(conn).mark
     row = conn.exec_driver_sql(
         "SELECT count(*),"

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.opt import OptDocument
+from gaptrack.importers.tally import EXAMPLES, DocumentTally
 from gaptrack.models import metadata
 
 CHUNK = 5000
@@ -158,9 +159,6 @@ def party_for(keys: PartyKeys, address: str, name_norm: str) -> int | None:
     if party is None and name_norm:
         party = aliases.get(name_norm)
     return party
-
-
-EXAMPLES = 20  # examples the QC report lists (qc.EXAMPLES)
 
 
 class PrefixRun:
@@ -336,6 +334,7 @@ class BulkWriter:
         self._prepared = PreparedRows([], [], [], [])
         # SQLite only: every document goes through _write_rest, in the order written.
         self.bates = BatesTracker() if self.plan is not None else None
+        self.tally = DocumentTally() if self.plan is not None else None
         self._drop_temp()
         self.conn.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {FAMILY_TABLE} "
@@ -555,6 +554,8 @@ class BulkWriter:
             self.families += len(prepared.families)
         if self.bates is not None:
             self.bates.add(prepared.documents)
+        if self.tally is not None:
+            self.tally.add(prepared.documents)
         assert self.next_id is not None
         self.next_id += len(prepared.documents)
         self.written += len(prepared.documents)

@@ -176,8 +176,19 @@ def _new_production(
     return production
 
 
-def _finish_production(conn: Connection, production: Production, writer: BulkWriter) -> None:
-    """Counts and Bates range of the production, from its documents (one query)."""
+def _finish_production(
+    conn: Connection, production: Production, writer: BulkWriter, *, counted: bool = True
+) -> None:
+    """Counts and Bates range of the production: as the writer ``counted`` them on the way
+    in (SQLite; not after an OPT filled in page counts), or else from its documents."""
+    tally = writer.tally
+    if counted and tally is not None:
+        production.doc_count = tally.documents
+        production.page_count = tally.pages
+        production.bates_first = tally.bates_first
+        production.bates_last = tally.bates_last
+        production.bates_prefix = tally.first_prefix
+        return
     m = writer.sql.mark
     row = conn.exec_driver_sql(
         "SELECT count(*), sum(page_count), min(bates_begin), max(bates_end) FROM document"
@@ -459,12 +470,12 @@ def import_dat(
             page_check.filled_from_opt = writer.apply_opt()
             report.page_check = page_check
         writer.resolve_parties()
-        _finish_production(conn, made, writer)
+        _finish_production(conn, made, writer, counted=opt is None)
         session.add(made)
         session.flush()
         report.pages = made.page_count
         report.bates = bates_report(conn, made.id, owner_id, writer.bates)
-        report.email_metadata = email_report(conn, made.id)
+        report.email_metadata = email_report(conn, made.id, writer.tally)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
         opt_known = opt_sha is not None and _loaded(session, opt_sha, SourceKind.OPT, owner_id)
@@ -621,7 +632,7 @@ def import_mail(
         session.add(made)
         session.flush()
         report.bates = bates_report(conn, made.id, owner_id, writer.bates)
-        report.email_metadata = email_report(conn, made.id)
+        report.email_metadata = email_report(conn, made.id, writer.tally)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
         writer.close()
