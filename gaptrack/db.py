@@ -28,7 +28,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the TUI's reader threads run while an import writes. While a large import
-    # holds the database in rollback mode (bulk_load_journal) the switch cannot be made:
+    # holds the database in rollback mode (bulk_load) the switch cannot be made:
     # this connection then works in rollback mode, and the import puts WAL back when done.
     _set_journal_mode(dbapi_connection, "wal")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -48,27 +48,31 @@ def _set_journal_mode(dbapi_connection: Any, mode: str) -> bool:
 
 
 @contextmanager
-def bulk_load_journal(conn: Connection) -> Iterator[bool]:
-    """Run a bulk load on ``conn`` (before its transaction begins) with SQLite's rollback
-    journal instead of the WAL, when nothing else has the database open; yields whether it
-    did. PostgreSQL: a no-op.
+def bulk_load(conn: Connection) -> Iterator[bool]:
+    """Settings for a bulk load on ``conn``, made before its transaction begins; yields
+    whether the load writes with the rollback journal. PostgreSQL: a no-op.
 
-    In WAL mode every page a load writes is written twice: into the WAL during the
-    transaction, and into the database by the checkpoint after the commit. With the
-    rollback journal the pages a load adds go straight into the database file; only the
-    few existing pages it changes are copied to the journal first. At a million records
-    that saves about 2 s of a 19 s import and halves what it writes to disk.
-
-    The price, for the load's duration only: connections opened meanwhile wait for it
-    (busy timeout) instead of reading the last committed state. The switch needs the
-    database to itself, so with any other connection open — a TUI, a second import — the
-    load simply stays in WAL mode. A killed load leaves a hot journal, which SQLite rolls
-    back when the database is next opened; the connect hook then puts WAL back.
+    * **Foreign keys are not enforced.** A bulk importer makes every reference it writes
+      itself (a participant's document is the row it has just inserted, a party comes from
+      the party table, a family parent from a lookup), so checking each one again is work
+      for nothing: a tenth of the insert time, a B-tree search per participant.
+    * **The rollback journal instead of the WAL**, when nothing else has the database open.
+      In WAL mode every page a load writes is written twice: into the WAL during the
+      transaction, and into the database by the checkpoint after the commit. With the
+      rollback journal the pages a load adds go straight into the database file; only the
+      few existing pages it changes are copied to the journal first. At a million records
+      that saves about 2 s of a 19 s import and halves what it writes to disk. The price,
+      for the load's duration only: connections opened meanwhile wait for it (busy timeout)
+      instead of reading the last committed state. The switch needs the database to
+      itself, so with any other connection open — a TUI, a second import — the load simply
+      stays in WAL mode. A killed load leaves a hot journal, which SQLite rolls back when
+      the database is next opened; the connect hook then puts WAL back.
     """
     if conn.dialect.name != "sqlite":
         yield False
         return
     raw: Any = conn.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
     switched = _set_journal_mode(raw, "delete")
     if switched:
         # Rollback mode at NORMAL may corrupt on power loss on some file systems; a single
@@ -80,6 +84,7 @@ def bulk_load_journal(conn: Connection) -> Iterator[bool]:
         if switched:
             raw.execute("PRAGMA synchronous=NORMAL")
             _set_journal_mode(raw, "wal")  # failing that, the next connection opened does
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:

@@ -69,7 +69,7 @@ def test_sigkill_mid_import_leaves_no_production(sqlite_engine: Engine, tmp_path
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL
-    # A bulk load writes with the rollback journal (db.bulk_load_journal): the kill left it
+    # A bulk load writes with the rollback journal (db.bulk_load): the kill left it
     # hot, and the next connection rolls the load back from it.
     assert Path(f"{db}-journal").exists()
     connection = sqlite3.connect(db)

@@ -106,6 +106,7 @@ def test_bulk_load_writes_the_same_rows_and_puts_every_index_back(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
             ).fetchall())
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     assert schemas[0] == schemas[1] and len(schemas[0]) > 10
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from gaptrack.collector import collector_paused
-from gaptrack.db import bulk_load_journal
+from gaptrack.db import bulk_load
 from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
@@ -268,7 +268,7 @@ def _use_pipeline(path: Path, wanted: bool | None) -> bool:
 
 
 # From about this size (≈ 50,000 records of ~300 bytes) a DAT is a bulk load: SQLite writes
-# it with the rollback journal (db.bulk_load_journal) and, if it is at least as big as the
+# it with the rollback journal (db.bulk_load) and, if it is at least as big as the
 # table, rebuilds the random-keyed indexes after it (_big_load).
 BULK_LOAD_MIN_BYTES = 15_000_000
 
@@ -329,7 +329,7 @@ def import_dat(
         _mapping_child(dat, pipeline) as child,  # first: its start overlaps the hashing
         collector_paused(),
         engine.connect() as conn,
-        bulk_load_journal(conn) if dat.stat().st_size >= BULK_LOAD_MIN_BYTES else nullcontext(),
+        bulk_load(conn) if dat.stat().st_size >= BULK_LOAD_MIN_BYTES else nullcontext(),
         conn.begin(),
         Session(bind=conn) as session,
     ):
