@@ -9,6 +9,9 @@
   puts those records where gaptrack keeps them. It stores no matching keys and no family
   parents, so on SQLite the partial indexes on those columns leave its rows out (this made
   the baseline about a quarter faster when they became partial);
+* each side runs on a quiet disk: what earlier steps wrote is flushed first (``os.sync``)
+  and each database is deleted once measured, so neither side pays for the other's
+  write-back;
 * report records/s of both, the ratio, and the import's peak RSS — the writing process's
   plus that of its mapping child, when the import reads and maps in one (a large DAT does,
   ``gaptrack.importers.pipeline``) — and the CPU seconds of each side, which show how much
