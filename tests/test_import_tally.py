@@ -71,3 +71,17 @@ def test_counted_summary_and_email_check_match_the_queries(
     assert len(counted.examples) == EXAMPLES and counted.examples[0].startswith("A-")
     assert tuple(stored) == (*summary, "B-")
     assert report.pages == summary[1]
+
+
+def test_page_counts_of_zero_add_up_to_zero_not_to_none(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    create_party(sqlite_engine)
+    dat = tmp_path / "zero.dat"
+    rows = [[f"Z-{n:06d}", f"Z-{n:06d}", "", "", "", "", "", "", "0" if n % 2 else "", "Memo"]
+            for n in range(1, 7)]
+    write_dat(dat, rows, header=HEADER)
+    report = import_dat(sqlite_engine, dat, party="kushner", production="Zeros")
+    with sqlite_engine.connect() as conn:
+        summed = conn.execute(sa.text("SELECT sum(page_count) FROM document")).scalar_one()
+    assert summed == 0 and report.pages == 0
