@@ -211,6 +211,7 @@ def test_opt_page_ids_with_suffixes_fill_page_counts(engine: Engine, tmp_path: P
     pages = {k: v["page_count"] for k, v in by_label(engine).items()}
     assert pages == {"KUSH-000001": 3, "KUSH-000003": 1, "KUSH-000004": 4,
                      "KUSH-000005": None, "KUSH-000006": 1}
+    assert report.pages == 9  # the production's total counts the pages the OPT filled in
     check = report.page_check
     assert check is not None
     assert (check.opt_documents, check.opt_pages) == (5, 10)

@@ -181,11 +181,9 @@ class LocalMapper:
 class ChildMapper:
     """Read and map in a child process; iterate the items it sends back, in file order."""
 
-    def __init__(self, settings: MapSettings | None = None) -> None:
-        """Start the child; it maps once it has ``settings`` (here or from :meth:`start`).
-
-        Started early, the child's imports (~0.4 s) overlap what this process does first.
-        """
+    def __init__(self) -> None:
+        """Start the child; it maps once :meth:`start` gives it its settings. Started
+        early, its imports (~0.4 s) overlap what this process does first."""
         self.bytes_read = 0
         self.text_missing = 0
         # The child imports gaptrack from where this process did, installed or not.
@@ -204,8 +202,6 @@ class ChildMapper:
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         _grow_pipe(self.process.stdout)
-        if settings is not None:
-            self.start(settings)
 
     def start(self, settings: MapSettings) -> None:
         """Tell the child what to read and how to map it."""

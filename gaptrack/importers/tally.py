@@ -38,12 +38,9 @@ _KEY = itemgetter(1 + ROW_INDEX["bates_prefix"], 1 + ROW_INDEX["bates_begin"],
                   1 + ROW_INDEX["begin_label"])
 
 
-_ABSENT = ("", None)
-
-
 def _blank(values: list[Any]) -> int:
     """How many of ``values`` are absent ("" or None: both are stored as NULL)."""
-    return sum(map(not_, values))
+    return values.count("") + values.count(None)
 
 
 class DocumentTally:
@@ -76,9 +73,9 @@ class DocumentTally:
         self.bates_first = low if self.bates_first is None else min(self.bates_first, low)
         self.bates_last = high if self.bates_last is None else max(self.bates_last, high)
         pages = list(map(_PAGES, documents))
-        blank = pages.count("") + pages.count(None)  # a count of 0 is a count (SQL's sum)
+        blank = _blank(pages)  # a count of 0 is a count (SQL's sum)
         if blank < len(pages):
-            counted = sum(pages) if not blank else sum(p for p in pages if p not in _ABSENT)
+            counted = sum(pages) if not blank else sum(p for p in pages if p not in ("", None))
             self.pages = counted + (self.pages or 0)
         types = list(map(_TYPE, documents))
         emails = types.count("email")

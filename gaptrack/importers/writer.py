@@ -655,9 +655,14 @@ class BulkWriter:
             f"production_id = {m} AND page_count IS NULL AND EXISTS (SELECT 1 FROM {OPT_TABLE} o"
             " WHERE o.prefix = document.bates_prefix AND o.number = document.bates_begin)"
         )
-        filled = self.conn.exec_driver_sql(
-            f"SELECT count(*) FROM document WHERE {where}", (self.production_id,)
-        ).scalar_one()
+        filled, added = self.conn.exec_driver_sql(
+            f"SELECT count(*), sum((SELECT max(o.pages) FROM {OPT_TABLE} o"
+            " WHERE o.prefix = document.bates_prefix AND o.number = document.bates_begin))"
+            f" FROM document WHERE {where}",
+            (self.production_id,),
+        ).one()
+        if self.tally is not None and added is not None:
+            self.tally.pages = (self.tally.pages or 0) + int(added)  # it counted the DAT's
         self.conn.exec_driver_sql(
             f"UPDATE document SET page_count = (SELECT max(o.pages) FROM {OPT_TABLE} o"
             " WHERE o.prefix = document.bates_prefix AND o.number = document.bates_begin)"

@@ -176,13 +176,11 @@ def _new_production(
     return production
 
 
-def _finish_production(
-    conn: Connection, production: Production, writer: BulkWriter, *, counted: bool = True
-) -> None:
-    """Counts and Bates range of the production: as the writer ``counted`` them on the way
-    in (SQLite; not after an OPT filled in page counts), or else from its documents."""
+def _finish_production(conn: Connection, production: Production, writer: BulkWriter) -> None:
+    """Counts and Bates range of the production: as the writer counted them on the way in
+    (SQLite), or else from its documents (one query)."""
     tally = writer.tally
-    if counted and tally is not None:
+    if tally is not None:
         production.doc_count = tally.documents
         production.page_count = tally.pages
         production.bates_first = tally.bates_first
@@ -287,13 +285,16 @@ def _mapping_child(path: Path, wanted: bool | None) -> Iterator[ChildMapper | No
         child.close()
 
 
+def _bulk(path: Path) -> bool:
+    return path.stat().st_size >= BULK_LOAD_MIN_BYTES
+
+
 def _big_load(conn: Connection, path: Path) -> bool:
     """Worth rebuilding indexes: a bulk load at least as big (≈ records) as the table."""
-    size = path.stat().st_size
-    if size < BULK_LOAD_MIN_BYTES:
+    if not _bulk(path):
         return False
     existing = conn.exec_driver_sql("SELECT max(id) FROM document").scalar() or 0
-    return size // 300 >= int(existing)
+    return path.stat().st_size // 300 >= int(existing)
 
 
 def import_dat(
@@ -329,7 +330,7 @@ def import_dat(
         _mapping_child(dat, pipeline) as child,  # first: its start overlaps the hashing
         collector_paused(),
         engine.connect() as conn,
-        bulk_load(conn) if dat.stat().st_size >= BULK_LOAD_MIN_BYTES else nullcontext(),
+        bulk_load(conn) if _bulk(dat) else nullcontext(),
         conn.begin(),
         Session(bind=conn) as session,
     ):
@@ -470,7 +471,7 @@ def import_dat(
             page_check.filled_from_opt = writer.apply_opt()
             report.page_check = page_check
         writer.resolve_parties()
-        _finish_production(conn, made, writer, counted=opt is None)
+        _finish_production(conn, made, writer)
         session.add(made)
         session.flush()
         report.pages = made.page_count
