@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from operator import gt, itemgetter
 from typing import Any, NamedTuple
@@ -580,3 +580,38 @@ DOCUMENT_COLUMNS = (
 ROW_COLUMNS = DOCUMENT_COLUMNS[2:]
 ROW_INDEX = {name: i for i, name in enumerate(ROW_COLUMNS)}
 _ROW_GATHER = itemgetter(*ROW_COLUMNS)
+
+# The document columns that only these load-file fields (FieldMap names) can fill: when a
+# load maps none of them, :meth:`DatMapper.map` leaves the column empty in every row, and
+# the SQLite writer writes it as a constant instead of binding a million empty values
+# (writer.RowPlan). Every column here is nullable; the Bates columns, the document type
+# and the source line are always filled, and never listed.
+FILLED_BY: dict[str, tuple[str, ...]] = {
+    "custodian": ("custodian",),
+    "title": ("title", "file_name"),
+    "date_sent": ("date_sent",),
+    "date_created": ("date_created",),
+    "sender": ("sender",),
+    "recipients": ("to",),
+    "cc": ("cc",),
+    "bcc": ("bcc",),
+    "subject": ("subject",),
+    "subject_norm": ("subject",),
+    "message_id": ("message_id",),
+    "mih": ("message_id",),
+    "md5": ("md5",),
+    "sha1": ("sha1",),
+    "body_hash": ("text_path",),
+    "fingerprint": ("sender",),
+    "page_count": ("page_count",),
+    "text": ("text_path",),
+    "text_path": ("text_path",),
+    "native_path": ("native_path",),
+}
+
+
+def columns_left_empty(mapped: Collection[str]) -> frozenset[str]:
+    """The document columns a DAT load mapping only the fields ``mapped`` never fills."""
+    return frozenset(
+        column for column, fields in FILLED_BY.items() if not any(f in mapped for f in fields)
+    )

@@ -12,30 +12,14 @@ so it costs the writer a small fraction of that.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter, not_
 from typing import Any
-
-from gaptrack.importers.mapping import ROW_INDEX
 
 Row = tuple[Any, ...]
 
 EXAMPLES = 20  # examples the QC report lists (qc.EXAMPLES)
-
-
-def _column(name: str) -> Any:
-    # A prepared document row is (id, *draft values, parent prefix, parent number).
-    return itemgetter(1 + ROW_INDEX[name])
-
-
-_PREFIX, _BEGIN, _END = _column("bates_prefix"), _column("bates_begin"), _column("bates_end")
-_PAGES, _TYPE = _column("page_count"), _column("doc_type")
-_SENDER, _DATE, _SUBJECT, _MESSAGE_ID = (
-    _column("sender"), _column("date_sent"), _column("subject"), _column("message_id")
-)
-_ADDRESSEES = itemgetter(*(1 + ROW_INDEX[c] for c in ("recipients", "cc", "bcc")))
-_KEY = itemgetter(1 + ROW_INDEX["bates_prefix"], 1 + ROW_INDEX["bates_begin"],
-                  1 + ROW_INDEX["begin_label"])
+_ADDRESSEES = ("recipients", "cc", "bcc")
 
 
 def _blank(values: list[Any]) -> int:
@@ -43,12 +27,36 @@ def _blank(values: list[Any]) -> int:
     return values.count("") + values.count(None)
 
 
+def _absent(rows: Sequence[Row]) -> list[Any]:
+    """The values of a column the rows leave out: all absent."""
+    return [""] * len(rows)
+
+
 class DocumentTally:
     """What ``SELECT count(*), sum(page_count), min(bates_begin), max(bates_end)`` and the
     first row's prefix, and the email-metadata query of :func:`qc.email_report`, would
-    answer for the rows given to :meth:`add`."""
+    answer for the rows given to :meth:`add`: prepared document rows, ``(id, *values,
+    parent prefix, parent number)``, their values those of ``columns`` (the draft columns the
+    load fills, writer.RowPlan)."""
 
-    def __init__(self) -> None:
+    def __init__(self, columns: Sequence[str]) -> None:
+        position = {name: 1 + i for i, name in enumerate(columns)}
+
+        def column(name: str) -> Callable[[Sequence[Row]], list[Any]]:
+            # A column the load leaves out is absent in every row.
+            if name not in position:
+                return _absent
+            get = itemgetter(position[name])
+            return lambda rows: list(map(get, rows))
+
+        self._prefix = itemgetter(position["bates_prefix"])
+        self._begin, self._end = column("bates_begin"), column("bates_end")
+        self._pages, self._types = column("page_count"), column("doc_type")
+        self._senders, self._dates = column("sender"), column("date_sent")
+        self._subjects, self._ids = column("subject"), column("message_id")
+        self._nobody = _nobody([position[name] for name in _ADDRESSEES if name in position])
+        self._key = itemgetter(position["bates_prefix"], position["bates_begin"],
+                               position["begin_label"])
         self.documents = 0
         self.pages: int | None = None  # None while no row has a page count (SQL's sum)
         self.bates_first: int | None = None
@@ -67,28 +75,29 @@ class DocumentTally:
         if not documents:
             return
         if self.first_prefix is None:
-            self.first_prefix = _PREFIX(documents[0])
+            self.first_prefix = self._prefix(documents[0])
         self.documents += len(documents)
-        low, high = min(map(_BEGIN, documents)), max(map(_END, documents))
+        low, high = min(self._begin(documents)), max(self._end(documents))
         self.bates_first = low if self.bates_first is None else min(self.bates_first, low)
         self.bates_last = high if self.bates_last is None else max(self.bates_last, high)
-        pages = list(map(_PAGES, documents))
+        pages = self._pages(documents)
         blank = _blank(pages)  # a count of 0 is a count (SQL's sum)
         if blank < len(pages):
             counted = sum(pages) if not blank else sum(p for p in pages if p not in ("", None))
             self.pages = counted + (self.pages or 0)
-        types = list(map(_TYPE, documents))
+        types = self._types(documents)
         emails = types.count("email")
         if emails == len(documents):
             self._add_emails(documents)
         elif emails:
-            self._add_emails([row for row in documents if _TYPE(row) == "email"])
+            self._add_emails([row for row, kind in zip(documents, types, strict=True)
+                              if kind == "email"])
 
     def _add_emails(self, rows: Sequence[Row]) -> None:
         self.emails += len(rows)
-        senders, dates = list(map(_SENDER, rows)), list(map(_DATE, rows))
-        subjects, ids = list(map(_SUBJECT, rows)), list(map(_MESSAGE_ID, rows))
-        nobody = list(map(not_, map(any, map(_ADDRESSEES, rows))))
+        senders, dates = self._senders(rows), self._dates(rows)
+        subjects, ids = self._subjects(rows), self._ids(rows)
+        nobody = self._nobody(rows)
         missing = (_blank(senders), sum(nobody), _blank(dates), _blank(subjects), _blank(ids))
         self.missing_sender += missing[0]
         self.missing_recipients += missing[1]
@@ -97,10 +106,20 @@ class DocumentTally:
         self.missing_message_id += missing[4]
         if any(missing):
             lacking = [
-                _KEY(row)
+                self._key(row)
                 for row, sender, date, subject, message_id, none in zip(
                     rows, senders, dates, subjects, ids, nobody, strict=True
                 )
                 if none or not (sender and date and subject and message_id)
             ]
             self.examples = heapq.nsmallest(EXAMPLES, self.examples + lacking)
+
+
+def _nobody(positions: Sequence[int]) -> Callable[[Sequence[Row]], list[bool]]:
+    """Per row, whether it names no addressee: none of the values at ``positions`` is set."""
+    if not positions:
+        return lambda rows: [True] * len(rows)
+    get = itemgetter(*positions)
+    if len(positions) == 1:  # itemgetter of one position gives the value, not a tuple
+        return lambda rows: list(map(not_, map(get, rows)))
+    return lambda rows: list(map(not_, map(any, map(get, rows))))

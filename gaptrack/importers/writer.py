@@ -23,13 +23,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_COLUMNS, ROW_INDEX, DocumentDraft
+from gaptrack.importers.mapping import (
+    DOCUMENT_COLUMNS,
+    FILLED_BY,
+    ROW_COLUMNS,
+    ROW_INDEX,
+    DocumentDraft,
+)
 from gaptrack.importers.opt import OptDocument
 from gaptrack.importers.tally import EXAMPLES, DocumentTally
 from gaptrack.models import metadata
@@ -43,11 +50,16 @@ OPT_TABLE = "gt_import_opt"
 MAX_PARTY_KEYS = 500_000
 _DATE_SENT, _DATE_CREATED = ROW_INDEX["date_sent"], ROW_INDEX["date_created"]
 _BEGIN_LABEL = ROW_INDEX["begin_label"]
-# Positions in a prepared document row: (id, *draft values, parent prefix, parent number).
+# Positions in a prepared document row: (id, *draft values written, parent prefix, parent
+# number). The Bates columns come first and are always written (never in FILLED_BY), so
+# their positions are fixed whichever columns a load leaves out; the source line is the
+# last value, third from the end.
 _R_PREFIX, _R_BEGIN = 1 + ROW_INDEX["bates_prefix"], 1 + ROW_INDEX["bates_begin"]
 _R_SUFFIX, _R_LABEL = 1 + ROW_INDEX["bates_suffix"], 1 + ROW_INDEX["begin_label"]
-_R_LINE = 1 + ROW_INDEX["source_line"]
 _R_END, _R_END_LABEL = 1 + ROW_INDEX["bates_end"], 1 + ROW_INDEX["end_label"]
+_R_LINE = -3
+assert ROW_COLUMNS[-1] == "source_line"
+assert not FILLED_BY.keys() & {*ROW_COLUMNS[:_R_END_LABEL], "source_line"}
 _NO_PARENT = ("", "")
 # The draft positions whose column may be NULL: there an empty string means NULL.
 _DOCUMENT = metadata.tables["document"]
@@ -89,6 +101,13 @@ class RowPlan(NamedTuple):
     party_id: int
     first_id: int  # the id of the first document: max(id) + 1 when the import started
     party_keys: PartyKeys | None
+    # The positions of ROW_COLUMNS a row carries: the columns the load can fill. The others
+    # are constants of the insert statement (see BulkWriter), not a million bound blanks.
+    kept: tuple[int, ...]
+
+    def columns(self) -> tuple[str, ...]:
+        """The draft columns of a prepared document row, in order (after its id)."""
+        return tuple(ROW_COLUMNS[i] for i in self.kept)
 
 
 class PreparedRows(NamedTuple):
@@ -109,9 +128,12 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
     One tuple built per row (this runs a million times in a large import). A document row
     ends with the parent's Bates number ("" twice for none), which the insert statement's
     sub-select uses to find the family parent (BulkWriter._insert_document); production and
-    party are constants of the statement. A participant row ends with its party when
-    ``plan`` holds party keys to link with (else the column is left NULL).
+    party are constants of the statement, and so are the columns the load cannot fill
+    (``plan.kept`` leaves them out). A participant row ends with its party when ``plan``
+    holds party keys to link with (else the column is left NULL).
     """
+    # itemgetter of several positions gathers them into a tuple in one C-level call.
+    pick = itemgetter(*plan.kept) if len(plan.kept) < len(ROW_COLUMNS) else None
     keys = plan.party_keys
     link = links_parties(keys)
     no_parent = _NO_PARENT
@@ -129,7 +151,7 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
             listed = list(values)
             listed[_DATE_SENT], listed[_DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
             values = tuple(listed)
-        append((doc_id, *values, *(parent or no_parent)))
+        append((doc_id, *(values if pick is None else pick(values)), *(parent or no_parent)))
         if people:
             if link:
                 assert keys is not None
@@ -263,7 +285,10 @@ class BulkWriter:
         file: str,
         on_bad: Callable[[LoadFileError], None],
         chunk: int = CHUNK,
+        unfilled: Collection[str] = (),
     ) -> None:
+        """``unfilled``: document columns no row of this load fills (see
+        mapping.columns_left_empty); on SQLite they are written as NULL by the statement."""
         self.conn = connection
         self.sql = SqlDialect(connection)
         self.production_id = production_id
@@ -278,6 +303,9 @@ class BulkWriter:
         m = self.sql.marks
         columns = ", ".join(DOCUMENT_COLUMNS)
         self.next_id: int | None = None
+        left_out = frozenset(unfilled)
+        assert all(_DOCUMENT.c[name].nullable for name in left_out)
+        kept = tuple(i for i, name in enumerate(ROW_COLUMNS) if name not in left_out)
         if self.sql.sqlite:
             # Explicit ids, and the parent found by the row itself: the lowest id among the
             # party's documents with the parent's prefix and number, as link_families would
@@ -292,7 +320,8 @@ class BulkWriter:
             # (both are ids read from the database), they cost nothing per row.
             production, party = int(production_id), int(party_id)
             row = ", ".join(
-                _BLANK_IS_NULL if i in _NULLABLE else "?" for i in range(len(ROW_COLUMNS))
+                "NULL" if name in left_out else _BLANK_IS_NULL if i in _NULLABLE else "?"
+                for i, name in enumerate(ROW_COLUMNS)
             )
             self._insert_document = (
                 f"INSERT INTO document (id, {columns}, parent_id) "
@@ -327,14 +356,14 @@ class BulkWriter:
         )
         # SQLite: how drafts become rows, for prepare_rows here or in the mapping child.
         self.plan = (
-            RowPlan(production_id, party_id, self.next_id, self.party_keys)
+            RowPlan(production_id, party_id, self.next_id, self.party_keys, kept)
             if self.next_id is not None
             else None
         )
         self._prepared = PreparedRows([], [], [], [])
         # SQLite only: every document goes through _write_rest, in the order written.
         self.bates = BatesTracker() if self.plan is not None else None
-        self.tally = DocumentTally() if self.plan is not None else None
+        self.tally = DocumentTally(self.plan.columns()) if self.plan is not None else None
         self._drop_temp()
         self.conn.exec_driver_sql(
             f"CREATE TEMPORARY TABLE {FAMILY_TABLE} "

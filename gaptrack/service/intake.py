@@ -37,6 +37,7 @@ from gaptrack.importers.mail import mail_files, read_file
 from gaptrack.importers.mapping import (
     DocumentDraft,
     check_limits,
+    columns_left_empty,
     mail_prefix,
     map_mail,
 )
@@ -399,7 +400,8 @@ def import_dat(
             deferred = defer_indexes(conn, keep=kept)
         bad = BadRecords(skip_bad)
         writer = BulkWriter(
-            conn, production_id=made.id, party_id=owner_id, file=str(dat), on_bad=bad
+            conn, production_id=made.id, party_id=owner_id, file=str(dat), on_bad=bad,
+            unfilled=columns_left_empty(fields.index),
         )
         settings = MapSettings(
             path=dat,
