@@ -366,6 +366,19 @@ def test_skip_bad_lists_bad_records_and_loads_the_rest(engine: Engine, tmp_path:
     assert set(by_label(engine)) == {"KUSH-000001", "KUSH-000004", "KUSH-000005"}
 
 
+def test_a_value_too_wide_for_its_column_is_bad_input(engine: Engine, tmp_path: Path) -> None:
+    """Widths are those of the stored (stripped) value: white space around it is no excess."""
+    create_party(engine)
+    rows = [list(r) for r in ROWS]
+    rows[1][4] = "C" * 301  # CUSTODIAN, line 3
+    rows[3][4] = "  " + "D" * 300 + "  "  # line 5: fits once stripped
+    path = build_dat(tmp_path / "wide.dat", rows)
+    report = import_dat(engine, path, party="kushner", production="Wide", skip_bad=True)
+    assert [(b.line, b.field) for b in report.bad_records] == [(3, "CUSTODIAN")]
+    assert report.bad_records[0].reason.endswith("is 301 characters long; at most 300 fit")
+    assert by_label(engine)["KUSH-000005"]["custodian"] == "D" * 300
+
+
 def test_wrong_field_count_is_bad_input(engine: Engine, tmp_path: Path) -> None:
     create_party(engine)
     path = build_dat_raw(tmp_path / "w.dat", [header_line(["BEGBATES", "FROM"]), "þA-1þ"])

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
-from operator import gt, itemgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from gaptrack.bates import format_bates, parse_bates
@@ -179,19 +179,6 @@ class DatMapper:
         # Resolve column positions once: the mapping runs a million times.
         # One C-level gather per record: unmapped fields read the "" appended at the end.
         self._getter = itemgetter(*(fields.index.get(name, self.width) for name in _FIELDS))
-        self._limited = [
-            (fields.index[name], name, limit)
-            for name, limit in RAW_LIMITS.items()
-            if name in fields.index
-        ]
-        # itemgetter of one index returns a value, not a tuple: gather into a tuple always.
-        positions = [i for i, _, _ in self._limited]
-        self._limited_getter: Callable[[list[str]], tuple[str, ...]] = (
-            (lambda values: tuple(values[i] for i in positions))
-            if len(positions) < 2
-            else itemgetter(*positions)
-        )
-        self._limits = tuple(limit for _, _, limit in self._limited)
 
     def _error(self, record: DatRecord, name: str, message: str) -> LoadFileError:
         column = self.fields.column_name(name) if name in self.fields.index else name
@@ -226,13 +213,6 @@ class DatMapper:
                 file=self.file,
                 line=record.line,
             )
-        # All width checks in one C-level pass; the slow loop only names the culprit.
-        if self._limited and any(map(gt, map(len, self._limited_getter(values)), self._limits)):
-            for i, name, limit in self._limited:
-                if len(values[i]) > limit:
-                    raise self._error(
-                        record, name, f"is {len(values[i])} characters long; at most {limit} fit"
-                    )
         values.append("")  # what unmapped fields read (see _getter)
         (
             begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
@@ -241,6 +221,20 @@ class DatMapper:
             native_path, doc_type, file_ext,
         ) = map(str.strip, self._getter(values))
         del values[-1]
+        # The widths (RAW_LIMITS) spelt out: a loop over them cost more than all of this.
+        if (
+            len(begin_label) > _LABEL_WIDTH or len(end_label) > _LABEL_WIDTH
+            or len(custodian) > _CUSTODIAN_WIDTH or len(md5) > _MD5_WIDTH
+            or len(sha1) > _SHA1_WIDTH or len(message_id) > _LONG_WIDTH
+            or len(text_path) > _LONG_WIDTH or len(native_path) > _LONG_WIDTH
+        ):
+            widths = {"begin_bates": begin_label, "end_bates": end_label,
+                      "custodian": custodian, "message_id": message_id, "md5": md5,
+                      "sha1": sha1, "text_path": text_path, "native_path": native_path}
+            name, limit = next((n, w) for n, w in RAW_LIMITS.items() if len(widths[n]) > w)
+            raise self._error(
+                record, name, f"is {len(widths[name])} characters long; at most {limit} fit"
+            )
 
         if not begin_label:
             raise self._error(record, "begin_bates", "no Bates number")
@@ -374,16 +368,18 @@ def _mih(message_id: str) -> str:
     return edrm_mih(message_id) or ""
 
 
-# The raw fields whose document columns have a width (checked before any work is done).
+# The fields whose document columns have a width, checked (stripped, as stored) before any
+# other work is done on a record.
+_LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = 120, 300, 32, 40, 1000
 RAW_LIMITS = {
-    "begin_bates": 120,
-    "end_bates": 120,
-    "custodian": 300,
-    "message_id": 1000,
-    "md5": 32,
-    "sha1": 40,
-    "text_path": 1000,
-    "native_path": 1000,
+    "begin_bates": _LABEL_WIDTH,
+    "end_bates": _LABEL_WIDTH,
+    "custodian": _CUSTODIAN_WIDTH,
+    "message_id": _LONG_WIDTH,
+    "md5": _MD5_WIDTH,
+    "sha1": _SHA1_WIDTH,
+    "text_path": _LONG_WIDTH,
+    "native_path": _LONG_WIDTH,
 }
 
 # Column widths of the document table: PostgreSQL enforces them, SQLite does not, so a value

@@ -226,14 +226,13 @@ def bates_report(
         report, prefixes = _tracked_report(tracked)
     else:
         report, prefixes = _queried_report(conn, production_id)
+    # A party's first volume has nothing earlier to continue or overlap (a document's party
+    # is its production's): the queries below would walk all of its rows to find nothing.
+    earlier = conn.exec_driver_sql(
+        f"SELECT 1 FROM production WHERE party_id = {m} AND id <> {m} LIMIT 1",
+        (party_id, production_id),
+    ).first() is not None
     for prefix, first, last, docs in prefixes:
-        previous = conn.exec_driver_sql(
-            "SELECT d.bates_end, p.volume FROM document d JOIN production p"
-            " ON p.id = d.production_id"
-            f" WHERE d.party_id = {m} AND d.bates_prefix = {m} AND d.production_id <> {m}"
-            f" AND d.bates_begin < {m} ORDER BY d.bates_end DESC LIMIT 1",
-            (party_id, prefix, production_id, first),
-        ).first()
         entry = PrefixContinuity(
             prefix=prefix,
             first=int(first),
@@ -241,6 +240,16 @@ def bates_report(
             documents=int(docs),
             status="first volume",
         )
+        report.prefixes.append(entry)
+        if not earlier:
+            continue
+        previous = conn.exec_driver_sql(
+            "SELECT d.bates_end, p.volume FROM document d JOIN production p"
+            " ON p.id = d.production_id"
+            f" WHERE d.party_id = {m} AND d.bates_prefix = {m} AND d.production_id <> {m}"
+            f" AND d.bates_begin < {m} ORDER BY d.bates_end DESC LIMIT 1",
+            (party_id, prefix, production_id, first),
+        ).first()
         if previous is not None:
             entry.previous_last = int(previous[0])
             entry.previous_production = previous[1]
@@ -256,7 +265,6 @@ def bates_report(
             else:
                 entry.status = "overlap"
                 entry.detail = f"{previous[1]} already ran to {entry.previous_last}"
-        report.prefixes.append(entry)
         overlap_where = (
             f" FROM document o WHERE o.party_id = {m} AND o.production_id <> {m}"
             f" AND o.bates_prefix = {m} AND o.bates_begin <= {m} AND o.bates_end >= {m}"

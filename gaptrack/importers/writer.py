@@ -22,6 +22,7 @@ alias tables are small enough to hold in memory, else by two set-based UPDATEs a
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Collection, Sequence
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -794,6 +795,25 @@ def defer_indexes(conn: Connection, *, keep: Collection[str] = ()) -> list[str]:
     return [str(sql) for _, sql in rows if sql]
 
 
+# CREATE INDEX sorts in runs as large as the page cache. With the import's large cache
+# (intake._sqlite_tuning) the runs are few and big, sorted by this thread alone; with SQLite's
+# default 2 MB cache they are small, and worker threads sort and merge them alongside: at a
+# million documents the two rebuilds take ~0.65 s instead of ~1.3 s (and less memory).
+REBUILD_CACHE_KIB = 2000
+REBUILD_THREADS = 2
+
+
 def rebuild_indexes(conn: Connection, statements: Sequence[str]) -> None:
-    for sql in statements:
-        conn.exec_driver_sql(sql)
+    """Run the CREATE INDEX ``statements`` (from :func:`defer_indexes`, SQLite only)."""
+    if not statements:
+        return
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    threads = conn.exec_driver_sql("PRAGMA threads").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA threads = {min(REBUILD_THREADS, os.cpu_count() or 1)}")
+    try:
+        for sql in statements:
+            conn.exec_driver_sql(sql)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
+        conn.exec_driver_sql(f"PRAGMA threads = {int(threads or 0)}")
