@@ -8,7 +8,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gaptrack.importers.dat import NEWLINE, QUOTE, SEP, read_dat, write_dat
+from gaptrack.importers.dat import (
+    NEWLINE,
+    QUOTE,
+    SEP,
+    _split_slow,
+    read_dat,
+    split_record,
+    write_dat,
+)
 from gaptrack.importers.encoding import detect_encoding
 
 # ® reads as a line break and CR is folded into it, so neither can round-trip; þ followed by
@@ -73,3 +81,12 @@ def test_detection_finds_each_encoding(tmp_path: Path) -> None:
         path = tmp_path / f"{encoding}.dat"
         write_dat(path, rows, encoding=encoding)
         assert detect_encoding(path) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from([QUOTE, SEP, "a", " "]), max_size=14))
+def test_the_fast_split_reads_a_record_as_the_careful_one(text: str) -> None:
+    """``split_record`` takes short cuts for the usual records; on any text — stray þ,
+    separators inside quotes, bare fields among quoted ones — it answers as the
+    character-by-character reading does (``None``: a quote still open)."""
+    assert split_record(text) == _split_slow(text)

@@ -89,10 +89,11 @@ def split_record(text: str) -> list[str] | None:
     """The field values of one record's text (without its line ending)."""
     if text[:1] == QUOTE and text[-1:] == QUOTE:
         # Fast path for the usual record, every field quoted: split on þ¶þ. It is exact when
-        # each separator and each þ is accounted for by those splits and the outer quotes,
-        # i.e. no value holds a separator or a þ of its own.
+        # each þ is accounted for by those splits and the outer quotes: then no value holds
+        # a þ, each closes at the þ before its separator, as _split_slow reads it, and a
+        # separator left inside a value was quoted there.
         values = text[1:-1].split(_QUOTED_SEP)
-        if text.count(SEP) == len(values) - 1 and text.count(QUOTE) == 2 * len(values):
+        if text.count(QUOTE) == 2 * len(values):
             return values
     pieces = text.split(SEP)
     if QUOTE not in text:

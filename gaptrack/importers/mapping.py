@@ -213,14 +213,15 @@ class DatMapper:
                 file=self.file,
                 line=record.line,
             )
-        values.append("")  # what unmapped fields read (see _getter)
+        # Stripped once per column of the file (not once per field read), then gathered.
+        stripped = list(map(str.strip, values))
+        stripped.append("")  # what unmapped fields read (see _getter)
         (
             begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
             cc, bcc, subject, title, file_name, date_sent, time_sent, timezone, date_created,
             md5, sha1, message_id, in_reply_to, references_text, pages_text, text_path,
             native_path, doc_type, file_ext,
-        ) = map(str.strip, self._getter(values))
-        del values[-1]
+        ) = self._getter(stripped)
         # The widths (RAW_LIMITS) spelt out: a loop over them cost more than all of this.
         if (
             len(begin_label) > _LABEL_WIDTH or len(end_label) > _LABEL_WIDTH
