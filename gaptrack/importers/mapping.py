@@ -222,7 +222,7 @@ class DatMapper:
             md5, sha1, message_id, in_reply_to, references_text, pages_text, text_path,
             native_path, doc_type, file_ext,
         ) = self._getter(stripped)
-        # The widths (RAW_LIMITS) spelt out: a loop over them cost more than all of this.
+        # The widths (FIELD_WIDTHS) spelt out: a loop over them cost more than all of this.
         if (
             len(begin_label) > _LABEL_WIDTH or len(end_label) > _LABEL_WIDTH
             or len(custodian) > _CUSTODIAN_WIDTH or len(md5) > _MD5_WIDTH
@@ -232,7 +232,7 @@ class DatMapper:
             widths = {"begin_bates": begin_label, "end_bates": end_label,
                       "custodian": custodian, "message_id": message_id, "md5": md5,
                       "sha1": sha1, "text_path": text_path, "native_path": native_path}
-            name, limit = next((n, w) for n, w in RAW_LIMITS.items() if len(widths[n]) > w)
+            name, limit = next((n, w) for n, w in FIELD_WIDTHS.items() if len(widths[n]) > w)
             raise self._error(
                 record, name, f"is {len(widths[name])} characters long; at most {limit} fit"
             )
@@ -372,7 +372,7 @@ def _mih(message_id: str) -> str:
 # The fields whose document columns have a width, checked (stripped, as stored) before any
 # other work is done on a record.
 _LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = 120, 300, 32, 40, 1000
-RAW_LIMITS = {
+FIELD_WIDTHS = {
     "begin_bates": _LABEL_WIDTH,
     "end_bates": _LABEL_WIDTH,
     "custodian": _CUSTODIAN_WIDTH,
