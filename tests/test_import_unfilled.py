@@ -14,6 +14,7 @@ from gaptrack.db import open_database
 from gaptrack.importers.dat import DatRecord, write_dat
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import FILLED_BY, DatMapper, DocumentDraft, columns_left_empty
+from gaptrack.importers.writer import indexes_left_empty
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
@@ -121,3 +122,16 @@ def test_a_file_without_a_column_loads_as_one_with_that_column_blank(
     assert left_out == bound
     assert narrow_summary == wide_summary
     assert narrow_summary[0] == 40 and narrow_summary[4] > 0
+
+
+def test_key_indexes_of_columns_a_load_cannot_fill_are_left_alone() -> None:
+    """A bulk load rebuilds an index only if it can add entries to it (writer.defer_indexes):
+    the key indexes hold only rows with the key, so a file without the fields that make it
+    leaves them as they are."""
+    keys = {"ix_document_mih_party", "ix_document_fingerprint_party",
+            "ix_document_body_hash_party"}
+    assert keys <= set(indexes_left_empty(["begin_bates", "end_bates", "subject"]))
+    assert not set(indexes_left_empty(list(FULL)))
+    assert set(indexes_left_empty([f for f in FULL if f != "message_id"])) == {
+        "ix_document_mih_party"
+    }

@@ -765,8 +765,12 @@ IN_ORDER_INDEXES = (
 )
 # Indexes filled only from these fields of a load file (FieldMap names): a load that maps
 # none of them adds no entries, so they are kept — a rebuild would scan the table for none.
+# The document's key indexes hold only rows with their key, a column mapping.FILLED_BY says
+# which fields can fill.
 FILLED_FROM = {
-    "ix_document_body_hash_party": ("text_path",),
+    "ix_document_body_hash_party": FILLED_BY["body_hash"],
+    "ix_document_mih_party": FILLED_BY["mih"],
+    "ix_document_fingerprint_party": FILLED_BY["fingerprint"],
     "ix_reference_mih": ("in_reply_to", "references"),
     "ix_document_reference_document_id": ("in_reply_to", "references"),
 }
