@@ -1,7 +1,7 @@
 """Running a parsed query against the index: matching ids, ranked pages, counts.
 
-Ranking: SQLite's ``bm25`` with the subject weighted 5, participants 2 and text 1;
-PostgreSQL's ``ts_rank`` over the A (subject) / B (participants) / D (text) weights. Ties go
+Ranking: SQLite's ``bm25`` with the subject and title weighted 5, participants 2 and text 1;
+PostgreSQL's ``ts_rank`` over the A (subject, title) / B (participants) / D (text) weights. Ties go
 to the lower document id, so a page is the same every time.
 """
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.search.query import Query, fts5_match, tsquery_text
 from gaptrack.search.schema import FTS_TABLE, PG_TABLE
 
-_BM25 = f"bm25({FTS_TABLE}, 5.0, 2.0, 2.0, 2.0, 2.0, 1.0)"
+_BM25 = f"bm25({FTS_TABLE}, 5.0, 5.0, 2.0, 2.0, 2.0, 2.0, 1.0)"
 # ts_rank weights for {D, C, B, A}.
 _PG_WEIGHTS = "'{0.2, 0.4, 0.4, 1.0}'"
 
@@ -40,7 +41,7 @@ def _sqlite_from(query: Query, columns: tuple[str, ...]) -> tuple[str, list[Any]
 
 def _pg_from(query: Query, columns: tuple[str, ...]) -> tuple[str, list[Any]]:
     tsv = "s.tsv"
-    if columns:  # keyword criteria: the subject (A) and the text (D) only
+    if columns:  # keyword criteria: the subject and title (A) and the text (D)
         tsv = "ts_filter(s.tsv, '{a,d}')"
     return (
         f" FROM {PG_TABLE} s JOIN document d ON d.id = s.document_id,"
@@ -114,3 +115,17 @@ def count_matches(
         ).scalar_one()
     )
     return min(total, cap), total > cap
+
+
+def id_subquery(dialect: str, query: Query) -> Any:
+    """The ids of the matching documents as a Core subquery, to filter another query by."""
+    if dialect == "postgresql":
+        text = sa.text(
+            f"SELECT document_id AS id FROM {PG_TABLE}"
+            " WHERE tsv @@ to_tsquery('simple', :search_q)"
+        ).bindparams(search_q=tsquery_text(query))
+    else:
+        text = sa.text(
+            f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :search_q"
+        ).bindparams(search_q=fts5_match(query))
+    return text.columns(sa.column("id", sa.Integer))

@@ -42,7 +42,7 @@ _COLUMN_LIST = ", ".join(COLUMNS)
 
 
 def _pg_vector() -> str:
-    subject = "coalesce(subject, '')"
+    subject = "concat_ws(' ', subject, title)"
     people = "concat_ws(' ', sender, recipients, cc, bcc)"
     text = f"left(coalesce(text, ''), {PG_TEXT_LIMIT})"
     return (

@@ -28,10 +28,9 @@ FTS_TABLE = "document_fts"
 PG_TABLE = "document_search"
 # The document columns the index covers; on SQLite the FTS5 columns carry the same names
 # (external content reads them from ``document`` by name).
-COLUMNS = ("subject", "sender", "recipients", "cc", "bcc", "text")
-SUBJECT, TEXT = 0, 5  # their positions (FTS5 column numbers)
-# A keyword criterion looks at the subject and the text only.
-KEYWORD_COLUMNS = ("subject", "text")
+COLUMNS = ("subject", "title", "sender", "recipients", "cc", "bcc", "text")
+# A keyword criterion looks at the subject (or title) and the text only.
+KEYWORD_COLUMNS = ("subject", "title", "text")
 
 SQLITE_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -11,8 +12,8 @@ from sqlmodel import Session
 
 from gaptrack.gaps import sql as t
 from gaptrack.models import Party, Production
-from gaptrack.search import Snippet, ensure_index, parse_query
-from gaptrack.search.engine import count_matches, ranked_page
+from gaptrack.search import Query, SearchQueryError, Snippet, ensure_index, parse_query
+from gaptrack.search.engine import count_matches, id_subquery, ranked_page
 from gaptrack.search.snippet import best_snippet
 from gaptrack.service.lookup import resolve
 
@@ -59,6 +60,14 @@ def _scope(
         )
 
 
+def _snippet(row: Any, query: Query) -> Snippet | None:
+    """Where a document's snippet comes from: its text first, then subject, title, people."""
+    people = "; ".join(v for v in (row.sender, row.recipients, row.cc, row.bcc) if v)
+    fields = [("text", row.text), ("subject", row.subject), ("title", row.title),
+              ("participants", people)]
+    return best_snippet(fields, query)
+
+
 def _hits(connection: Connection, page: list[tuple[int, float]], query_text: str,
           offset: int) -> list[SearchHit]:
     if not page:
@@ -71,7 +80,7 @@ def _hits(connection: Connection, page: list[tuple[int, float]], query_text: str
             sa.select(
                 d.c.id, d.c.begin_label, d.c.end_label, p.c.slug.label("party"),
                 pr.c.slug.label("production"), d.c.custodian, d.c.doc_type, d.c.date_sent,
-                d.c.sender, d.c.recipients, d.c.cc, d.c.bcc, d.c.subject, d.c.text,
+                d.c.sender, d.c.recipients, d.c.cc, d.c.bcc, d.c.subject, d.c.title, d.c.text,
             )
             .select_from(d.join(p, p.c.id == d.c.party_id).join(pr, pr.c.id == d.c.production_id))
             .where(d.c.id.in_([i for i, _ in page]))
@@ -80,10 +89,7 @@ def _hits(connection: Connection, page: list[tuple[int, float]], query_text: str
     hits = []
     for n, (doc_id, score) in enumerate(page, start=offset + 1):
         r = rows[doc_id]
-        people = "; ".join(v for v in (r.sender, r.recipients, r.cc, r.bcc) if v)
-        snippet = best_snippet(
-            [("text", r.text), ("subject", r.subject), ("participants", people)], query
-        )
+        snippet = _snippet(r, query)
         hits.append(SearchHit(
             rank=n, score=round(score, 6), document_id=doc_id, bates=r.begin_label,
             bates_end=r.end_label, party=r.party, production=r.production,
@@ -116,3 +122,32 @@ def search_documents(
         hits = _hits(connection, page, text, offset)
     return SearchResult(query=text, party=party_slug, production=volume_slug, total=total,
                         total_capped=capped, offset=offset, hits=hits)
+
+
+def text_filter(session: Session, text: str) -> Any:
+    """A condition on ``document.id``: the document matches ``text`` in the index (a text
+    with no word in it matches nothing). For list screens that filter as the user types."""
+    try:
+        query = parse_query(text)
+    except SearchQueryError:
+        return sa.false()
+    connection = session.connection()
+    ensure_index(connection)
+    return t.document.c.id.in_(id_subquery(connection.dialect.name, query))
+
+
+def snippet_for(engine: Engine, document_id: int, text: str) -> Snippet | None:
+    """The snippet of one document for ``text`` (None when the text finds nothing in it)."""
+    try:
+        query = parse_query(text)
+    except SearchQueryError:
+        return None
+    d = t.document
+    with engine.connect() as connection:
+        r = connection.execute(
+            sa.select(d.c.subject, d.c.title, d.c.text, d.c.sender, d.c.recipients, d.c.cc,
+                      d.c.bcc).where(d.c.id == document_id)
+        ).first()
+    if r is None:
+        return None
+    return _snippet(r, query)
