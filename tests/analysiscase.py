@@ -75,6 +75,8 @@ productions:
          from: Alice Able <alice@a.example>, to: [Bob Baker <bob@b.example>],
          subject: Pipeline, message_id: <t1@a.example>,
          text: The pipeline route was approved by the board.}
+      - {bates: BOB-0003, type: attachment, custodian: Bob Baker, parent: BOB-0001,
+         title: Survey, text: Survey map of the corridor.}
       - {bates: BOB-0002, type: email, custodian: Bob Baker, date_sent: 2017-02-10 10:00:00,
          from: Bob Baker <bob@b.example>, to: [Alice Able <alice@a.example>],
          cc: [Carol Cole <carol@c.example>], subject: "Re: Pipeline",

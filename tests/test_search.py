@@ -33,7 +33,7 @@ def test_a_term_only_in_the_extracted_text_is_found(case: Engine) -> None:
     assert result.total == 2
     hit = next(h for h in result.hits if h.bates == "BOB-0001")
     assert hit.snippet is not None and hit.snippet.field == "text"
-    assert hit.snippet.marked() == "The pipeline [route] was approved by the board."
+    assert hit.snippet.marked() == "The pipeline «route» was approved by the board."
 
 
 def test_accents_and_case_fold_both_ways(case: Engine) -> None:

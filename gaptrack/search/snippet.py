@@ -26,7 +26,7 @@ class Snippet(BaseModel):
     text: str
     highlights: list[tuple[int, int]]  # [start, end) offsets into ``text``
 
-    def marked(self, before: str = "[", after: str = "]") -> str:
+    def marked(self, before: str = "«", after: str = "»") -> str:
         """The snippet with each hit wrapped in ``before`` / ``after``."""
         out: list[str] = []
         at = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from gaptrack.models import Party, Production
 from gaptrack.search import Query, SearchQueryError, Snippet, ensure_index, parse_query
 from gaptrack.search.engine import count_matches, id_subquery, ranked_page
 from gaptrack.search.snippet import best_snippet
+from gaptrack.search.terms import TermRow, read_terms, term_rows
 from gaptrack.service.lookup import resolve
 
 SEARCH_COUNT_CAP = 100_000
@@ -151,3 +153,20 @@ def snippet_for(engine: Engine, document_id: int, text: str) -> Snippet | None:
     if r is None:
         return None
     return _snippet(r, query)
+
+
+class TermReport(BaseModel):
+    source: str
+    party: str | None
+    terms: list[TermRow]
+
+
+def term_report(engine: Engine, path: Path, *, party: str | None = None) -> TermReport:
+    """The search-term report for the terms in ``path`` (see :mod:`gaptrack.search.terms`)."""
+    terms = read_terms(Path(path))
+    with engine.begin() as connection:
+        ensure_index(connection)
+    with engine.connect() as connection:
+        slug = _scope(connection, party, None)[2] if party else None
+        rows = term_rows(connection, terms, party=slug)
+    return TermReport(source=str(path), party=slug, terms=rows)
