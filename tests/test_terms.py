@@ -72,7 +72,8 @@ def test_cli_formats(case: Engine, db_url: str, tmp_path: Path) -> None:
     assert document["schema"] == "gaptrack/terms@1"
     assert [t["documents"] for t in document["terms"]] == [2, 1]
     csv = runner.invoke(app, ["--db", db_url, "terms", str(path), "-f", "csv"]).stdout
-    assert csv.splitlines()[0] == "term,documents,with_family,families,unique,by_party,by_production"
+    header = "term,documents,with_family,families,unique,by_party,by_production"
+    assert csv.splitlines()[0] == header
     assert csv.splitlines()[2] == "corridor,1,2,1,1,bob 1,bob-vol1 1"
     md = runner.invoke(app, ["--db", db_url, "terms", str(path), "-f", "md"]).stdout
     assert "| route | 2 | 3 | 2 | 2 | alice 1; bob 1 |" in md

@@ -146,6 +146,7 @@ class DocumentSpec(Strict):
     subject: str | None = None
     message_id: str | None = None
     in_reply_to: str | None = None
+    thread_index: str | None = None  # Outlook Thread-Index header (base64), if produced
     references: list[str] = []
     text: str | None = None
     pages: int | None = None

@@ -95,6 +95,50 @@ def terms_command(
           output)
 
 
+def _copies(message: Any) -> str:
+    if message.ghost:
+        return "(produced by nobody)"
+    return "; ".join(f"{c.party} {c.bates}" for c in message.copies)
+
+
+def threads_command(
+    ctx: typer.Context,
+    party: str | None = PartyOpt,
+    missing_only: bool = typer.Option(
+        False, "--missing", help="Only threads with a message a party on it did not produce."
+    ),
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = Output,
+) -> None:
+    """Email threads rebuilt across every party's productions.
+
+    Each message shows who produced it (with Bates numbers), the parties on it, and the
+    parties on it whose productions lack it. A message that produced emails reply to but
+    nobody produced shows as "(produced by nobody)".
+    """
+    from gaptrack.service import threads as thread_service
+
+    views = thread_service.party_threads(state(ctx).engine, party)
+    if missing_only:
+        views = [v for v in views if v.missing]
+    rows = [
+        {
+            "thread": n, "depth": m.depth,
+            "date": m.date.isoformat(sep=" ", timespec="minutes") if m.date else "",
+            "subject": ("  " * m.depth) + (m.subject or ""), "produced_by": _copies(m),
+            "on_it": "; ".join(m.on_it), "lacking": "; ".join(m.lacking),
+        }
+        for n, v in enumerate(views, start=1)
+        for m in v.messages
+    ]
+    document = {"schema": "gaptrack/threads@1", "party": party,
+                "threads": [v.model_dump(mode="json") for v in views]}
+    columns = ["thread", "depth", "date", "subject", "produced_by", "on_it", "lacking"]
+    _emit(render_rows(rows, columns, fmt, title=f"{len(views)} threads", document=document),
+          output)
+
+
 def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
     app.command("terms")(terms_command)
+    app.command("threads")(threads_command)
