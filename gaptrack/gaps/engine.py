@@ -27,6 +27,7 @@ from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
 from gaptrack.gaps.query_items import nothing_produced, overdue
 from gaptrack.gaps.query_known import known_rows
 from gaptrack.gaps.query_referenced import referenced_unproduced
+from gaptrack.gaps.query_silent import silent_period_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
 from gaptrack.models.enums import KnownBasis, KnownStatus
 
@@ -37,8 +38,12 @@ KIND_ORDER = {
     GapKind.NOTHING_PRODUCED: 3,
     GapKind.OVERDUE: 4,
     GapKind.REFERENCED_UNPRODUCED: 5,
+    GapKind.SILENT_PERIOD: 6,
 }
-ALL_KINDS = frozenset(GapKind)
+# Kinds computed only when asked for by name (``--kind silent-period``): a month-by-month
+# reading of a whole party's production, which counts and letters do not include yet.
+OPT_IN_KINDS = frozenset({GapKind.SILENT_PERIOD})
+ALL_KINDS = frozenset(GapKind) - OPT_IN_KINDS  # what "every kind" means by default
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -200,6 +205,9 @@ class _Builder:
             "item": info.number if info else None,
             "item_text": info.text if info else None,
         }
+
+    def party_name(self, party_id: int) -> str:
+        return self.cat.parties[party_id].name
 
     def root(self, item_id: int) -> int:
         """The first item of the renewal chain an item belongs to (asked once per row)."""
@@ -508,6 +516,8 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
         gaps.extend(build.overdue(connection.execute(overdue(scope))))
     if GapKind.REFERENCED_UNPRODUCED in kinds and not scope.narrowed_to_requests:
         gaps.extend(build.referenced(connection.execute(referenced_unproduced(scope))))
+    if GapKind.SILENT_PERIOD in kinds:
+        gaps.extend(silent_period_gaps(connection, scope, build.base, build.party_name))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
     return GapResult(selected, states, catalogue, scope)
 

@@ -93,9 +93,10 @@ def gap_row(gap: Gap) -> dict[str, Any]:
 def gaps_document(
     gaps: Sequence[Gap], *, as_of: dt.date, filters: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    counts = {kind.value: 0 for kind in GapKind}
+    # Opt-in kinds (silent-period) are counted only when asked for, i.e. when present.
+    counts = {kind.value: 0 for kind in GapKind if kind is not GapKind.SILENT_PERIOD}
     for gap in gaps:
-        counts[gap.kind.value] += 1
+        counts[gap.kind.value] = counts.get(gap.kind.value, 0) + 1
     return {
         "schema": SCHEMA,
         "as_of": as_of.isoformat(),

@@ -27,6 +27,7 @@ KIND_STYLE = {
     GapKind.OVERDUE: "magenta",
     GapKind.WITHHELD: "cyan",
     GapKind.REFERENCED_UNPRODUCED: "blue",
+    GapKind.SILENT_PERIOD: "yellow",
 }
 
 # "What is missing" comes last: it is the long one, and the Bates numbers must stay in view.
