@@ -103,10 +103,10 @@ def _counts(connection: Connection, party_id: int, as_of: dt.date) -> tuple[Any,
     dialect = connection.dialect.name
     day = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect).label("day")
     own = connection.execute(
-        sa.select(sa.func.coalesce(d.c.custodian, ""), day, sa.func.count())
+        sa.select(d.c.custodian, day, sa.func.count())
         .select_from(d.join(pr, pr.c.id == d.c.production_id))
         .where(d.c.party_id == party_id, pr.c.date_received <= as_of)
-        .group_by(sa.func.coalesce(d.c.custodian, ""), day)
+        .group_by(d.c.custodian, day)
     ).all()
     on_it = (
         sa.select(p.c.document_id).where(p.c.party_id == party_id).distinct().subquery()
@@ -132,7 +132,7 @@ def coverage(
     for custodian, value, count in own_rows:
         day = _as_day(value)
         if day is not None and day <= as_of:
-            own[str(custodian)][period_of(day, by)] += int(count)
+            own[str(custodian or "")][period_of(day, by)] += int(count)
             seen.append(day)
     for producer, value, count in other_rows:
         day = _as_day(value)

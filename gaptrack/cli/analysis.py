@@ -1,5 +1,5 @@
-"""``gaptrack search``, ``terms``: thin faces over service.search (and, below, the thread
-and coverage services)."""
+"""``gaptrack search``, ``terms``, ``threads`` and ``coverage``: thin faces over
+service.search, service.threads and service.coverage."""
 
 from __future__ import annotations
 
@@ -138,7 +138,48 @@ def threads_command(
           output)
 
 
+def coverage_command(
+    ctx: typer.Context,
+    party: str = typer.Option(..., "--party", "-p", help="Party slug, name or alias."),
+    by: str = typer.Option("month", "--by", help="Period: month or week (weeks start Monday)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", metavar="DATE", help="Only productions received by this date."
+    ),
+    fmt: OutputFormat = FormatOption,
+    output: Path | None = Output,
+) -> None:
+    """Per period: documents the party produced (per custodian) against documents other
+    parties produced that it was on. "silent": others show it active, its production holds
+    nothing; "fall": a robust z-score of its own count of -3.5 or less (see docs)."""
+    from gaptrack.cli.gaps import as_of_date
+    from gaptrack.coverage import Period
+    from gaptrack.errors import InputError
+    from gaptrack.service.coverage import coverage_report
+
+    try:
+        period = Period(by.strip().lower())
+    except ValueError:
+        raise InputError(f"--by must be month or week, not {by!r}") from None
+    report = coverage_report(state(ctx).engine, party, as_of=as_of_date(as_of), by=period)
+    rows = []
+    for n, name in enumerate(report.periods):
+        own = [f"{r.name} {r.counts[n]}" for r in report.rows
+               if r.source == "own" and r.counts[n]]
+        others = [f"{r.name} {r.counts[n]}" for r in report.rows
+                  if r.source == "others" and r.counts[n]]
+        rows.append({
+            "period": name, "own": report.own_totals[n], "others": report.others_totals[n],
+            "flag": report.flags.get(name, ""), "z": report.z.get(name, ""),
+            "custodians": "; ".join(own), "others_by_party": "; ".join(others),
+        })
+    columns = ["period", "own", "others", "flag", "z", "custodians", "others_by_party"]
+    document = {"schema": "gaptrack/coverage@1", **report.model_dump(mode="json")}
+    title = f"Coverage of {report.party_name} by {period.value}"
+    _emit(render_rows(rows, columns, fmt, title=title, document=document), output)
+
+
 def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
     app.command("terms")(terms_command)
     app.command("threads")(threads_command)
+    app.command("coverage")(coverage_command)
