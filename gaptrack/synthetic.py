@@ -551,6 +551,9 @@ def build_synthetic(
                         f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"
                     )
                 )
+    from gaptrack.gaps.materialise import refresh_derived
+
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return SyntheticCase(
         seed=seed,
         documents=documents,

@@ -10,6 +10,14 @@ from gaptrack.db import current_revision, head_revision, make_engine, upgrade
 app = typer.Typer(help="Database location and schema migrations.", no_args_is_help=True)
 
 
+@app.command("init")
+def init_command(ctx: typer.Context) -> None:
+    """Create the database (or bring an existing one to the newest schema)."""
+    engine = state(ctx).engine
+    typer.echo(f"database ready at {engine.url.render_as_string(hide_password=True)}, "
+               f"revision {current_revision(engine)}")
+
+
 @app.command("upgrade")
 def upgrade_command(ctx: typer.Context) -> None:
     """Apply every pending schema migration (also done automatically on first use)."""

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
-from gaptrack.service.browse import KnownItemRow
+from gaptrack.service.views import KnownView
 from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
 from gaptrack.tui.runner import act
 from gaptrack.tui.state import state_of
@@ -49,8 +49,8 @@ class KnownTable(RecordTable):
         self.party = party
 
     @staticmethod
-    def record(row: KnownItemRow) -> Record:
-        status = KnownStatus(row.status)
+    def record(row: KnownView) -> Record:
+        status = row.status
         return Record(
             key=row.slug,
             cells=[
@@ -66,12 +66,12 @@ class KnownTable(RecordTable):
         )
 
     @property
-    def known(self) -> KnownItemRow | None:
+    def known(self) -> KnownView | None:
         record = self.current
         return record.data if record else None
 
     def _set_status(
-        self, row: KnownItemRow, status: KnownStatus, reason: str, **details: Any
+        self, row: KnownView, status: KnownStatus, reason: str, **details: Any
     ) -> None:
         """Store the status (an event, undoable) off the UI thread; ``details`` name the
         produced document or the privilege-log entry."""
