@@ -316,6 +316,12 @@ def data_stamp(connection: Connection) -> tuple[Any, ...]:
     )
 
 
+def clear_cache() -> None:
+    """Forget every kept view (the next read computes afresh)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def cached(key: tuple[Any, ...]) -> CaseView | None:
     with _CACHE_LOCK:
         view = _CACHE.get(key)

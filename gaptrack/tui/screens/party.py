@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -57,6 +58,16 @@ def fetch_party(engine: Engine, party: str, as_of: Any) -> PartyView:
             ledger=[], gaps=[], known=[],
         )
     return view
+
+
+def party_caption(data: PartyView, as_of: dt.date) -> str:
+    """The party header: the main screen's figures, from the same case view."""
+    s = data.summary
+    return (
+        f"{s.name} · {s.requests} requests · {data.open_items()} open items · "
+        f"{s.outstanding_gaps} gaps · known items produced {s.known_produced}/{s.known_total}"
+        f" · as of {as_of.isoformat()}"
+    )
 
 
 def item_records(statuses: list[RequestStatus]) -> list[Record]:
@@ -118,13 +129,8 @@ class PartyScreen(DataScreen):
 
     def show(self, data: PartyView) -> None:
         self.data = data
-        s = data.summary
-        self.sub_title = s.name
-        self.query_one("#party-caption", Static).update(
-            f"{s.name} · {s.requests} requests · {data.open_items()} open items · "
-            f"{s.outstanding_gaps} gaps · known items produced {s.known_produced}/{s.known_total}"
-            f" · as of {self.state.as_of.isoformat()}"
-        )
+        self.sub_title = data.summary.name
+        self.query_one("#party-caption", Static).update(party_caption(data, self.state.as_of))
         self.query_one("#items-table", RecordTable).set_records(item_records(data.ledger))
         self.query_one(GapsPanel).show_gaps(data.gaps)
         self.query_one(KnownTable).set_records([KnownTable.record(k) for k in data.known])
