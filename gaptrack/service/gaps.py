@@ -215,12 +215,12 @@ def _finding(session: Session, gap_key: str) -> tuple[Party, RequestItem, Docume
     return owner, item, document
 
 
-def _decided(session: Session, owner: Party, item: RequestItem, document: Document) -> None:
+def _decided(session: Session, owner: Party, document: Document) -> None:
+    """A decision is on the email and the party, not on one item: one per document."""
     existing = session.exec(
         select(FindingDecision).where(
             FindingDecision.party_id == owner.id,
             FindingDecision.document_id == document.id,
-            FindingDecision.item_id == item.id,
         )
     ).first()
     if existing is not None:
@@ -286,7 +286,7 @@ def promote_finding(
     """Make an inferred finding a known item (basis: the other party's document)."""
     with Session(engine, expire_on_commit=False) as session:
         owner, item, document = _finding(session, gap_key)
-        _decided(session, owner, item, document)
+        _decided(session, owner, document)
         slug = _free_known_slug(session, f"{owner.slug}-{document.begin_label.lower()}")
         known = KnownItem(
             slug=slug,
@@ -332,7 +332,7 @@ def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) ->
         raise InputError("dismissing a finding needs a reason")
     with Session(engine, expire_on_commit=False) as session:
         owner, item, document = _finding(session, gap_key)
-        _decided(session, owner, item, document)
+        _decided(session, owner, document)
         event = _decide(
             session,
             (owner, item, document),

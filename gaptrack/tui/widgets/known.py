@@ -23,6 +23,13 @@ STATUS_STYLE = {
     KnownStatus.WITHDRAWN: "dim",
 }
 
+# What each status means for the counts, said where it is chosen (README: known item statuses).
+DIALOG_NOTES = {
+    KnownStatus.DISPUTED: " The party disputes it; it still counts as outstanding until "
+    "produced or withdrawn.",
+    KnownStatus.OUTSTANDING: " It counts as outstanding again.",
+}
+
 COLUMNS = [
     Column("slug", "Known item", 28),
     Column("item", "Item", 18),
@@ -115,16 +122,19 @@ class KnownTable(RecordTable):
 
         def ask_reason(yes: bool | None = True) -> None:
             if yes:
+                note = DIALOG_NOTES.get(target, "")
                 self.app.push_screen(
-                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?", required=False),
+                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?{note}",
+                               required=False),
                     with_reason,
                 )
 
-        if target in (KnownStatus.DISPUTED, KnownStatus.WITHDRAWN):
-            # These take an item off the list of what the party owes: ask first.
+        if target is KnownStatus.WITHDRAWN:
+            # Withdrawing takes an item off the list of what the party owes: ask first.
             self.app.push_screen(
                 ConfirmDialog(f"Mark {target}?",
-                              f"{row.slug} will no longer count as outstanding.",
+                              f"{row.slug} will no longer count as outstanding or as a known "
+                              "item (it stays listed, and can be reopened).",
                               confirm=f"Mark {target}"),
                 ask_reason,
             )
