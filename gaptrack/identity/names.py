@@ -182,6 +182,10 @@ def _person(segment: str) -> Person | None:
     if angle:
         display = angle.group("display").strip().strip('"').strip()
         inner = angle.group("inner").strip()
+    # Python's ``email`` (policy.default) re-renders these forms: a DN comes back quoted,
+    # a Notes name as a quoted local part ("Jane Doe/HOU/ECT"@ECT).
+    if inner.startswith('"') and "/" in inner:
+        inner = inner.replace('"', "")
     x500 = _X500.search(inner)
     if x500 and inner.lstrip().startswith("/"):
         common = _GUID_PREFIX.sub("", x500.group(1).strip())
