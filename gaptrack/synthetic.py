@@ -699,7 +699,7 @@ def _make_documents(
                 )
         addresses = [p.address for p in recipients] + ([external] if external else [])
         fingerprint = _fingerprint(sender.address, addresses, subject_norm)
-        digest = body_hash(text)
+        digest = body_hash(text, sender.address)
         message_id = f"<e{emails}.{seed_tag(rng)}@syn-mail.example>"
         # Outlook-like: half the time the sender's Sent Items copy has its own Message-ID.
         sender_message_id = message_id if rng.random() < 0.5 else f"<s{emails}@syn-sent.example>"
