@@ -69,6 +69,7 @@ from gaptrack.models import (
     SourceFile,
     SourceKind,
 )
+from gaptrack.search import index_production
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
 
@@ -181,6 +182,7 @@ def _new_production(
 def _finish_production(conn: Connection, production: Production, writer: BulkWriter) -> None:
     """Counts and Bates range of the production: as the writer counted them on the way in
     (SQLite), or else from its documents (one query)."""
+    index_production(conn, production.id)  # full-text index, in the import's transaction
     tally = writer.tally
     if tally is not None:
         production.doc_count = tally.documents
