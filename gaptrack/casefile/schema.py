@@ -83,6 +83,7 @@ class SignatorySpec(Strict):
 
 class CriteriaSpec(Strict):
     correspondents: list[Slug] = []
+    # Whole words, case and accents folded; "word*" a prefix (gaptrack.search.criteria).
     keywords: list[str] = []
     doc_types: list[DocType] = []
 

@@ -1,7 +1,7 @@
 """Derived facts the gap queries join on, written with set-based statements, idempotently.
 
-1. **Participant → party**: a participant row whose address belongs to a party (or, with no
-   address match, whose normalised name is an alias of exactly one party) gets that party's id.
+1. **Participant → party**: the identity resolver (:mod:`gaptrack.identity.resolve`): by
+   address, else by a name of exactly one party; re-linked when parties or aliases change.
 2. **Criteria responsiveness**: ``document_item`` rows with ``source = criteria`` for every
    document that meets an item's criteria.
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
@@ -35,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
 from gaptrack.search.criteria import KEYWORD_HIT, keyword_hits
@@ -55,6 +56,7 @@ class DeriveReport:
 def _signature(connection: Connection) -> str:
     digest = hashlib.sha256()
     for table, columns in (
+        (t.party, ("id", "name")),
         (t.party_address, ("party_id", "address")),
         (t.party_alias, ("party_id", "alias_norm")),
         (t.criterion, ("item_id", "kind", "value", "party_id")),
@@ -93,36 +95,11 @@ def _insert(connection: Connection, table: Any = None) -> Any:
     return module.insert(t.document_item if table is None else table)
 
 
-def _resolve_participants(connection: Connection, after_id: int) -> int:
-    p = t.participant
-    by_address = (
-        sa.select(t.party_address.c.party_id)
-        .where(t.party_address.c.address == p.c.address)
-        .scalar_subquery()
-    )
-    pending = sa.and_(p.c.party_id.is_(None), p.c.document_id > after_id)
-    done = connection.execute(
-        sa.update(p)
-        .where(pending, p.c.address.is_not(None), p.c.address != "")
-        .where(sa.exists().where(t.party_address.c.address == p.c.address))
-        .values(party_id=by_address)
-    ).rowcount
-    # A name resolves only when it is the alias of exactly one party: "Mike" must not guess.
-    alias_parties = sa.select(sa.func.min(t.party_alias.c.party_id)).where(
-        t.party_alias.c.alias_norm == p.c.name_norm
-    )
-    distinct_parties = (
-        sa.select(sa.func.count(sa.distinct(t.party_alias.c.party_id)))
-        .where(t.party_alias.c.alias_norm == p.c.name_norm)
-        .scalar_subquery()
-    )
-    done += connection.execute(
-        sa.update(p)
-        .where(pending, p.c.name_norm.is_not(None), p.c.name_norm != "")
-        .where(distinct_parties == 1)
-        .values(party_id=alias_parties.scalar_subquery())
-    ).rowcount
-    return int(done)
+def _resolve_participants(connection: Connection, after_id: int, *, relink: bool) -> int:
+    """The identity resolver over stored participants (set-based): newer documents' ones,
+    or — when parties, addresses or aliases changed — all of them, re-linked."""
+    where = "1 = 1" if relink else f"document_id > {int(after_id)}"
+    return resolve_stored(connection, where=where, relink=relink)
 
 
 def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
@@ -355,7 +332,7 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
                 )
             )
             connection.execute(sa.delete(t.candidate))
-        resolved = _resolve_participants(connection, after)
+        resolved = _resolve_participants(connection, after, relink=full)
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)

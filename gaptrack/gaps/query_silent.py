@@ -24,8 +24,9 @@ from gaptrack.gaps.scope import Scope, request_filters
 EVIDENCE_LIMIT = 50  # Bates numbers listed per gap (the summary gives the full count)
 
 
-def _asked(connection: Connection, scope: Scope) -> dict[int, list[Any]]:
-    """Per party asked to produce: its items (id, number, request slug, date range)."""
+def asked_items(scope: Scope) -> Any:
+    """The query behind the kind: (party, item, request, date range) of every item asked of
+    a party in ``scope``, in letter order; the months are then read per party."""
     ri, rq, rr = t.item, t.request, t.recipient
     query = (
         sa.select(rr.c.party_id, ri.c.id, ri.c.number, rq.c.slug, ri.c.date_from, ri.c.date_to)
@@ -36,8 +37,12 @@ def _asked(connection: Connection, scope: Scope) -> dict[int, list[Any]]:
     )
     if scope.party_id is not None:
         query = query.where(rr.c.party_id == scope.party_id)
+    return query
+
+
+def _asked(connection: Connection, scope: Scope) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = {}
-    for row in connection.execute(query):
+    for row in connection.execute(asked_items(scope)):
         out.setdefault(int(row.party_id), []).append(row)
     return out
 

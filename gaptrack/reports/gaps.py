@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from gaptrack.gaps.kinds import OPT_IN_KINDS
 from gaptrack.gaps.model import Gap, GapKind
 from gaptrack.reports.tabular import (
     ReportFormat,
@@ -94,7 +95,7 @@ def gaps_document(
     gaps: Sequence[Gap], *, as_of: dt.date, filters: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     # Opt-in kinds (silent-period) are counted only when asked for, i.e. when present.
-    counts = {kind.value: 0 for kind in GapKind if kind is not GapKind.SILENT_PERIOD}
+    counts = {kind.value: 0 for kind in GapKind if kind not in OPT_IN_KINDS}
     for gap in gaps:
         counts[gap.kind.value] = counts.get(gap.kind.value, 0) + 1
     return {
@@ -121,6 +122,8 @@ def render_gaps(
         return to_json(gaps_document(gaps, as_of=as_of, filters=filters))
     if form is ReportFormat.CSV:
         return to_csv(rows, CSV_COLUMNS)
+    if not gaps and form is ReportFormat.TABLE:
+        return f"{title}\nno gaps{_described(filters)}\n"
     if form is ReportFormat.MD:
         lines = [f"# {title}", "", f"{len(gaps)} gap(s).", ""]
         return "\n".join(lines + to_md(rows, COLUMNS)) + "\n"
@@ -128,3 +131,13 @@ def render_gaps(
         body = [f"<h1>{html.escape(title)}</h1>", f"<p>{len(gaps)} gap(s).</p>"]
         return html_page(title, body + to_html_table(rows, COLUMNS))
     return to_table(rows, COLUMNS, title)
+
+
+def _described(filters: dict[str, Any] | None) -> str:
+    """`` (party kushner, kinds overdue)``: what an empty answer was asked about."""
+    named = [
+        f"{name} {', '.join(v) if isinstance(v, list) else v}"
+        for name, v in (filters or {}).items()
+        if v
+    ]
+    return f" ({'; '.join(named)})" if named else ""

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from gaptrack.collector import collector_paused
 from gaptrack.db import bulk_load
 from gaptrack.errors import ConflictError, LoadFileError
+from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
 from gaptrack.importers.encoding import detect_encoding, normalise_encoding
@@ -529,6 +530,7 @@ def import_dat(
             },
         )
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report
 
 
@@ -664,6 +666,7 @@ def import_mail(
             data={"path": str(path), "files": len(per_file), "documents": report.documents},
         )
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report
 
 
@@ -766,4 +769,5 @@ def import_privlog(
             data={"file": str(path), "sha256": sha, "entries": len(rows)},
         )
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report
