@@ -11,8 +11,8 @@ Where the index got to is kept per backend:
 
 * SQLite: the ids of the productions indexed and the number of documents they held, in the
   ``derived_state`` row ``search`` (SQLite has one writer at a time, so no update is lost).
-* PostgreSQL: the index rows themselves (``document_search.production_id``): a production
-  with documents and no index rows is not indexed yet; deletions cascade.
+* PostgreSQL: the index rows themselves: as many as there are documents means up to date
+  (deletions cascade); otherwise the documents without one are indexed.
 """
 
 from __future__ import annotations
@@ -114,19 +114,15 @@ def _pg_insert(connection: Connection, where: str, params: tuple[Any, ...] = ())
 
 
 def _pg_ensure(connection: Connection) -> int:
-    missing = [
-        int(r[0])
-        for r in connection.exec_driver_sql(
-            "SELECT p.id FROM production p"
-            " WHERE EXISTS (SELECT 1 FROM document d WHERE d.production_id = p.id)"
-            f" AND NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.production_id = p.id)"
-            " ORDER BY p.id"
-        )
-    ]
-    done = 0
-    for production_id in missing:
-        done += _pg_insert(connection, "production_id = %s", (production_id,))
-    return done
+    """Index the documents without index rows: none when the two counts agree (index rows
+    go with their documents, so equal counts mean the same documents)."""
+    indexed = int(connection.exec_driver_sql(f"SELECT count(*) FROM {PG_TABLE}").scalar_one())
+    if indexed == _count(connection):
+        return 0
+    return _pg_insert(
+        connection,
+        f"NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.document_id = document.id)",
+    )
 
 
 def ensure_index(connection: Connection) -> int:
