@@ -18,10 +18,11 @@ Where the index got to is kept per backend:
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
 from gaptrack.search.schema import (
@@ -161,3 +162,32 @@ def index_production(connection: Connection, production_id: int | None) -> int:
         ensure_schema(connection)
         return _pg_insert(connection, "production_id = %s", (production_id,))
     return ensure_index(connection)
+
+
+_SEEN: dict[str, tuple[Any, ...]] = {}
+_SEEN_LOCK = threading.Lock()
+
+
+def _stamp(connection: Connection) -> tuple[Any, ...]:
+    """Cheap to read (three index lookups), and it moves whenever documents come or go:
+    new documents and productions take higher ids, and every removal records an event."""
+    return tuple(connection.exec_driver_sql(
+        "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM production),"
+        " (SELECT max(id) FROM event)"
+    ).one())
+
+
+def ensure_current(engine: Engine) -> None:
+    """:func:`ensure_index` in its own transaction, skipped when nothing moved since this
+    process last made sure (what a search calls before it reads)."""
+    key = engine.url.render_as_string(hide_password=True)
+    with engine.connect() as connection:
+        stamp = _stamp(connection)
+    with _SEEN_LOCK:
+        if _SEEN.get(key) == stamp:
+            return
+    with engine.begin() as connection:
+        ensure_index(connection)
+        stamp = _stamp(connection)
+    with _SEEN_LOCK:
+        _SEEN[key] = stamp
