@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine
@@ -49,7 +50,8 @@ class ThreadView(BaseModel):
         return sum(1 for m in self.messages if m.lacking)
 
 
-class _Doc(BaseModel):
+@dataclass(slots=True)
+class _Doc:
     bates: str
     party: str
     subject: str | None
@@ -73,14 +75,14 @@ def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
             "SELECT d.id, d.begin_label, p.slug, d.subject, d.sender FROM document d"
             f" JOIN party p ON p.id = d.party_id WHERE d.id IN ({marks})",
             tuple(batch),
-        ):
+        ).all():
             docs[int(doc_id)] = _Doc(bates=bates, party=party, subject=subject, sender=sender,
                                      on_it=set(), replied_from=set())
         for doc_id, slug, role in connection.exec_driver_sql(
             "SELECT dp.document_id, p.slug, dp.role FROM document_participant dp"
             f" JOIN party p ON p.id = dp.party_id WHERE dp.document_id IN ({marks})",
             tuple(batch),
-        ):
+        ).all():
             doc = docs[int(doc_id)]
             doc.on_it.add(slug)
             if role in senders:

@@ -106,7 +106,7 @@ def _scan(
         "SELECT id, mih, fingerprint, date_sent, thread_index FROM document"
         " WHERE mih IS NOT NULL OR fingerprint IS NOT NULL OR thread_index IS NOT NULL"
         " OR id IN (SELECT document_id FROM document_reference)"
-    )
+    ).all()
     for doc_id, mih, print_, sent, thread_index in rows:
         key = f"mih:{mih}" if mih else f"doc:{doc_id}"
         message = messages.get(key)
@@ -147,7 +147,7 @@ def build_threads(connection: Connection) -> list[Thread]:
         (int(doc_id), f"mih:{mih}")
         for doc_id, mih in connection.exec_driver_sql(
             "SELECT document_id, mih FROM document_reference ORDER BY document_id, id"
-        )
+        ).all()
     ]
     for _, key in links:
         if key not in messages:
