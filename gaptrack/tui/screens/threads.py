@@ -23,7 +23,7 @@ COLUMNS = [
     Column("thread", "#", 3),
     Column("sent", "Sent", 16),
     Column("message", "Message"),
-    Column("produced", "Produced by", 18),
+    Column("produced", "Produced by", 24),
     Column("lacking", "Lacking", 14),
 ]
 
