@@ -3,6 +3,7 @@ produced, a thread known only from Thread-Index depth, copies merged, the CLI.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -51,6 +52,21 @@ def test_a_thread_known_only_from_thread_index_depth(case: Engine) -> None:
     assert last.lacking == ["alice", "carol"]
 
 
+def test_threads_from_quoted_headers_where_ids_were_stripped(case: Engine) -> None:
+    views = party_threads(case, "alice")
+    budget = by_subject(views, "Budget")  # the quoted original is Alice's own ALICE-0002
+    assert [[c.bates for c in m.copies] for m in budget.messages] == [["ALICE-0002"],
+                                                                      ["CAROL-0003"]]
+    assert budget.messages[1].parent == budget.messages[0].key
+    permits = by_subject(views, "FW: Permits")  # the quoted original: nobody produced it
+    original, forward = permits.messages
+    assert original.ghost and original.ghost_basis == "quoted"
+    assert original.date == dt.datetime(2017, 3, 24, 9, 0)
+    assert original.on_it == ["alice", "carol"] and original.lacking == ["alice", "carol"]
+    assert original.referenced_by == ["CAROL-0004"]
+    assert forward.parent == original.key
+
+
 def test_thread_index_decoding() -> None:
     assert thread_index_depth("AQAAAAAAAAECAwQFBgcICQoLDA0ODwAAAAEQAAAAAhA=") is not None
     assert thread_index_depth("not base64!") is None
@@ -59,10 +75,12 @@ def test_thread_index_decoding() -> None:
 
 def test_threads_for_a_party_and_for_everyone(case: Engine) -> None:
     alice = party_threads(case, "alice")
-    assert {v.subject for v in alice} == {"Pipeline", "RE: RE: Travel"}
+    assert {v.subject for v in alice} == {"Budget", "Pipeline", "RE: RE: Travel",
+                                          "FW: Permits"}
     everyone = party_threads(case)
-    assert len(everyone) == 2
-    assert lacking_by_party(alice)["alice"] == 4
+    assert len(everyone) == 4
+    # Budget reply 1, Pipeline 3, Travel 1, Permits 2 (the forward and the quoted original).
+    assert lacking_by_party(alice)["alice"] == 7
 
 
 def test_copies_of_one_message_are_one_message(case: Engine, tmp_path: Path) -> None:
@@ -102,4 +120,4 @@ def test_cli(case: Engine, db_url: str) -> None:
                for line in lines)
     data = json.loads(runner.invoke(app, ["--db", db_url, "threads", "-p", "bob", "-f",
                                           "json"]).stdout)
-    assert data["schema"] == "gaptrack/threads@1" and len(data["threads"]) == 2
+    assert data["schema"] == "gaptrack/threads@1" and len(data["threads"]) == 3

@@ -31,12 +31,15 @@ class MessageView(BaseModel):
     parent: str | None
     depth: int
     ghost: bool  # produced by nobody, known to have existed
-    ghost_basis: str  # how: "reference" (a reply names it) or "thread-index" (reply depth)
+    # How: "reference" (a reply names it), "thread-index" (reply depth) or "quoted".
+    ghost_basis: str
     date: dt.datetime | None
     subject: str | None
     sender: str | None
     copies: list[Copy]  # who produced it, with their Bates numbers
-    on_it: list[str]  # parties on it (for a ghost: the parties who replied to it)
+    # Parties on it (for a message nobody produced: who replied to or forwarded it, and the
+    # people a quote of it names).
+    on_it: list[str]
     lacking: list[str]  # parties on it whose productions lack it
     referenced_by: list[str]  # Bates of the documents citing it
 
@@ -58,6 +61,7 @@ class _Doc:
     sender: str | None
     on_it: set[str]
     replied_from: set[str]  # parties who sent this document
+    quoted: set[str]  # parties named only in a message it quotes
 
 
 def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -77,7 +81,7 @@ def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
             tuple(batch),
         ).all():
             docs[int(doc_id)] = _Doc(bates=bates, party=party, subject=subject, sender=sender,
-                                     on_it=set(), replied_from=set())
+                                     on_it=set(), replied_from=set(), quoted=set())
         for doc_id, slug, role in connection.exec_driver_sql(
             "SELECT dp.document_id, p.slug, dp.role FROM document_participant dp"
             f" JOIN party p ON p.id = dp.party_id WHERE dp.document_id IN ({marks})",
@@ -87,6 +91,8 @@ def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
             doc.on_it.add(slug)
             if role in senders:
                 doc.replied_from.add(slug)
+            elif role == ParticipantRole.QUOTED.value:
+                doc.quoted.add(slug)
     return docs
 
 
@@ -107,8 +113,10 @@ def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
     for m in thread.messages:
         copies = [docs[d] for d in m.documents]
         producers = {c.party for c in copies}
-        if m.ghost:
+        if m.ghost:  # who replied to it received it; a quote names its own people
             on_it = set().union(*(docs[d].replied_from for d in m.referenced_by))
+            if m.basis == "quoted":
+                on_it |= set().union(*(docs[d].quoted for d in m.referenced_by))
         else:
             on_it = set().union(*(c.on_it for c in copies)) | producers
         first = copies[0] if copies else None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection
 
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
+from gaptrack.threads.quoted import naive_utc, quoted_parents
 
 
 @dataclass(slots=True)
@@ -36,7 +37,8 @@ class Message:
     # Documents replying to / citing it (ghosts are dated by the first of them).
     referenced_by: list[int] = field(default_factory=list)
 
-    basis: str = ""  # for a ghost: "reference" or "thread-index" (how we know it existed)
+    # For a ghost, how we know it existed: "reference", "thread-index" or "quoted".
+    basis: str = ""
 
     @property
     def ghost(self) -> bool:
@@ -70,10 +72,7 @@ class _Sets:
             self.up[max(ra, rb)] = min(ra, rb)
 
 
-def _as_datetime(value: object) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
+_as_datetime = naive_utc
 
 
 def thread_index_depth(value: str | None) -> bytes | None:
@@ -169,8 +168,9 @@ def build_threads(connection: Connection) -> list[Thread]:
                 merged[child].parent = target
         threads.union(child, target)
     _thread_index_ancestors(merged, of_document, copies, threads, indexes)
+    _quoted(connection, merged, of_document, copies, threads)
     for message in merged.values():
-        if message.ghost and message.referenced_by:
+        if message.ghost and message.referenced_by and message.date is None:
             dates = [merged[copies.find(of_document[d])].date for d in message.referenced_by]
             known = [d for d in dates if d is not None]
             message.date = min(known) if known else None
@@ -200,6 +200,34 @@ def _thread_index_ancestors(
                 merged[child].parent = target
             threads.union(child, target)
             child = target
+
+
+def _quoted(
+    connection: Connection,
+    merged: dict[str, Message],
+    of_document: dict[int, str],
+    copies: _Sets,
+    threads: _Sets,
+) -> None:
+    """Replies whose IDs were stripped, linked by the message they quote."""
+    for found in quoted_parents(connection):
+        child_key = of_document.get(found.document_id)
+        if child_key is None:
+            continue
+        child = copies.find(child_key)
+        if merged[child].parent is not None:
+            continue
+        parent_key = of_document.get(found.parent_document_id or -1)
+        if parent_key is not None:
+            target = copies.find(parent_key)
+        else:
+            target = f"quoted:{found.document_id}"
+            merged[target] = Message(target, basis="quoted", date=found.sent)
+            merged[target].referenced_by.append(found.document_id)
+        if target == child:
+            continue
+        merged[child].parent = target
+        threads.union(child, target)
 
 
 def _merge_copies(messages: dict[str, Message], copies: _Sets) -> dict[str, Message]:

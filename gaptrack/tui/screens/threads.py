@@ -30,7 +30,8 @@ COLUMNS = [
 
 def _produced(message: MessageView) -> Text:
     if message.ghost:
-        how = "reply depth" if message.ghost_basis == "thread-index" else "replied to"
+        how = {"thread-index": "reply depth", "quoted": "quoted"}.get(message.ghost_basis,
+                                                                      "replied to")
         return Text(f"nobody ({how})", style="bold red")
     return Text("; ".join(f"{c.party} {c.bates}" for c in message.copies))
 
