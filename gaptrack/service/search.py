@@ -119,10 +119,11 @@ def search_documents(
     ensure_current(engine)
     with engine.connect() as connection:
         party_id, production_id, party_slug, volume_slug = _scope(connection, party, production)
-        page = ranked_page(connection, query, party_id=party_id, production_id=production_id,
-                           limit=limit, offset=offset)
-        total, capped = count_matches(connection, query, party_id=party_id,
-                                      production_id=production_id, cap=SEARCH_COUNT_CAP)
+        page, counted = ranked_page(connection, query, party_id=party_id,
+                                    production_id=production_id, limit=limit, offset=offset)
+        total, capped = (counted, False) if counted is not None else count_matches(
+            connection, query, party_id=party_id, production_id=production_id,
+            cap=SEARCH_COUNT_CAP)
         hits = _hits(connection, page, text, offset)
     return SearchResult(query=text, party=party_slug, production=volume_slug, total=total,
                         total_capped=capped, offset=offset, hits=hits)
