@@ -467,11 +467,11 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         "text": message.text or None,
         "text_path": None,
         "native_path": f"{message.source.name}#{message.number}",
-        "source_line": message.number,
+        "source_line": message.line,
     }
     drafts = [
         DocumentDraft(
-            line=message.number,
+            line=message.line,
             prefix=prefix,
             begin=number,
             suffix="",
@@ -484,7 +484,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         child = format_bates(prefix, number + offset, width)
         drafts.append(
             DocumentDraft(
-                line=message.number,
+                line=message.line,
                 prefix=prefix,
                 begin=number + offset,
                 suffix="",
@@ -501,7 +501,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
                     "date_sent": message.date,
                     "md5": attachment.md5,
                     "native_path": f"{message.source.name}#{message.number}/{attachment.filename}",
-                    "source_line": message.number,
+                    "source_line": message.line,
                 }),
                 parent=(prefix, number),
             )

@@ -87,6 +87,11 @@ class MapSettings:
     # SQLite: build the rows ready for executemany here (see RowBatch); None: send drafts.
     rows: RowPlan | None = None
 
+    def local(self) -> LocalMapper:
+        """The mapper that reads these settings in this process (the child calls it: any
+        picklable settings with a ``local()`` giving such a mapper can run there)."""
+        return LocalMapper(self)
+
 
 class RowBatch(NamedTuple):
     """Up to BATCH records as the writer takes them (MapSettings.rows): the bad records, in
@@ -131,6 +136,11 @@ class LocalMapper:
     @property
     def text_missing(self) -> int:
         return self.loader.missing
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """What the format reports besides the items (nothing, for a DAT)."""
+        return {}
 
     def _record_stream(self) -> Iterator[DatRecord]:
         records = self._records
@@ -186,6 +196,7 @@ class ChildMapper:
         early, its imports (~0.4 s) overlap what this process does first."""
         self.bytes_read = 0
         self.text_missing = 0
+        self.extra: dict[str, Any] = {}
         # The child imports gaptrack from where this process did, installed or not.
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
@@ -203,7 +214,7 @@ class ChildMapper:
         assert self.process.stdin is not None and self.process.stdout is not None
         _grow_pipe(self.process.stdout)
 
-    def start(self, settings: MapSettings) -> None:
+    def start(self, settings: Any) -> None:
         """Tell the child what to read and how to map it."""
         assert self.process.stdin is not None
         pickle.dump(settings, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -223,19 +234,19 @@ class ChildMapper:
                 self._stderr.seek(0)
                 said = self._stderr.read()[-2000:].decode("utf-8", "replace")
                 raise RuntimeError(
-                    f"the DAT mapping process ended unexpectedly (exit {code}): {said}"
+                    f"the mapping process ended unexpectedly (exit {code}): {said}"
                 ) from None
             if kind == wanted:
                 yield payload
             elif kind == "end":
-                self.bytes_read, self.text_missing = payload
+                self.bytes_read, self.text_missing, self.extra = payload
                 return
             elif kind == "fatal":
                 raise _error(payload)
             elif kind in ("batch", "rows"):
-                raise RuntimeError(f"the DAT mapping process sent {kind} where {wanted} was due")
+                raise RuntimeError(f"the mapping process sent {kind} where {wanted} was due")
             else:
-                raise RuntimeError(f"the DAT mapping process failed:\n{payload}")
+                raise RuntimeError(f"the mapping process failed:\n{payload}")
 
     def __iter__(self) -> Iterator[Item]:
         for bytes_read, items in self._messages("batch"):
@@ -301,11 +312,11 @@ def _dumps(message: Any) -> bytes:
 def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
     """The child: read settings, then map and send batches until the file ends."""
     _die_with_parent(parent)
-    settings: MapSettings = pickle.load(stdin)
+    settings: Any = pickle.load(stdin)  # MapSettings, or another format's (see local())
     _grow_pipe(stdout)
     gc.freeze()  # what is loaded by now lives as long as the child: never scan it again
     gc.set_threshold(*_CHILD_GC_THRESHOLD)
-    local = LocalMapper(settings)
+    local = settings.local()
     # A sender thread writes the pickled batches: while the parent is busy in SQLite and the
     # pipe is full, this thread waits in write() (without the GIL) and the main thread maps
     # ahead — at most QUEUED batches (a few MB), so memory stays flat.
@@ -340,7 +351,7 @@ def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
                     batch = []
             if batch:
                 send("batch", (local.bytes_read, batch))
-        send("end", (local.bytes_read, local.text_missing))
+        send("end", (local.bytes_read, local.text_missing, local.extra))
     except LoadFileError as exc:  # the reader's own errors stop the import
         send("fatal", _error_args(exc))
     except BaseException:

@@ -103,32 +103,39 @@ class PrivilegeLogReader:
         assert self.fields is not None
         return self.fields.column_name(name) if name in self.fields.index else name
 
-    def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+    def table(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) per row of the file, the header first (a CSV here; a sheet reader
+        overrides this)."""
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise LoadFileError("the file is empty", file=self.path)
-            self.fields = build_field_map(
-                [h.strip() for h in header],
-                self.overrides,
-                synonyms=PRIVLOG_SYNONYMS,
-                file=str(self.path),
-            )
-            if "privilege" not in self.fields.index:
-                raise LoadFileError(
-                    "no privilege column found; name it with --map privilege=COLUMN",
-                    file=self.path,
-                    line=1,
-                    field="privilege",
-                )
             for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                try:
-                    yield self._map(reader.line_num, row)
-                except LoadFileError as exc:
-                    yield exc
+                yield reader.line_num, row
+
+    def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+        rows = self.table()
+        first = next(rows, None)
+        if first is None:
+            raise LoadFileError("the file is empty", file=self.path)
+        self.fields = build_field_map(
+            [str(h).strip() for h in first[1]],
+            self.overrides,
+            synonyms=PRIVLOG_SYNONYMS,
+            file=str(self.path),
+        )
+        if "privilege" not in self.fields.index:
+            raise LoadFileError(
+                "no privilege column found; name it with --map privilege=COLUMN",
+                file=self.path,
+                line=first[0],
+                field="privilege",
+            )
+        for line, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            try:
+                yield self._map(line, row)
+            except LoadFileError as exc:
+                yield exc
 
     def _map(self, line: int, row: list[str]) -> PrivilegeRow:
         assert self.fields is not None
@@ -171,3 +178,19 @@ class PrivilegeLogReader:
             doc_type=(get("doc_type") or None) and get("doc_type")[:24],
             bates=bates or None,
         )
+
+
+def is_privilege_header(cells: list[str]) -> bool:
+    """Whether a header row names a privilege column (how a log is told from other tables)."""
+    fields = build_field_map([str(c).strip() for c in cells], {}, synonyms=PRIVLOG_SYNONYMS)
+    return "privilege" in fields.index
+
+
+def looks_like_privilege_log(path: Path) -> bool:
+    """A CSV whose first row names a privilege column."""
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            header = next(csv.reader([handle.readline()]), [])
+    except OSError:
+        return False
+    return bool(header) and is_privilege_header(header)
