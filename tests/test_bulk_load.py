@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from gaptrack.importers.generate import generate_dat
 from gaptrack.importers.formats import loadfile
+from gaptrack.importers.generate import generate_dat
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 

@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine
 from gaptrack.db import open_database
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import write_dat
-from gaptrack.importers.generate import HEADER, synthetic_rows
 from gaptrack.importers.formats import loadfile
+from gaptrack.importers.generate import HEADER, synthetic_rows
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 

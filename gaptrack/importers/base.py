@@ -51,7 +51,9 @@ OPTIONS: dict[str, FormatOption] = {
             "The Bates prefix: of the numbers read when it ends in a digit (ABC2017-), or of "
             "the numbers assigned (mail; numbering continues after the last one used).",
         ),
-        FormatOption("delimiter", "Field separator of a delimited load file (',', '|', '^', 'tab')."),
+        FormatOption(
+            "delimiter", "Field separator of a delimited load file (',', '|', '^', 'tab')."
+        ),
         FormatOption("quote", "Quote character of a delimited load file ('\"', 'þ', 'none')."),
         FormatOption("newline", "The character standing for a newline inside a field ('®')."),
     )

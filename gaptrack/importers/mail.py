@@ -100,7 +100,7 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
         except UnicodeDecodeError:
             return data.decode("cp1252", errors="replace")
     try:
-        return data.decode(charset, errors="replace")  # type: ignore[arg-type]
+        return data.decode(charset, errors="replace")
     except LookupError:
         return data.decode("utf-8", errors="replace")
 
@@ -128,8 +128,8 @@ def _addresses_fail(name: str, value: str) -> str | None:
     if ":" not in value:
         return None
     try:
-        _ = strict_policy.header_factory(name, value).addresses  # type: ignore[attr-defined]
-    except Exception as exc:  # noqa: BLE001 - any failure inside the library is the finding
+        _ = strict_policy.header_factory(name, value).addresses
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 
@@ -146,7 +146,7 @@ class _Headers:
             return ""
         try:
             text = decode_value(value)
-        except Exception as exc:  # noqa: BLE001 - a header must never reject the message
+        except Exception as exc:
             self.note(name, f"kept as written ({type(exc).__name__}: {exc})")
             return _raw(value)
         if name in ADDRESS_HEADERS:
@@ -206,7 +206,8 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[Messa
 def _attachment(part: Message) -> MailAttachment:
     if part.get_content_type() == "message/rfc822":
         inner = part.get_payload()
-        data = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+        first = inner[0] if isinstance(inner, list) and inner else None
+        data = first.as_bytes() if isinstance(first, Message) else b""
         name = part.get_filename() or "(forwarded message)"
     else:
         payload = part.get_payload(decode=True)
@@ -214,7 +215,7 @@ def _attachment(part: Message) -> MailAttachment:
         name = part.get_filename() or "(unnamed attachment)"
     try:
         name = decode_value(name)
-    except Exception:  # noqa: BLE001 - a name is kept as written
+    except Exception:
         name = _raw(name)
     return MailAttachment(name, part.get_content_type(), len(data), hashlib.md5(data).hexdigest())
 

@@ -800,9 +800,10 @@ def defer_indexes(conn: Connection, *, keep: Collection[str] = ()) -> list[str]:
 
 
 # CREATE INDEX sorts in runs as large as the page cache. With the import's large cache
-# (formats.loadfile.sqlite_tuning) the runs are few and big, sorted by this thread alone; with SQLite's
-# default 2 MB cache they are small, and worker threads sort and merge them alongside: at a
-# million documents the two rebuilds take ~0.65 s instead of ~1.3 s (and less memory).
+# (formats.loadfile.sqlite_tuning) the runs are few and big, sorted by this thread alone;
+# with SQLite's default 2 MB cache they are small, and worker threads sort and merge them
+# alongside: at a million documents the two rebuilds take ~0.65 s instead of ~1.3 s
+# (and less memory).
 REBUILD_CACHE_KIB = 2000
 REBUILD_THREADS = 2
 

@@ -19,7 +19,7 @@ from gaptrack.importers.base import OPTIONS, detect, importer
 from gaptrack.importers.qc import IntakeReport
 from gaptrack.importers.run import ImportRequest, Progress, run_import
 
-__all__ = ["import_dat", "import_mail", "import_path", "import_privlog", "Progress"]
+__all__ = ["Progress", "import_dat", "import_mail", "import_path", "import_privlog"]
 
 
 def import_path(
@@ -27,7 +27,7 @@ def import_path(
     path: Path,
     *,
     party: str,
-    format: str | None = None,  # noqa: A002 - the user's word for it
+    format: str | None = None,
     production: str | None = None,
     answers: Sequence[str] = (),
     received: dt.date | None = None,
@@ -98,7 +98,7 @@ def import_privlog(
     *,
     party: str,
     field_map: Sequence[str] | dict[str, str] = (),
-    format: str = "privlog",  # noqa: A002
+    format: str = "privlog",
     **kwargs: Any,
 ) -> IntakeReport:
     """Load a privilege log of ``party``; columns mapped like a load file's."""

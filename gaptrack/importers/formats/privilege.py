@@ -48,7 +48,8 @@ class PrivilegeLogImporter:
     def rows(self, run: Run) -> Iterator[privlog_format.PrivilegeRow | LoadFileError]:
         codec = codec_of(run.path, run.option("encoding"))
         run.report.encoding = run.inputs[0].encoding = codec
-        self.log = privlog_format.PrivilegeLogReader(run.path, codec, overrides_of(run.option("map")))
+        overrides = overrides_of(run.option("map"))
+        self.log = privlog_format.PrivilegeLogReader(run.path, codec, overrides)
         return iter(self.log)
 
     def load(self, run: Run) -> None:
