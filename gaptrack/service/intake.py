@@ -48,8 +48,6 @@ def import_path(
     if unused:
         flags = ", ".join("--" + k.replace("_", "-") for k in unused)
         raise InputError(f"{flags}: not an option of the {chosen.name} format")
-    if chosen.target == "documents" and not production:
-        raise InputError(f"a {chosen.name} import makes a production: name it with --production")
     request = ImportRequest(
         party=party,
         production=production,
