@@ -32,7 +32,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple
@@ -45,6 +45,9 @@ from gaptrack.importers.mapping import DatMapper, DocumentDraft
 from gaptrack.importers.writer import PreparedRows, RowPlan, prepare_rows
 
 Item = DocumentDraft | LoadFileError
+# From about this size (≈ 30,000 DAT records) an input is read and mapped in a child process
+# while this one writes.
+PIPELINE_MIN_BYTES = 8_000_000
 BATCH = 1000  # records per message from the child: ~0.3 MB pickled
 QUEUED = 8  # batches the child may map ahead of the parent (besides what the pipe holds)
 _PIPE_SIZE = 1 << 20  # ask Linux for a 1 MB pipe: a few batches of slack between the two
@@ -112,6 +115,77 @@ def _error(args: tuple[str, str | None, int | None, str | None]) -> LoadFileErro
     return LoadFileError(reason, file=file, line=line, field=field)
 
 
+# Maps one record to its document, or to a family of them (a message and its attachments);
+# raises the LoadFileError of a bad record.
+MapOne = Callable[[Any], "DocumentDraft | list[DocumentDraft]"]
+
+
+def items(records: Iterable[Any], map_one: MapOne) -> Iterator[Item]:
+    """The drafts of ``records`` in order, a bad record as its error (the writer decides)."""
+    for record in records:
+        try:
+            made = map_one(record)
+        except LoadFileError as exc:
+            yield exc
+            continue
+        if type(made) is list:
+            yield from made
+        else:
+            yield made  # type: ignore[misc]
+
+
+def row_batches(
+    records: Iterable[Any], map_one: MapOne, plan: RowPlan, position: Callable[[], int]
+) -> Iterator[RowBatch]:
+    """``records`` mapped and made into rows ready for ``executemany``, BATCH records at a
+    time, numbered on from ``plan.first_id``; ``position()``: the bytes read so far."""
+    next_id = plan.first_id
+    drafts: list[DocumentDraft] = []
+    errors: list[LoadFileError] = []
+    count = 0
+    # What iterating items() gives, without a generator step and a type test per record.
+    for record in records:
+        count += 1
+        try:
+            made = map_one(record)
+        except LoadFileError as exc:
+            errors.append(exc)
+        else:
+            if type(made) is list:
+                drafts.extend(made)
+            else:
+                drafts.append(made)  # type: ignore[arg-type]
+        if count >= BATCH:
+            yield RowBatch(position(), count, errors, prepare_rows(drafts, plan, next_id))
+            next_id += len(drafts)
+            drafts, errors, count = [], [], 0
+    if count:
+        yield RowBatch(position(), count, errors, prepare_rows(drafts, plan, next_id))
+
+
+@contextlib.contextmanager
+def mapping_child(use: bool) -> Iterator[ChildMapper | None]:
+    """A child process to read and map in, if ``use`` (stopped on the way out, whatever
+    happens). Started before it is given its settings: its imports overlap the caller's
+    first work (hashing the file)."""
+    if not use:
+        yield None
+        return
+    child = ChildMapper()
+    try:
+        yield child
+    finally:
+        child.close()
+
+
+def worth_a_child(size: int, wanted: bool | None) -> bool:
+    """Whether to map ``size`` bytes of input in a child: as ``wanted``, else for large
+    inputs on a machine with more than one core (the child costs ~0.3 s to start)."""
+    if wanted is not None:
+        return wanted
+    return (os.cpu_count() or 1) >= 2 and size >= PIPELINE_MIN_BYTES
+
+
 class LocalMapper:
     """Read and map in this process (small files, and the reference for the child's output)."""
 
@@ -151,38 +225,16 @@ class LocalMapper:
         return records
 
     def __iter__(self) -> Iterator[Item]:
-        map_record = self.mapper.map
-        for record in self._record_stream():
-            try:
-                yield map_record(record)
-            except LoadFileError as exc:
-                yield exc
+        return items(self._record_stream(), self.mapper.map)
 
     def batches(self) -> Iterator[RowBatch]:
         """The records as :class:`RowBatch` values (``settings.rows`` must be set).
 
         The mapping child sends these, so the writer has no per-row work left but SQLite's.
         """
-        plan = self.settings.rows
-        assert plan is not None
-        next_id = plan.first_id
-        drafts: list[DocumentDraft] = []
-        errors: list[LoadFileError] = []
-        count = 0
-        map_record = self.mapper.map
-        # What iterating self gives, without a generator step and a type test per record.
-        for record in self._record_stream():
-            count += 1
-            try:
-                drafts.append(map_record(record))
-            except LoadFileError as exc:
-                errors.append(exc)
-            if count >= BATCH:
-                yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
-                next_id += len(drafts)
-                drafts, errors, count = [], [], 0
-        if count:
-            yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
+        assert self.settings.rows is not None
+        return row_batches(self._record_stream(), self.mapper.map, self.settings.rows,
+                           lambda: self.bytes_read)
 
     def close(self) -> None:
         pass

@@ -8,9 +8,8 @@ SQLite bulk-load mode and the indexes rebuilt after a big load, and the OPT's pa
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,13 @@ from gaptrack.importers.fieldmap import (
 )
 from gaptrack.importers.mapping import columns_left_empty
 from gaptrack.importers.opt import read_documents
-from gaptrack.importers.pipeline import ChildMapper, LocalMapper, MapSettings
+from gaptrack.importers.pipeline import (
+    ChildMapper,
+    LocalMapper,
+    MapSettings,
+    mapping_child,
+    worth_a_child,
+)
 from gaptrack.importers.qc import field_report, page_report
 from gaptrack.importers.run import Run, SourceInput, file_sha256
 from gaptrack.importers.writer import (
@@ -38,9 +43,6 @@ from gaptrack.importers.writer import (
 )
 from gaptrack.models import SourceKind
 
-# From about this size (≈ 30,000 records) a DAT is read and mapped in a child process while
-# this one writes (importers.pipeline): the child costs ~0.3 s to start.
-PIPELINE_MIN_BYTES = 8_000_000
 # From about this size (≈ 50,000 records of ~300 bytes) a DAT is a bulk load: SQLite writes
 # it with the rollback journal (db.bulk_load) and, if it is at least as big as the
 # table, rebuilds the random-keyed indexes after it (big_load).
@@ -64,12 +66,6 @@ def codec_of(path: Path, encoding: str | None) -> str:
         return normalise_encoding(encoding) if encoding else detect_encoding(path)
     except LookupError as exc:
         raise LoadFileError(f"unknown encoding {encoding!r}", file=path) from exc
-
-
-def _use_pipeline(path: Path, wanted: bool | None) -> bool:
-    if wanted is not None:
-        return wanted
-    return (os.cpu_count() or 1) >= 2 and path.stat().st_size >= PIPELINE_MIN_BYTES
 
 
 def sqlite_tuning(conn: Connection) -> None:
@@ -116,21 +112,14 @@ class DatImporter:
         require_file(path)
         return [path]
 
-    @contextmanager
-    def prepare(self, path: Path, options: dict[str, Any]) -> Iterator[ChildMapper | None]:
-        """The child process that will read and map ``path``, if it is to have one (stopped
-        on the way out, whatever happens). Started first: its start overlaps the hashing."""
+    def prepare(
+        self, path: Path, options: dict[str, Any]
+    ) -> AbstractContextManager[ChildMapper | None]:
+        """The child process that will read and map ``path``, if it is to have one."""
         opt = options.get("opt")
         if opt is not None:
             require_file(Path(opt))
-        if not _use_pipeline(path, options.get("pipeline")):
-            yield None
-            return
-        child = ChildMapper()
-        try:
-            yield child
-        finally:
-            child.close()
+        return mapping_child(worth_a_child(path.stat().st_size, options.get("pipeline")))
 
     def bulk(self, path: Path) -> bool:
         return path.stat().st_size >= BULK_LOAD_MIN_BYTES

@@ -9,9 +9,8 @@ is (:mod:`gaptrack.importers.pipeline`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,20 @@ from typing import Any
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.formats.loadfile import (
     BULK_LOAD_MIN_BYTES,
-    PIPELINE_MIN_BYTES,
     big_load,
     sqlite_tuning,
     write_mapped,
 )
 from gaptrack.importers.mail import MailMessage, looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
-from gaptrack.importers.pipeline import BATCH, ChildMapper, RowBatch
+from gaptrack.importers.pipeline import (
+    ChildMapper,
+    RowBatch,
+    items,
+    mapping_child,
+    row_batches,
+    worth_a_child,
+)
 from gaptrack.importers.qc import BadRecord
 from gaptrack.importers.run import MAX_BAD_LISTED, Run
 from gaptrack.importers.writer import (
@@ -34,7 +39,6 @@ from gaptrack.importers.writer import (
     RowPlan,
     defer_indexes,
     indexes_left_empty,
-    prepare_rows,
     rebuild_indexes,
 )
 from gaptrack.models import SourceKind
@@ -87,9 +91,8 @@ class MailMapper:
             if len(self.problems) < MAX_BAD_LISTED:
                 self.problems.append((p.file, p.line, p.header, p.reason))
 
-    def families(self) -> Iterator[list[DocumentDraft] | LoadFileError]:
-        """Per message: its drafts (the message, then its attachments), or its error."""
-        prefix = self.settings.prefix
+    def messages(self) -> Iterator[MailMessage | LoadFileError]:
+        """Every message of every file in turn (a bad one as its error)."""
         done = 0
         for file in self.settings.files:
             count = 0
@@ -97,48 +100,31 @@ class MailMapper:
                 count += 1
                 self.records += 1
                 self.bytes_read = done + file_bytes
-                if isinstance(message, LoadFileError):
-                    yield message
-                    continue
-                if message.problems:
-                    self._note(message)
-                drafts = map_mail(message, prefix, self.number)
-                problem = next(filter(None, (check_limits(d) for d in drafts)), None)
-                if problem is not None:
-                    yield LoadFileError(problem[1], file=file, line=message.line,
-                                        field=problem[0])
-                    continue
-                self.number += len(drafts)
-                yield drafts
+                yield message
             self.counts.append(count)
             done += file.stat().st_size
 
+    def map_one(self, message: MailMessage | LoadFileError) -> list[DocumentDraft]:
+        """A message's drafts (the message, then its attachments), numbered on."""
+        if isinstance(message, LoadFileError):
+            raise message
+        if message.problems:
+            self._note(message)
+        drafts = map_mail(message, self.settings.prefix, self.number)
+        problem = next(filter(None, (check_limits(d) for d in drafts)), None)
+        if problem is not None:
+            raise LoadFileError(problem[1], file=message.source, line=message.line,
+                                field=problem[0])
+        self.number += len(drafts)
+        return drafts
+
     def __iter__(self) -> Iterator[DocumentDraft | LoadFileError]:
-        for family in self.families():
-            if isinstance(family, LoadFileError):
-                yield family
-            else:
-                yield from family
+        return items(self.messages(), self.map_one)
 
     def batches(self) -> Iterator[RowBatch]:
-        plan = self.settings.rows
-        assert plan is not None
-        next_id = plan.first_id
-        drafts: list[DocumentDraft] = []
-        errors: list[LoadFileError] = []
-        count = 0
-        for family in self.families():
-            count += 1
-            if isinstance(family, LoadFileError):
-                errors.append(family)
-            else:
-                drafts.extend(family)
-            if count >= BATCH:
-                yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
-                next_id += len(drafts)
-                drafts, errors, count = [], [], 0
-        if count:
-            yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
+        assert self.settings.rows is not None
+        return row_batches(self.messages(), self.map_one, self.settings.rows,
+                           lambda: self.bytes_read)
 
     def close(self) -> None:
         pass
@@ -164,20 +150,10 @@ class MailImporter:
             )
         return files
 
-    @contextmanager
-    def prepare(self, path: Path, options: dict[str, Any]) -> Iterator[ChildMapper | None]:
-        wanted = options.get("pipeline")
-        use = wanted if wanted is not None else (
-            (os.cpu_count() or 1) >= 2 and _size(path) >= PIPELINE_MIN_BYTES
-        )
-        if not use:
-            yield None
-            return
-        child = ChildMapper()
-        try:
-            yield child
-        finally:
-            child.close()
+    def prepare(
+        self, path: Path, options: dict[str, Any]
+    ) -> AbstractContextManager[ChildMapper | None]:
+        return mapping_child(worth_a_child(_size(path), options.get("pipeline")))
 
     def bulk(self, path: Path) -> bool:
         return _size(path) >= BULK_LOAD_MIN_BYTES
