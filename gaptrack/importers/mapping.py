@@ -21,6 +21,7 @@ from gaptrack.importers.dat import DatRecord, multi
 from gaptrack.importers.dates import DateError, combine, parse_date, parse_time
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mail import MailMessage
+from gaptrack.importers.rows import sqlite_datetime, width
 from gaptrack.matching import edrm_mih
 from gaptrack.models.enums import DocType
 
@@ -93,19 +94,6 @@ def _kind(doc_type: str, file_ext: str, emailish: bool, has_parent: bool) -> str
 
 def participant_rows(derived_people: Any) -> list[ParticipantRow]:
     return [(str(p.role), p.address, p.name, p.name_norm) for p in derived_people]
-
-
-def sqlite_datetime(value: dt.datetime | None) -> str | None:
-    """A naive UTC datetime as SQLModel's ``UTCDateTime`` stores it on SQLite."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    if value.year >= 1000:
-        # isoformat is several times faster than strftime and gives the same text from
-        # year 1000 on (strftime does not zero-pad smaller years on glibc).
-        return value.isoformat(" ", "microseconds")
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _same(value: dt.datetime | None) -> dt.datetime | None:
@@ -371,7 +359,9 @@ def _mih(message_id: str) -> str:
 
 # The fields whose document columns have a width, checked (stripped, as stored) before any
 # other work is done on a record.
-_LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = 120, 300, 32, 40, 1000
+_LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = (
+    width("document", c) for c in ("begin_label", "custodian", "md5", "sha1", "message_id")
+)
 FIELD_WIDTHS = {
     "begin_bates": _LABEL_WIDTH,
     "end_bates": _LABEL_WIDTH,
@@ -386,17 +376,21 @@ FIELD_WIDTHS = {
 # Column widths of the document table: PostgreSQL enforces them, SQLite does not, so a value
 # that would fail on one backend only is bad input on both.
 LIMITS = {
-    "bates_prefix": ("begin_bates", 64),
-    "bates_suffix": ("begin_bates", 32),
-    "begin_label": ("begin_bates", 120),
-    "end_label": ("end_bates", 120),
-    "custodian": ("custodian", 300),
-    "message_id": ("message_id", 1000),
-    "md5": ("md5", 32),
-    "sha1": ("sha1", 40),
-    "text_path": ("text_path", 1000),
-    "native_path": ("native_path", 1000),
+    column: (name, width("document", column))
+    for column, name in (
+        ("bates_prefix", "begin_bates"),
+        ("bates_suffix", "begin_bates"),
+        ("begin_label", "begin_bates"),
+        ("end_label", "end_bates"),
+        ("custodian", "custodian"),
+        ("message_id", "message_id"),
+        ("md5", "md5"),
+        ("sha1", "sha1"),
+        ("text_path", "text_path"),
+        ("native_path", "native_path"),
+    )
 }
+assert all(width("document", c) == _LONG_WIDTH for c in ("text_path", "native_path"))
 
 
 def check_limits(draft: DocumentDraft) -> tuple[str, str] | None:

@@ -13,6 +13,10 @@ from typing import Any
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dates import DateError, parse_date
 from gaptrack.importers.fieldmap import FieldMap, build_field_map
+from gaptrack.importers.rows import width
+
+# Column widths of privilege_entry, read from the model.
+_WIDTHS = {c: width("privilege_entry", c) for c in ("privilege", "entry_no", "bates", "doc_type")}
 
 PRIVLOG_SYNONYMS: dict[str, tuple[str, ...]] = {
     "entry_no": (
@@ -151,11 +155,11 @@ class PrivilegeLogReader:
         privilege = get("privilege")
         if not privilege:
             raise error("privilege", "no privilege claimed")
-        if len(privilege) > 200:
-            raise error("privilege", "is longer than 200 characters")
+        if len(privilege) > _WIDTHS["privilege"]:
+            raise error("privilege", f"is longer than {_WIDTHS['privilege']} characters")
         entry_no = get("entry_no") or f"line {line}"
-        if len(entry_no) > 64:
-            raise error("entry_no", "is longer than 64 characters")
+        if len(entry_no) > _WIDTHS["entry_no"]:
+            raise error("entry_no", f"is longer than {_WIDTHS['entry_no']} characters")
         date_text = get("doc_date")
         doc_date = None
         if date_text:
@@ -165,8 +169,8 @@ class PrivilegeLogReader:
                 raise error("doc_date", str(exc)) from exc
         recipients = "; ".join(v for v in (get("recipients"), get("cc")) if v)
         bates = get("bates")
-        if len(bates) > 120:
-            raise error("bates", "is longer than 120 characters")
+        if len(bates) > _WIDTHS["bates"]:
+            raise error("bates", f"is longer than {_WIDTHS['bates']} characters")
         return PrivilegeRow(
             line=line,
             entry_no=entry_no,
@@ -175,7 +179,7 @@ class PrivilegeLogReader:
             recipients=recipients or None,
             description=get("description") or None,
             privilege=privilege,
-            doc_type=(get("doc_type") or None) and get("doc_type")[:24],
+            doc_type=(get("doc_type") or None) and get("doc_type")[: _WIDTHS["doc_type"]],
             bates=bates or None,
         )
 

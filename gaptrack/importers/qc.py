@@ -13,8 +13,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from gaptrack.importers.rows import SqlDialect
 from gaptrack.importers.tally import DocumentTally
-from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker, SqlDialect
+from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker
 
 
 class BadRecord(BaseModel):

@@ -11,13 +11,13 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import select
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.formats.loadfile import codec_of, overrides_of, require_file
 from gaptrack.importers.qc import field_report
+from gaptrack.importers.rows import TableWriter
 from gaptrack.importers.run import Run
 from gaptrack.models import PrivilegeEntry, Production, SourceKind
 from gaptrack.service.lookup import resolve
@@ -87,10 +87,10 @@ class PrivilegeLogImporter:
         run.inputs[0].records = report.records
 
     def finish(self, run: Run) -> None:
-        table: Any = PrivilegeEntry.__table__  # type: ignore[attr-defined]
         made = run.production
-        run.conn.execute(sa.insert(table), [
-            {"party_id": run.owner_id, "production_id": made.id if made else None,
-             "source_file_id": run.source_id, **entry.values()}
-            for entry in self.entries
-        ])
+        out = TableWriter(run.conn)
+        for entry in self.entries:
+            out.add(PrivilegeEntry, {"party_id": run.owner_id,
+                                     "production_id": made.id if made else None,
+                                     "source_file_id": run.source_id, **entry.values()})
+        out.flush()
