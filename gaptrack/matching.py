@@ -140,7 +140,11 @@ def fingerprint_from_keys(
 
 def strip_quoted(text: str) -> str:
     """The text above the first quoted original / forwarded message block."""
-    match = _QUOTE_MARKERS.search(text)
+    folded = text.casefold()
+    # Every marker holds one of these words: most texts have none, and the search (IGNORECASE,
+    # tried at every position) costs more than the check.
+    marked = "forward" in folded or "original message" in folded or "wrote:" in folded
+    match = _QUOTE_MARKERS.search(text) if marked else None
     body = text[: match.start()] if match else text
     return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
 
@@ -149,7 +153,8 @@ def body_hash(text: str | None) -> str | None:
     """SHA-256 of the author's own text, white space and case folded; None when empty."""
     if not text:
         return None
-    folded = _SPACE.sub(" ", strip_quoted(text)).strip().casefold()
+    # str.split() and re's \s agree on what white space is; split is several times faster.
+    folded = " ".join(strip_quoted(text).split()).casefold()
     if not folded:
         return None
     return _sha256(folded.encode("utf-8")).hexdigest()

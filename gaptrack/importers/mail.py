@@ -19,6 +19,7 @@ message number).
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
 import html
@@ -38,6 +39,7 @@ _TAG = re.compile(r"<[^>]+>")
 _DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 _FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")  # an RFC 5322 header field name and its colon
 _MAIL_FIELDS = (b"from", b"to", b"subject", b"date", b"message-id", b"received", b"cc",
                 b"return-path", b"delivered-to", b"mime-version", b"sender", b"reply-to")
@@ -109,7 +111,9 @@ def decode_value(value: str | Header) -> str:
     """A header's text: RFC 2047 words decoded, raw 8-bit bytes read as UTF-8 (else cp1252),
     folding and runs of white space made one space."""
     if isinstance(value, str) and "=?" not in value:
-        return _SPACE.sub(" ", value).strip()
+        if "\n" in value or "\t" in value or "  " in value:
+            return _SPACE.sub(" ", value).strip()
+        return value.strip()
     parts = decode_header(value)  # raises on a malformed encoded word: the caller falls back
     text = "".join(
         _decode_bytes(part, charset) if isinstance(part, bytes) else part
@@ -137,11 +141,11 @@ def _addresses_fail(name: str, value: str) -> str | None:
 class _Headers:
     """Reads the stored headers of one message, noting those kept as written."""
 
-    def __init__(self, message: Message, out: MailMessage, raw: bytes, first: int) -> None:
-        self.message, self.out, self.raw, self.first = message, out, raw, first
+    def __init__(self, found: _Fields, out: MailMessage, raw: bytes, first: int) -> None:
+        self.found, self.out, self.raw, self.first = found, out, raw, first
 
     def get(self, name: str) -> str:
-        value = self.message.get(name)
+        value = self.found.get(name.lower())
         if value is None:
             return ""
         try:
@@ -163,6 +167,69 @@ class _Headers:
         )
 
 
+_Fields = dict[str, "str | Header"]
+
+
+def _library_fields(message: Message) -> _Fields:
+    """The first field of each name (lower-cased), as ``Message.get`` gives it — which walks
+    every header per call."""
+    found: _Fields = {}
+    fetch = message.policy.header_fetch_parse
+    for key, value in message._headers:  # type: ignore[attr-defined]
+        name = key.lower()
+        if name not in found:
+            found[name] = fetch(key, value)
+    return found
+
+
+def _read_head(raw: bytes) -> tuple[_Fields, bytes] | None:
+    """(fields, body) read straight from the bytes: the first field of each name, unfolded,
+    8-bit bytes read as UTF-8 (else cp1252) — what the email package gives, a few times
+    faster. None when the header block is unusual (the library then reads it)."""
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+    end = raw.find(b"\n\n")
+    head, body = (raw[:end], raw[end + 2 :]) if end >= 0 else (raw, b"")
+    found: _Fields = {}
+    name = ""
+    value = b""
+    for line in head.split(b"\n"):
+        if line[:1] in (b" ", b"\t") and name:
+            value += b"\n" + line
+            continue
+        if name and name not in found:
+            found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
+        colon = line.find(b":")
+        if colon <= 0 or not _FIELD.match(line):
+            return None
+        name, value = line[:colon].rstrip().lower().decode("ascii"), line[colon + 1 :].lstrip()
+    if name and name not in found:
+        found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
+    return found, body
+
+
+def _simple_text(fields: _Fields, body: bytes) -> str | None:
+    """The text of a one-part text/plain or text/html message, or None for any other (the
+    library reads those: parts, attachments, odd encodings)."""
+    ctype_field = str(fields.get("content-type") or "text/plain")
+    ctype = ctype_field.split(";")[0].strip().lower()
+    if ctype not in ("text/plain", "text/html") or "content-disposition" in fields:
+        return None
+    encoding = str(fields.get("content-transfer-encoding") or "").strip().lower()
+    try:
+        if encoding == "base64":
+            body = binascii.a2b_base64(body)
+        elif encoding == "quoted-printable":
+            body = binascii.a2b_qp(body)
+        elif encoding not in ("", "7bit", "8bit", "binary"):
+            return None
+    except (binascii.Error, ValueError):
+        return None
+    found = _CHARSET.search(ctype_field)
+    text = _decode_bytes(body, found.group(1).strip().lower() if found else None)
+    return html_to_text(text) if ctype == "text/html" else text
+
+
 def _header_line(raw: bytes, name: str) -> int:
     """Lines from the message's first line to header ``name`` (0 if not found)."""
     end = raw.find(b"\n\n")
@@ -171,10 +238,16 @@ def _header_line(raw: bytes, name: str) -> int:
     return head.count(b"\n", 0, at + 1) if at >= 0 else 0
 
 
+def _charset(part: Message) -> str | None:
+    """The Content-Type's charset, found without parsing every parameter."""
+    found = _CHARSET.search(part.get("Content-Type") or "")
+    return found.group(1).strip().lower() if found else None
+
+
 def _payload_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
-        return _decode_bytes(payload, part.get_content_charset())
+        return _decode_bytes(payload, _charset(part))
     return str(payload or "")
 
 
@@ -193,8 +266,10 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[Messa
         if part.is_multipart():
             stack.extend(reversed(part.get_payload()))  # type: ignore[arg-type]
             continue
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-        if disposition == "attachment" or (part.get_filename() and disposition != "inline"):
+        disposition = part.get("Content-Disposition")
+        kind = disposition.split(";")[0].strip().lower() if disposition else ""
+        named = bool(disposition or not ctype.startswith("text/")) and part.get_filename()
+        if kind == "attachment" or (named and kind != "inline"):
             found.append(part)
         elif ctype == "text/plain" and plain is None:
             plain = part
@@ -244,9 +319,11 @@ def parse_message(
     is an error naming the file, line and part (headers never are: see HeaderProblem).
     ``line``: where the message starts (an MBOX's separator); ``first``: its first header's
     line (``line`` when not given)."""
-    message = message_from_bytes(raw)
     out = MailMessage(source=source, number=number, line=line, md5=hashlib.md5(raw).hexdigest())
-    headers = _Headers(message, out, raw, line if first is None else first)
+    quick = _read_head(raw)
+    message = None if quick is not None else message_from_bytes(raw)
+    fields = quick[0] if quick is not None else _library_fields(message)  # type: ignore[arg-type]
+    headers = _Headers(fields, out, raw, line if first is None else first)
     out.sender = headers.get("From")
     out.to = headers.get("To")
     out.cc = headers.get("Cc")
@@ -258,7 +335,12 @@ def parse_message(
     out.date_text = headers.get("Date")
     out.date = parse_date(out.date_text)
     current = "body"
+    simple = _simple_text(*quick) if quick is not None else None
+    if simple is not None:
+        out.text = simple.replace("\r\n", "\n")
+        return out
     try:
+        message = message or message_from_bytes(raw)
         plain, markup, found = _parts(message)
         if plain is not None:
             out.text = _payload_text(plain).replace("\r\n", "\n")
