@@ -146,6 +146,8 @@ def strip_quoted(text: str) -> str:
     marked = "forward" in folded or "original message" in folded or "wrote:" in folded
     match = _QUOTE_MARKERS.search(text) if marked else None
     body = text[: match.start()] if match else text
+    if ">" not in body:
+        return body
     return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
 
 
