@@ -33,7 +33,12 @@ from pathlib import Path
 
 from bench.common import peak_rss_mb, report, scale
 
-_WORDS = ["memo", "draft", "meeting", "schedule", "campaign", "dinner", "invite", "budget", "review", "contract", "call", "follow", "up", "attached", "please", "see", "below", "thanks", "regards", "committee", "request", "document", "production", "counsel", "letter", "deadline", "schedule", "travel", "hotel", "agenda", "notes"]
+_WORDS = [
+    "memo", "draft", "meeting", "schedule", "campaign", "dinner", "invite", "budget", "review",
+    "contract", "call", "follow", "up", "attached", "please", "see", "below", "thanks",
+    "regards", "committee", "request", "document", "production", "counsel", "letter",
+    "deadline", "schedule", "travel", "hotel", "agenda", "notes",
+]
 _NAMES = [("Jane", "Doe"), ("John", "Roe"), ("Hope", "Hicks"), ("Sergei", "Millian"),
           ("Abbe", "Lowell"), ("Zoë", "Adviser"), ("José", "Núñez"), ("Mike", "Smith"),
           ("Ann", "Lee"), ("Raj", "Patel")]

@@ -99,8 +99,9 @@ class Importer(Protocol):
 # format is a module and one line here: "name": "module:Class".
 REGISTRY: dict[str, str] = {
     "dat": "gaptrack.importers.formats.loadfile:DatImporter",
-    "mail": "gaptrack.importers.formats.mailbox:MailImporter",
     "privlog": "gaptrack.importers.formats.privilege:PrivilegeLogImporter",
+    "csv": "gaptrack.importers.formats.loadfile:DelimitedImporter",
+    "mail": "gaptrack.importers.formats.mailbox:MailImporter",
 }
 
 

@@ -208,8 +208,10 @@ class DatMapper:
             begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
             cc, bcc, subject, title, file_name, date_sent, time_sent, timezone, date_created,
             md5, sha1, message_id, in_reply_to, references_text, pages_text, text_path,
-            native_path, doc_type, file_ext,
+            native_path, doc_type, file_ext, inline,
         ) = self._getter(stripped)
+        if inline and not text_path and _is_text_path(inline):
+            text_path, inline = inline, ""  # an "Extracted Text" column holding file paths
         # The widths (FIELD_WIDTHS) spelt out: a loop over them cost more than all of this.
         if (
             len(begin_label) > _LABEL_WIDTH or len(end_label) > _LABEL_WIDTH
@@ -293,7 +295,7 @@ class DatMapper:
             references = multi(in_reply_to)
         if references_text:
             references += [r for r in references_text.replace(",", " ").split() if r]
-        text = (self.load_text(text_path) or "") if (text_path and self.load_text) else ""
+        text = (self.load_text(text_path) or "") if (text_path and self.load_text) else inline
         subject_norm, mih, fingerprint, body_hash, participants, refs = derive_row_values(
             sender, to, cc, bcc, subject, message_id, references, text
         )
@@ -351,6 +353,12 @@ class DatMapper:
 
 
 _new_tuple = tuple.__new__
+_TEXT_FILE = re.compile(r"^[^\n]{1,1000}\.(txt|text)$", re.IGNORECASE)
+
+
+def _is_text_path(value: str) -> bool:
+    """An inline-text value that is in fact a text file's path (``TEXT\\ABC0001.txt``)."""
+    return "\n" not in value and _TEXT_FILE.match(value) is not None
 
 
 def _mih(message_id: str) -> str:
@@ -532,6 +540,7 @@ _FIELDS = (
     "native_path",
     "doc_type",
     "file_ext",
+    "text",
 )
 
 DOCUMENT_COLUMNS = (
@@ -592,11 +601,11 @@ FILLED_BY: dict[str, tuple[str, ...]] = {
     "mih": ("message_id",),
     "md5": ("md5",),
     "sha1": ("sha1",),
-    "body_hash": ("text_path",),
+    "body_hash": ("text_path", "text"),
     "fingerprint": ("sender",),
     "page_count": ("page_count",),
-    "text": ("text_path",),
-    "text_path": ("text_path",),
+    "text": ("text_path", "text"),
+    "text_path": ("text_path", "text"),
     "native_path": ("native_path",),
 }
 

@@ -39,6 +39,7 @@ from typing import IO, Any, BinaryIO, NamedTuple
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatReader, DatRecord
+from gaptrack.importers.delimited import CONCORDANCE, DelimitedReader, Dialect, open_reader
 from gaptrack.importers.encoding import detect_bytes
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import DatMapper, DocumentDraft
@@ -89,6 +90,7 @@ class MapSettings:
     skip_first: bool  # the first record is the header row
     # SQLite: build the rows ready for executemany here (see RowBatch); None: send drafts.
     rows: RowPlan | None = None
+    dialect: Dialect = CONCORDANCE  # separator, quote and newline character
 
     def local(self) -> LocalMapper:
         """The mapper that reads these settings in this process (the child calls it: any
@@ -190,9 +192,9 @@ class LocalMapper:
     """Read and map in this process (small files, and the reference for the child's output)."""
 
     def __init__(self, settings: MapSettings, records: Iterator[DatRecord] | None = None,
-                 reader: DatReader | None = None) -> None:
+                 reader: DatReader | DelimitedReader | None = None) -> None:
         self.settings = settings
-        self.reader = reader or DatReader(settings.path, settings.encoding)
+        self.reader = reader or open_reader(settings.path, settings.encoding, settings.dialect)
         self._records = records
         self.loader = TextLoader(settings.text_base)
         self.mapper = DatMapper(

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.dat import DatReader, DatRecord
+from gaptrack.importers.dat import DatRecord
+from gaptrack.importers.delimited import CONCORDANCE, CSV, Dialect, dialect_of, open_reader
 from gaptrack.importers.encoding import detect_encoding, normalise_encoding
 from gaptrack.importers.fieldmap import (
     build_field_map,
@@ -103,10 +104,15 @@ class DatImporter:
     kind = SourceKind.DAT
     target = "documents"
     summary = "Concordance DAT load file (þ quotes, DC4 separators), with its Opticon OPT"
-    options = ("opt", "encoding", "map", "bates_prefix")
+    options = ("opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline")
+    default_dialect = CONCORDANCE
 
     def detect(self, path: Path) -> bool:
         return path.is_file() and _looks_like_dat(path)
+
+    def dialect(self, run: Run) -> Dialect:
+        return dialect_of(run.option("delimiter"), run.option("quote"), run.option("newline"),
+                          self.default_dialect)
 
     def sources(self, path: Path) -> list[Path]:
         require_file(path)
@@ -129,7 +135,8 @@ class DatImporter:
         codec = codec_of(path, run.option("encoding"))
         report.encoding = run.inputs[0].encoding = codec
         overrides = overrides_of(run.option("map"))
-        reader = DatReader(path, codec)
+        dialect = self.dialect(run)
+        reader = open_reader(path, codec, dialect)
         records = iter(reader)
         first = next(records, None)
         if first is None:
@@ -184,6 +191,7 @@ class DatImporter:
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
+            dialect=dialect,
         )
         source: LocalMapper | ChildMapper
         if child is not None:
@@ -229,6 +237,38 @@ class DatImporter:
             opt, opt_sha, SourceKind.OPT, records=page_check.opt_documents,
             details={"dat": str(run.path)},
         ))
+
+
+class DelimitedImporter(DatImporter):
+    """A load file in CSV (or, with --delimiter/--quote/--newline, pipe, caret, tab…)."""
+
+    name = "csv"
+    summary = "Delimited load file (CSV by default; --delimiter, --quote, --newline), with an OPT"
+    default_dialect = CSV
+
+    def detect(self, path: Path) -> bool:
+        suffix = path.suffix.lower()
+        return path.is_file() and suffix in (".csv", ".txt", ".tsv", ".dat") and bool(
+            _separator(path)
+        )
+
+    def dialect(self, run: Run) -> Dialect:
+        """CSV, or the separator its header row shows (pipe, caret, tab) when none is given."""
+        delimiter = run.option("delimiter")
+        if delimiter is None:
+            delimiter = _separator(run.path) or None
+        return dialect_of(delimiter, run.option("quote"), run.option("newline"), CSV)
+
+
+def _separator(path: Path) -> str:
+    """The separator that splits the first line into a load file's header ("" if none)."""
+    with path.open("rb") as handle:
+        first = handle.readline(65536).decode("utf-8", "replace").lstrip("\ufeff")
+    for separator in (",", "|", "^", "\t"):
+        names = [c.strip().strip('"') for c in first.split(separator)]
+        if len(names) > 1 and looks_like_header(names):
+            return separator
+    return ""
 
 
 def write_mapped(run: Run, source: LocalMapper | ChildMapper | Any) -> int:
