@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from gaptrack.collector import collector_paused
 from gaptrack.db import bulk_load
 from gaptrack.errors import ConflictError, LoadFileError
+from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.importers.base import Importer
 from gaptrack.importers.qc import (
     BadRecord,
@@ -35,6 +36,7 @@ from gaptrack.importers.qc import (
 )
 from gaptrack.importers.writer import BulkWriter
 from gaptrack.models import Party, Production, ProductionRequest, Request, SourceFile, SourceKind
+from gaptrack.search import index_production
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
 
@@ -275,6 +277,7 @@ def run_import(
             _record_sources(run)
             importer.finish(run)
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report
 
 
@@ -311,6 +314,7 @@ def _close_report(run: Run) -> None:
 def _finish_production(conn: Connection, production: Production, writer: BulkWriter) -> None:
     """Counts and Bates range of the production: as the writer counted them on the way in
     (SQLite), or else from its documents (one query)."""
+    index_production(conn, production.id)  # full-text index, in the import's transaction
     tally = writer.tally
     if tally is not None:
         production.doc_count = tally.documents
