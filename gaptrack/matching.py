@@ -119,11 +119,17 @@ MIN_BODY_CHARS = 200
 def strip_quoted(text: str) -> str:
     """The author's own text: above the first quoted original / forwarded message block and
     the signature, without ``>`` lines."""
-    match = _QUOTE_MARKERS.search(text)
+    folded = text.casefold()
+    # Every marker holds one of these words: most texts have none, and the search (IGNORECASE,
+    # tried at every position) costs more than the check.
+    marked = "forward" in folded or "original message" in folded or "wrote:" in folded
+    match = _QUOTE_MARKERS.search(text) if marked else None
     body = text[: match.start()] if match else text
     signature = _SIGNATURE.search(body)
     if signature:
         body = body[: signature.start()]
+    if ">" not in body:
+        return body
     return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
 
 
@@ -136,7 +142,8 @@ def body_hash(text: str | None, sender_key: str = "") -> str | None:
     """
     if not text or len(text) < MIN_BODY_CHARS:
         return None
-    folded = _SPACE.sub(" ", strip_quoted(text)).strip().casefold()
+    # str.split() and re's \s agree on what white space is; split is several times faster.
+    folded = " ".join(strip_quoted(text).split()).casefold()
     if len(folded) < MIN_BODY_CHARS:
         return None
     return _sha256(f"{sender_key}\x1f{folded}".encode()).hexdigest()
