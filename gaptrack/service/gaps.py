@@ -213,20 +213,15 @@ def draft_letter(
     business_days: int = 10,
     bates_only: bool = False,
 ) -> str:
-    """A deficiency letter to ``party`` in the shape of the 2017 letter (Markdown or HTML)."""
-    from gaptrack.reports.letter import build_letter, render_letter
+    """A deficiency letter as Markdown or HTML text (see :mod:`gaptrack.service.letter`)."""
+    from gaptrack.service.letter import draft_letter as draft
 
-    found = find_gaps(engine, as_of=as_of, party=party, request=request)
-    letter = build_letter(
-        engine,
-        party=party,
-        as_of=as_of,
-        gaps=found,
-        request=request,
-        business_days=business_days,
-        bates_only=bates_only,
-    )
-    return render_letter(letter, fmt)
+    if fmt.lower() not in {"md", "markdown", "html"}:
+        raise InputError(f"unknown letter format {fmt!r}; use md or html (docx: gaptrack letter)")
+    text = draft(engine, party=party, as_of=as_of, request=request, fmt=fmt,
+                 business_days=business_days, bates_only=bates_only)  # fmt: skip
+    assert isinstance(text, str)
+    return text
 
 
 def findings(engine: Engine, *, as_of: dt.date, party: str | None = None) -> list[Finding]:
