@@ -47,8 +47,12 @@ def letter_model(
         if g.committee in (None, facts.committee_slug)
     ]
     labels = {b for g in gaps for b in g.evidence.bates}
-    labels |= {b for g in gaps if g.kind is GapKind.REFERENCED_UNPRODUCED
-               for b in g.evidence.referring_bates}  # fmt: skip
+    labels |= {
+        b
+        for g in gaps
+        if g.kind is GapKind.REFERENCED_UNPRODUCED
+        for b in g.evidence.referring_bates
+    }
     docs = cited_documents(engine, facts.party_id, labels)
     return build_letter_model(facts, gaps, docs, options)
 

@@ -114,8 +114,11 @@ def _voice(facts: LetterFacts) -> Voice:
 def _recipient(facts: LetterFacts) -> list[str]:
     if facts.counsel is None:
         person = facts.party
-        return [short_name(person.name, None) if not person.honorific
-                else f"{person.honorific} {person.name}"]  # fmt: skip
+        return [
+            short_name(person.name, None)
+            if not person.honorific
+            else f"{person.honorific} {person.name}"
+        ]
     c = facts.counsel
     lines = [f"{c.honorific} {c.name}" if c.honorific else c.name]
     if c.firm:
@@ -166,8 +169,12 @@ def _sort(
             cited_roots.add(root)
         cite = citation(root[1], info.root_date if info else None) if gap.item else None
         entry = describe(gap, docs, voice, citation=cite, bates_only=options.bates_only)
-        order = (info.root_date if info else dt.date.min, natural_key(root[1]),
-                 gap.date or dt.date.min, gap.key)  # fmt: skip
+        order = (
+            info.root_date if info else dt.date.min,
+            natural_key(root[1]),
+            gap.date or dt.date.min,
+            gap.key,
+        )
         keyed[confirmed][section_of(gap)].append((order, entry))
     for root, gap in nothing:
         if root in cited_roots or not facts.productions:
@@ -186,7 +193,7 @@ def _sort(
                 heading=words[kind][0],
                 intro=words[kind][1],
                 entries=[e for _, e in sorted(rows, key=lambda p: p[0])],
-            )  # fmt: skip
+            )
             for kind, rows in keyed[flag].items()
             if rows
         ]

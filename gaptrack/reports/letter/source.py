@@ -290,15 +290,16 @@ def cited_documents(engine: Engine, party_id: int, labels: set[str]) -> dict[str
         ).all()
         ids = {r.id: r.begin_label for r in rows}
         for r in rows:
-            out[r.begin_label] = DocInfo(r.begin_label, r.name, r.sender, r.date_sent, r.subject,
-                                         r.text)  # fmt: skip
+            out[r.begin_label] = DocInfo(
+                r.begin_label, r.name, r.sender, r.date_sent, r.subject, r.text
+            )
         refs: dict[int, list[str]] = defaultdict(list)
-        for r in conn.execute(
+        for rf in conn.execute(
             sa.select(ref.c.document_id, ref.c.mih)
             .where(ref.c.document_id.in_(list(ids)))
             .order_by(ref.c.id)
         ):
-            refs[r.document_id].append(r.mih)
+            refs[rf.document_id].append(rf.mih)
         roles = conn.execute(
             sa.select(dp.c.document_id, dp.c.role).where(
                 dp.c.document_id.in_(list(ids)), dp.c.party_id == party_id
