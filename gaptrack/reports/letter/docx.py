@@ -82,8 +82,8 @@ def _section(document: Any, section: LetterSection, heading: str) -> None:
 
 def render_docx(letter: LetterModel, *, template: Path | None = None) -> bytes:
     document = _open(template)
-    document.core_properties.title = letter.subject
-    document.core_properties.author = letter.committee
+    document.core_properties.title = _safe(letter.subject)
+    document.core_properties.author = _safe(letter.committee)
     if not _has_letterhead(document):
         head = _lines(document, letter.letterhead, bold_first=2)
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
