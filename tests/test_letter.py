@@ -190,3 +190,10 @@ def test_letter_errors(kushner: Engine) -> None:
 )
 def test_business_days(start: dt.date, days: int, due: dt.date) -> None:
     assert add_business_days(start, days) == due
+
+
+def test_an_agency_without_counsel(engine: Engine) -> None:
+    load_case_files(engine, [FIXTURES / "campaign-contacts-2016.yaml"])
+    text = text_of(engine, "cia", dt.date(2017, 12, 31))
+    assert "Dear Sir or Madam:" in text and "received no documents from you" in text
+    assert "Please produce the requested documents" in text and "these documents" not in text

@@ -78,11 +78,13 @@ def build_letter_model(
         committee=facts.committee_name,
         date=options.as_of,
         recipient=_recipient(facts),
-        salutation=salutation(addressee.name, addressee.honorific),
+        salutation="Dear Sir or Madam:"
+        if facts.organisation and facts.counsel is None
+        else salutation(addressee.name, addressee.honorific),
         subject=f"Documents requested from {facts.party.name}",
         opening=opening(facts, voice, confirmed, overdue, options.as_of),
         sections=confirmed,
-        closing=closing(deadline),
+        closing=closing(deadline, confirmed),
         signers=[Signer(name=n, role=r) for n, r in signers],
         cc=cc,
         to_address=addressee.email,

@@ -74,9 +74,10 @@ def _overdue(days: list[dt.date], voice: Voice, produced: bool) -> str:
     return f"{passed} passed, and {voice.possessive} production has not been certified as complete."
 
 
-def closing(deadline: dt.date) -> list[str]:
+def closing(deadline: dt.date, sections: list[LetterSection]) -> list[str]:
+    what = "these documents" if any(s.entries for s in sections) else "the requested documents"
     return [
-        "Please produce these documents, or identify any that are withheld on a privilege log "
+        f"Please produce {what}, or identify any that are withheld on a privilege log "
         f"stating the privilege claimed, by {long_date(deadline)}.",
         "Thank you for your attention to this matter.",
     ]

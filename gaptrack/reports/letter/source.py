@@ -19,6 +19,7 @@ from sqlmodel import Session
 from gaptrack.errors import NotFoundError
 from gaptrack.gaps import sql as t
 from gaptrack.models import CommitteeContact, Party, Request
+from gaptrack.models.enums import PartyKind
 from gaptrack.service.lookup import resolve
 
 ROLE_RANK = {"forwarded": 0, "sender": 1, "to": 2, "cc": 3, "bcc": 4, "quoted": 5}
@@ -117,7 +118,7 @@ def letter_facts(
             party_id=owner.id,
             party_slug=owner.slug,
             party=Person(owner.name, owner.honorific, email=_first_address(conn, owner.id)),
-            organisation=str(owner.kind) == "organisation",
+            organisation=str(owner.kind) != PartyKind.PERSON.value,
             counsel=_counsel(conn, owner.id, sent),
             committee_slug=last.committee_slug,
             committee_name=last.committee_name,
