@@ -197,3 +197,14 @@ def test_an_agency_without_counsel(engine: Engine) -> None:
     text = text_of(engine, "cia", dt.date(2017, 12, 31))
     assert "Dear Sir or Madam:" in text and "received no documents from you" in text
     assert "Please produce the requested documents" in text and "these documents" not in text
+
+
+def test_the_letter_cites_what_the_case_view_counts(kushner: Engine) -> None:
+    """The letter's confirmed documents are the party's outstanding known items in the case
+    view that every screen shows (all of them due on 16 Nov 2017)."""
+    from gaptrack.service.views import case_view
+
+    view = case_view(kushner, as_of=AS_OF, party="kushner")
+    known = [g for g in view.gaps if g.kind.value == "known-not-produced"]
+    model = letter_model(kushner, party="kushner", as_of=AS_OF)
+    assert model.cited() == len(known) == len(REAL_LETTER)

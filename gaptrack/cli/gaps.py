@@ -27,6 +27,13 @@ Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
 )
 Output = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+KindOpt = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    help="Only these gap kinds (repeat or comma-separate): known-not-produced, inferred, "
+    "nothing-produced, overdue, withheld, referenced-unproduced.",
+)
 
 
 def as_of_date(value: str | None) -> dt.date:
@@ -46,13 +53,7 @@ def gaps_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
-    kind: list[str] | None = typer.Option(
-        None,
-        "--kind",
-        "-k",
-        help="Only these kinds (repeat or comma-separate): known-not-produced, inferred, "
-        "nothing-produced, overdue, withheld, referenced-unproduced.",
-    ),
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -65,7 +66,7 @@ def gaps_command(
     JSON output follows docs/json-schema.md (schema "gaptrack/gaps@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
     kinds = service.parse_kinds(kind)
     found = service.find_gaps(
@@ -89,6 +90,7 @@ def status_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -96,22 +98,21 @@ def status_command(
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
-    to each letter, and the share of known items produced.
+    to each letter, and per party the gaps and the share of known items produced (the same
+    figures as the TUI's main screen). With --kind, only the items with a gap of those kinds.
 
     JSON output follows docs/json-schema.md (schema "gaptrack/status@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
-    ledger = service.status_ledger(
-        engine, as_of=when, party=party, committee=committee, request=request
+    view = service.case_view(
+        engine, as_of=when, party=party, committee=committee, request=request, kinds=kind
     )
     from gaptrack.reports.status import render_status
 
-    _emit(render_status(ledger, fmt, as_of=when), output)
-    if check and service.find_gaps(
-        engine, as_of=when, party=party, committee=committee, request=request
-    ):
+    _emit(render_status(view.status_rows(), fmt, as_of=when, parties=view.summaries), output)
+    if check and view.gaps:
         raise typer.Exit(EXIT_GAPS)
 
 
@@ -120,6 +121,7 @@ def letter_command(
     party: str = typer.Option(..., "--party", "-p", help="Party slug, name or alias."),
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Date of the letter (YYYY-MM-DD). Default: today."
     ),
@@ -174,7 +176,7 @@ def letter_command(
     form = fmt.strip().lower()
     if form in {"docx", "eml"} and output is None:
         raise InputError(f"--format {form} writes a file: give it with --output FILE")
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     result = draft_letter(
         engine,
         party=party,
@@ -183,6 +185,7 @@ def letter_command(
         template=template,
         committee=committee,
         request=request,
+        kinds=tuple(kind or ()),
         business_days=business_days,
         bates_only=bates_only,
         include_findings=include_findings,
@@ -209,7 +212,7 @@ def promote_command(
 ) -> None:
     """Promote an inferred finding to a known item of the party (recorded as an event)."""
     app = state(ctx)
-    typer.echo(service.promote_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.promote_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 @findings.command("dismiss")
@@ -220,7 +223,7 @@ def dismiss_command(
 ) -> None:
     """Dismiss an inferred finding with a reason; it is not reported again (an event)."""
     app = state(ctx)
-    typer.echo(service.dismiss_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.dismiss_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,9 @@
 """Deficiency letters: the service gathers the gaps and the facts, the reports lay them out.
 
-The gaps come from the gap engine (:func:`gaptrack.service.gaps.find_gaps`) for the party and
-the committee that writes; :mod:`gaptrack.reports.letter` turns them into a letter model and
-renders it. Only this module touches the database for a letter.
+The gaps come from the party's case view (:func:`gaptrack.service.views.case_view`, the same
+rows every screen and report shows), cut to the committee that writes;
+:mod:`gaptrack.reports.letter` turns them into a letter model and renders it. Only this module
+touches the database for a letter.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ def letter_model(
     bates_only: bool = False,
     include_findings: bool = False,
     signed_by: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (),
 ) -> LetterModel:
     """The letter to ``party`` as of ``as_of`` (names as typed; resolved here)."""
-    from gaptrack.service.gaps import find_gaps
+    from gaptrack.service.views import case_view
 
     options = LetterOptions(
         as_of=as_of,
@@ -43,7 +45,9 @@ def letter_model(
     # Gaps of no committee (emails referred to and produced by nobody) belong to every letter.
     gaps = [
         g
-        for g in find_gaps(engine, as_of=as_of, party=facts.party_slug, request=request)
+        for g in case_view(
+            engine, as_of=as_of, party=facts.party_slug, request=request, kinds=kinds or None
+        ).gaps
         if g.committee in (None, facts.committee_slug)
     ]
     labels = {b for g in gaps for b in g.evidence.bates}

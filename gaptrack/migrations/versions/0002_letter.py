@@ -1,7 +1,7 @@
 """letter: honorifics and committee contacts
 
 Revision ID: 0002_letter
-Revises: 0001
+Revises: 0002_analysis
 Create Date: 2026-12-07 15:26:19.290316
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0002_letter'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002_analysis'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

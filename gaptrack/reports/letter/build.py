@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gaptrack.errors import InputError
+from gaptrack.gaps.kinds import spec as kind_spec
 from gaptrack.gaps.model import Gap, GapKind
 from gaptrack.reports.deadline import add_business_days
 from gaptrack.reports.letter.model import (
@@ -41,7 +42,10 @@ from gaptrack.reports.letter.words import (
     short_name,
 )
 
-UNREVIEWED = {GapKind.INFERRED, GapKind.REFERENCED_UNPRODUCED}
+# The kinds' letter sections (gaptrack.gaps.kinds) that are unreviewed until staff confirm
+# them: an inferred finding, an email referred to and produced by nobody. A promoted finding
+# is a known item, so it is confirmed.
+UNREVIEWED_SECTIONS = {"findings", "referenced"}
 LETTERHEAD = {
     "senate": ("United States Senate", "Washington, DC 20510"),
     "house": ("U.S. House of Representatives", "Washington, DC 20515"),
@@ -159,6 +163,9 @@ def _sort(
             if gap.evidence.deadline and gap.evidence.deadline < options.as_of:
                 overdue.add(gap.evidence.deadline)
             continue
+        letter_section = kind_spec(gap.kind).letter_section
+        if letter_section is None:  # never cited
+            continue
         if not _due(gap, facts, options.as_of):
             continue
         info = facts.items.get((gap.request or "", gap.item or ""))
@@ -166,7 +173,7 @@ def _sort(
         if gap.kind is GapKind.NOTHING_PRODUCED:
             nothing.append((root, gap))
             continue
-        confirmed = gap.kind not in UNREVIEWED or bool(gap.known_item)
+        confirmed = letter_section not in UNREVIEWED_SECTIONS or bool(gap.known_item)
         if confirmed and gap.item:
             cited_roots.add(root)
         cite = citation(root[1], info.root_date if info else None) if gap.item else None
