@@ -15,8 +15,9 @@ slower, DESIGN.md §7). Participants and references need the new document ids:
 
 Family links and OPT page counts are staged in temporary tables and applied with one UPDATE
 each at the end (the family UPDATE only touches children still without a parent).
-Participants are linked to known parties as they are written when the party address and
-alias tables are small enough to hold in memory, else by two set-based UPDATEs at the end.
+Participants are linked to known parties by the identity resolver (gaptrack.identity): as
+they are written when the party keys are few enough to hold in memory, else by its set-based
+UPDATEs at the end.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from gaptrack.errors import LoadFileError
+from gaptrack.identity.resolve import (
+    MAX_PARTY_KEYS,
+    count_party_keys,
+    load_party_names,
+    party_for,
+    resolve_stored,
+)
 from gaptrack.importers.mapping import (
     DOCUMENT_COLUMNS,
     FILLED_BY,
@@ -39,16 +47,14 @@ from gaptrack.importers.mapping import (
     DocumentDraft,
 )
 from gaptrack.importers.opt import OptDocument
+from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows, sqlite_value
 from gaptrack.importers.tally import EXAMPLES, DocumentTally
 from gaptrack.models import metadata
 
-CHUNK = 5000
 PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm", "party_id")
 REFERENCE_COLUMNS = ("document_id", "message_id", "mih")
 FAMILY_TABLE = "gt_import_family"
 OPT_TABLE = "gt_import_opt"
-# Above this many party addresses + aliases, participants are linked by UPDATEs instead.
-MAX_PARTY_KEYS = 500_000
 _DATE_SENT, _DATE_CREATED = ROW_INDEX["date_sent"], ROW_INDEX["date_created"]
 _BEGIN_LABEL = ROW_INDEX["begin_label"]
 # Positions in a prepared document row: (id, *draft values written, parent prefix, parent
@@ -80,15 +86,6 @@ Row = tuple[Any, ...]
 # string back into NULL inside SQLite for a few nanoseconds. Only nullable columns are bound
 # this way, and none of them holds an empty string as a value.
 _BLANK_IS_NULL = "nullif(?, '')"
-
-
-def sqlite_value(value: Any) -> Any:
-    """A datetime as SQLModel's ``UTCDateTime`` stores it on SQLite (see SqlDialect.value)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
 
 
 class RowPlan(NamedTuple):
@@ -174,16 +171,6 @@ def links_parties(keys: PartyKeys | None) -> bool:
     return keys is not None and bool(keys[0] or keys[1])
 
 
-def party_for(keys: PartyKeys, address: str, name_norm: str) -> int | None:
-    """The party a participant belongs to: by address, else by alias — what
-    :meth:`BulkWriter.resolve_parties`' two UPDATEs would set ("" is absent)."""
-    addresses, aliases = keys
-    party = addresses.get(address) if address else None
-    if party is None and name_norm:
-        party = aliases.get(name_norm)
-    return party
-
-
 class PrefixRun:
     """One Bates prefix's documents as written, in Bates order (see BatesTracker)."""
 
@@ -245,33 +232,6 @@ class BatesTracker:
             if end > run.max_end:
                 run.max_end = end
             run.count += 1
-
-
-class SqlDialect:
-    """The few differences between SQLite and PostgreSQL that bulk SQL needs."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.sqlite = connection.dialect.name == "sqlite"
-        self.mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-    def marks(self, n: int) -> str:
-        return ", ".join([self.mark] * n)
-
-    def value(self, value: Any) -> Any:
-        """Bind a value as the column types would (these inserts bypass them for speed).
-
-        Datetimes are naive UTC in drafts; the columns are SQLModel's ``UTCDateTime``, which
-        stores this exact text on SQLite (sqlite3's own datetime adapter is deprecated and
-        writes another format) and needs an aware value on PostgreSQL, where a naive one
-        would be read in the server's time zone.
-        """
-        if isinstance(value, dt.datetime):
-            if self.sqlite:
-                if value.tzinfo is not None:
-                    value = value.astimezone(dt.UTC).replace(tzinfo=None)
-                return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-            return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return value
 
 
 class BulkWriter:
@@ -371,28 +331,13 @@ class BulkWriter:
             "(child_id BIGINT PRIMARY KEY, parent_prefix VARCHAR(64), parent_begin BIGINT)"
         )
 
-    def _load_party_keys(self) -> tuple[dict[str, int], dict[str, int]] | None:
-        """Party addresses and aliases (``alias_norm`` -> lowest party id), when few enough.
-
-        With them each participant gets its party as it is written, the same result as
-        :meth:`resolve_parties`' two UPDATEs (address first, then alias for the rest).
-        """
-        count = self.conn.exec_driver_sql(
-            "SELECT (SELECT count(*) FROM party_address) + (SELECT count(*) FROM party_alias)"
-        ).scalar()
-        if int(count or 0) > MAX_PARTY_KEYS:
+    def _load_party_keys(self) -> PartyKeys | None:
+        """The identity resolver's party keys (addresses, unambiguous names), when few
+        enough: each participant then gets its party as it is written, the same result as
+        :meth:`resolve_parties`' UPDATEs."""
+        if count_party_keys(self.conn) > MAX_PARTY_KEYS:
             return None
-        addresses = {
-            str(a): int(p)
-            for a, p in self.conn.exec_driver_sql("SELECT address, party_id FROM party_address")
-        }
-        aliases = {
-            str(a): int(p)
-            for a, p in self.conn.exec_driver_sql(
-                "SELECT alias_norm, min(party_id) FROM party_alias GROUP BY alias_norm"
-            )
-        }
-        return addresses, aliases
+        return load_party_names(self.conn).keys()
 
     def _drop_temp(self) -> None:
         for table in (FAMILY_TABLE, OPT_TABLE):
@@ -401,20 +346,8 @@ class BulkWriter:
     def _bulk(
         self, insert: str, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
-        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (2–3× faster, DESIGN.md §7).
-
-        Both run on the import's own connection, inside its transaction.
-        """
-        if self.sql.sqlite:
-            self.conn.exec_driver_sql(insert, rows)
-            return
-        raw: Any = self.conn.connection.driver_connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (see rows.insert_rows)."""
+        insert_rows(self.conn, table, columns, rows, insert=insert)
 
     def add(self, draft: DocumentDraft) -> None:
         self.pending.append(draft)
@@ -702,29 +635,16 @@ class BulkWriter:
         return int(filled)
 
     def resolve_parties(self) -> None:
-        """Link participants to known parties by address, then by alias (set-based).
+        """Link this production's participants to parties (the identity resolver, set-based).
 
         Nothing to do when they were linked as they were written (see _load_party_keys).
         """
         if self.party_keys is not None:
             return
-        m = self.sql.mark
-        docs = f"document_id IN (SELECT id FROM document WHERE production_id = {m})"
-        self.conn.exec_driver_sql(
-            "UPDATE document_participant SET party_id = (SELECT a.party_id FROM party_address a"
-            " WHERE a.address = document_participant.address)"
-            f" WHERE {docs} AND address IS NOT NULL AND party_id IS NULL"
-            " AND EXISTS (SELECT 1 FROM party_address a"
-            " WHERE a.address = document_participant.address)",
-            (self.production_id,),
-        )
-        self.conn.exec_driver_sql(
-            "UPDATE document_participant SET party_id = (SELECT min(a.party_id)"
-            " FROM party_alias a WHERE a.alias_norm = document_participant.name_norm)"
-            f" WHERE {docs} AND party_id IS NULL AND name_norm IS NOT NULL"
-            " AND EXISTS (SELECT 1 FROM party_alias a"
-            " WHERE a.alias_norm = document_participant.name_norm)",
-            (self.production_id,),
+        resolve_stored(
+            self.conn,
+            where=f"document_id IN (SELECT id FROM document WHERE production_id = {self.sql.mark})",
+            params=(self.production_id,),
         )
 
     def close(self) -> None:
@@ -800,9 +720,10 @@ def defer_indexes(conn: Connection, *, keep: Collection[str] = ()) -> list[str]:
 
 
 # CREATE INDEX sorts in runs as large as the page cache. With the import's large cache
-# (intake._sqlite_tuning) the runs are few and big, sorted by this thread alone; with SQLite's
-# default 2 MB cache they are small, and worker threads sort and merge them alongside: at a
-# million documents the two rebuilds take ~0.65 s instead of ~1.3 s (and less memory).
+# (formats.loadfile.sqlite_tuning) the runs are few and big, sorted by this thread alone;
+# with SQLite's default 2 MB cache they are small, and worker threads sort and merge them
+# alongside: at a million documents the two rebuilds take ~0.65 s instead of ~1.3 s
+# (and less memory).
 REBUILD_CACHE_KIB = 2000
 REBUILD_THREADS = 2
 

@@ -31,6 +31,7 @@ from gaptrack.models import (
     RequestItem,
     RequestRecipient,
 )
+from gaptrack.service.search import text_filter
 
 # SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
 # overloads reject; these are Core selects of columns, so the call is typed loosely.
@@ -55,7 +56,7 @@ class DocumentQuery(BaseModel):
     bates: str = ""
     custodian: str = ""
     party: str = ""  # slug
-    text: str = ""  # subject, sender or text contains
+    text: str = ""  # a search (gaptrack.search.query): subject, title, participants, text
     sort: DocumentSort = DocumentSort.BATES
     descending: bool = False
 
@@ -116,15 +117,7 @@ def _document_filters(session: Session, query: DocumentQuery) -> list[Any]:
     if query.custodian.strip():
         where.append(col(Document.custodian).ilike(_like(query.custodian.strip()), escape="\\"))
     if query.text.strip():
-        pattern = _like(query.text.strip())
-        where.append(
-            sa.or_(
-                col(Document.subject).ilike(pattern, escape="\\"),
-                col(Document.sender).ilike(pattern, escape="\\"),
-                col(Document.title).ilike(pattern, escape="\\"),
-                col(Document.text).ilike(pattern, escape="\\"),
-            )
-        )
+        where.append(text_filter(session, query.text))
     return where
 
 
