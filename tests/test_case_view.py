@@ -175,3 +175,34 @@ def test_usage_errors_share_the_error_style(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: Bad usage: ")
     assert "Error:" not in result.stderr
+
+
+def test_a_party_screen_reuses_the_main_screens_computation(engine: Engine) -> None:
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    views.clear_cache()
+    whole = views.case_view(engine, as_of=dt.date(2017, 11, 16))
+    party = views.case_view(engine, as_of=dt.date(2017, 11, 16), party="kushner")
+    [kushner] = party.parties
+    # The same rows (not equal ones computed again): one engine run for both screens.
+    assert kushner.gaps[0] is whole.party_view("kushner").gaps[0]  # type: ignore[union-attr]
+    assert kushner.ledger[0] is whole.party_view("kushner").ledger[0]  # type: ignore[union-attr]
+
+
+def test_reads_never_refresh_derived_facts(engine: Engine) -> None:
+    import sqlalchemy as sa
+
+    from gaptrack.gaps import sql as t
+
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    with engine.connect() as connection:
+        before = connection.execute(sa.select(t.derived_state.c.data)).all()
+    with engine.begin() as connection:  # a change that derivation would notice
+        connection.execute(sa.insert(t.party_address).values(
+            party_id=connection.execute(sa.select(t.party.c.id).limit(1)).scalar_one(),
+            address="someone-new@example.org",
+        ))
+    views.clear_cache()
+    views.case_view(engine, as_of=dt.date(2017, 11, 16))
+    party_summaries(engine, as_of=dt.date(2017, 11, 16))
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(t.derived_state.c.data)).all() == before
