@@ -1,7 +1,7 @@
 """One answer on every screen: the main-screen line, the party header, the Known items tab,
-``gaptrack status`` and ``gaptrack gaps`` agree, on every fixture and a synthetic case, at
-several dates, on both backends. Each face is asked separately (the view cache is cleared
-between them), so agreement is not one cached value read twice."""
+``gaptrack status``, ``gaptrack gaps`` and the letter's confirmed count agree, on every fixture
+and a synthetic case, at several dates, on both backends. Each face is asked separately (the
+view cache is cleared between them), so agreement is not one cached value read twice."""
 
 from __future__ import annotations
 
@@ -102,11 +102,37 @@ def _faces(engine: Engine, as_of: dt.date) -> dict[str, dict[str, tuple[int, int
     }
 
 
+def _letter_agrees(engine: Engine, as_of: dt.date, party: str) -> None:
+    """The letter cites each known item the party still owes, once (its confirmed count)."""
+    from gaptrack.errors import GaptrackError
+    from gaptrack.gaps.model import GapKind
+    from gaptrack.service.letter import letter_model
+
+    views.clear_cache()
+    try:
+        model = letter_model(engine, party=party, as_of=as_of)
+    except GaptrackError:
+        return  # no letter to this party yet
+    view = views.case_view(engine, as_of=as_of, party=party).party_view(party)
+    assert view is not None
+    due = {(r.request, i.item): i.deadline for r in view.ledger for i in r.items}
+    owed = [
+        g for g in view.gaps
+        if g.kind is GapKind.KNOWN_NOT_PRODUCED
+        # Items not yet due are not deficiencies (the letter leaves them out).
+        and (due.get((g.request, g.item)) or dt.date.min) < as_of
+    ]
+    assert model.cited() == len(owed), f"the letter to {party} as of {as_of}"
+
+
 def _assert_agree(engine: Engine, as_of: dt.date) -> dict[str, tuple[int, int, int]]:
     faces = _faces(engine, as_of)
     main = faces["main"]
     for name, figures in faces.items():
         assert figures == main, f"{name} disagrees with the main screen as of {as_of}"
+    for party in ("kushner", "carter-page"):
+        if party in main:
+            _letter_agrees(engine, as_of, party)
     return main
 
 
