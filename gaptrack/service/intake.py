@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from gaptrack.collector import collector_paused
 from gaptrack.db import bulk_load
 from gaptrack.errors import ConflictError, LoadFileError
+from gaptrack.identity.report import participant_report
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
 from gaptrack.importers.encoding import detect_encoding, normalise_encoding
@@ -479,6 +480,7 @@ def import_dat(
         report.pages = made.page_count
         report.bates = bates_report(conn, made.id, owner_id, writer.bates)
         report.email_metadata = email_report(conn, made.id, writer.tally)
+        report.participants = participant_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
         opt_known = opt_sha is not None and _loaded(session, opt_sha, SourceKind.OPT, owner_id)
@@ -636,6 +638,7 @@ def import_mail(
         session.flush()
         report.bates = bates_report(conn, made.id, owner_id, writer.bates)
         report.email_metadata = email_report(conn, made.id, writer.tally)
+        report.participants = participant_report(conn, made.id)
         report.bad_count, report.bad_records = bad.count, bad.listed
         report.findings = findings(report)
         writer.close()
