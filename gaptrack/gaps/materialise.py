@@ -34,6 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
@@ -336,6 +337,7 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)
+        copies += spread_copies(connection)  # held under one key: held under all
         item_top = int(
             connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))
