@@ -215,7 +215,7 @@ class _Writer:
                 continue
             table = self.tables[name]
             columns = [c.name for c in table.columns]
-            blank = dict.fromkeys(columns)
+            blank = {c.name: _column_default(c) for c in table.columns}
             pick = itemgetter(*columns)
             values = [list(pick(blank | row)) for row in rows]
             if self.sqlite:
@@ -234,6 +234,15 @@ class _Writer:
             )
             self.connection.exec_driver_sql(sql, [tuple(v) for v in values])
             rows.clear()
+
+
+def _column_default(column: sa.Column[Any]) -> Any:
+    """What a row that leaves ``column`` out gets: its scalar default, else None."""
+    default = column.default
+    if default is not None and default.is_scalar:
+        return getattr(default, "arg", None)
+    server = getattr(column.server_default, "arg", None)
+    return server if isinstance(server, str) else None
 
 
 def _fingerprint(sender: str, recipients: Iterable[str], subject_norm: str) -> str:
