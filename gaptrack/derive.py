@@ -26,7 +26,7 @@ from gaptrack.matching import (
     participant_key,
 )
 from gaptrack.models.enums import ParticipantRole
-from gaptrack.quotes import BLOCK_START, HEADER, HEADER_NAMES, NOTES_SENDER, unwrap
+from gaptrack.quotes import BLOCK_START, HEADER, HEADER_NAMES, NOTES_SENDER, might_quote, unwrap
 
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv)\s*:", re.IGNORECASE)
 
@@ -69,7 +69,7 @@ class Derived:
 def quoted_messages(text: str | None) -> list[QuotedMessage]:
     """Every quoted forwarded / original message in ``text``, outermost first (the layouts
     and languages of :mod:`gaptrack.quotes`)."""
-    if not text:
+    if not text or not might_quote(text):
         return []
     text = unwrap(text)
     found: list[QuotedMessage] = []

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from gaptrack.identity.names import normalise_name as normalise_name  # re-exported
 from gaptrack.identity.names import parse_people, participant_key
-from gaptrack.quotes import BLOCK_START, unwrap
+from gaptrack.quotes import BLOCK_START, might_quote, unwrap
 
 FINGERPRINT_TOLERANCE_SECONDS = 300
 _sha256 = hashlib.sha256
@@ -116,11 +116,15 @@ def strip_quoted(text: str) -> str:
     """The author's own text: above the first quoted original / forwarded message block and
     the signature, without ``>`` lines."""
     text = unwrap(text)
-    match = BLOCK_START.search(text)
+    # Most texts quote nothing: a substring check is far cheaper than the search (IGNORECASE,
+    # tried at every position).
+    match = BLOCK_START.search(text) if might_quote(text) else None
     body = text[: match.start()] if match else text
     signature = _SIGNATURE.search(body)
     if signature:
         body = body[: signature.start()]
+    if ">" not in body:
+        return body
     return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
 
 
@@ -133,7 +137,8 @@ def body_hash(text: str | None, sender_key: str = "") -> str | None:
     """
     if not text or len(text) < MIN_BODY_CHARS:
         return None
-    folded = _SPACE.sub(" ", strip_quoted(text)).strip().casefold()
+    # str.split() and re's \s agree on what white space is; split is several times faster.
+    folded = " ".join(strip_quoted(text).split()).casefold()
     if len(folded) < MIN_BODY_CHARS:
         return None
     return _sha256(f"{sender_key}\x1f{folded}".encode()).hexdigest()

@@ -75,6 +75,19 @@ NOTES_SENDER = re.compile(
 )
 
 
+# Every opening line above holds one of these (case-folded): a text with none quotes nothing.
+_HINTS = (
+    "forward", "original", "ursprüngliche", "urspruengliche", "origine", "weitergeleitet",
+    "transf", "reenviado", "réexp", "reexp", "wrote", "schrieb", "crit", "escribi", "__________",
+)
+
+
+def might_quote(text: str) -> bool:
+    """Whether ``text`` may hold a quoted block (a cheap test before :data:`BLOCK_START`)."""
+    folded = text.casefold()
+    return any(hint in folded for hint in _HINTS)
+
+
 def unwrap(text: str) -> str:
     """``text`` with wrapped Notes "Forwarded by" lines joined back into one."""
     if "orwarded by" not in text and "ORWARDED BY" not in text:

@@ -26,6 +26,7 @@ from gaptrack.casefile.schema import (
     CaseFile,
     CertificationSpec,
     CommitteeSpec,
+    ContactSpec,
     CounselSpec,
     CriteriaSpec,
     DocumentSpec,
@@ -107,14 +108,23 @@ class _Exporter:
         self.entry_no = {r.id: r.entry_no for r in _rows(conn, "privilege_entry", "id")}
 
     def committees(self) -> list[CommitteeSpec]:
+        contacts = _group(_rows(self.conn, "committee_contact", "id"), "committee_id")
         return [
-            CommitteeSpec(slug=r.slug, name=r.name, chamber=r.chamber, thomas_id=r.thomas_id)
+            CommitteeSpec(
+                slug=r.slug, name=r.name, chamber=r.chamber, thomas_id=r.thomas_id,
+                contacts=[
+                    ContactSpec(name=c.name, email=c.email, role=c.role)
+                    for c in sorted(contacts[r.id], key=lambda c: c.position)
+                ],
+            )
             for r in _rows(self.conn, "committee", "slug")
         ]
 
     def counsel(self) -> list[CounselSpec]:
         return [
-            CounselSpec(slug=r.slug, name=r.name, firm=r.firm, email=r.email)
+            CounselSpec(
+                slug=r.slug, name=r.name, honorific=r.honorific, firm=r.firm, email=r.email
+            )
             for r in _rows(self.conn, "counsel", "slug")
         ]
 
@@ -124,7 +134,8 @@ class _Exporter:
         counsel = _group(_rows(self.conn, "representation", "id"), "party_id")
         return [
             PartySpec(
-                slug=r.slug, name=r.name, kind=r.kind, description=r.description,
+                slug=r.slug, name=r.name, kind=r.kind, honorific=r.honorific,
+                description=r.description,
                 aliases=[a.alias for a in aliases[r.id]],
                 addresses=[a.address for a in addresses[r.id]],
                 counsel=[self.counsel_slug[c.counsel_id] for c in counsel[r.id]],

@@ -103,17 +103,27 @@ class _Load:
                 rows.append((self.rep(f), {"slug": c.slug, "name": c.name,
                                            "chamber": str(c.chamber), "thomas_id": c.thomas_id}))
         self.committees.update(upsert(self.conn, T["committee"], ["slug"], rows))
+        contacts: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
+        for f in self.cat.files:
+            for c in f.case.committees:
+                contacts[self.committees[c.slug]] = (self.rep(f), [
+                    {"position": i, "name": x.name, "email": x.email, "role": x.role}
+                    for i, x in enumerate(c.contacts)
+                ])
+        sync_children(self.conn, T["committee_contact"], "committee_id", contacts,
+                      ["position", "name", "email", "role"])
         rows = []
         for f in self.cat.files:
             for cn in f.case.counsel:
                 rows.append((self.rep(f), {"slug": cn.slug, "name": cn.name, "firm": cn.firm,
-                                           "email": cn.email}))
+                                           "email": cn.email, "honorific": cn.honorific}))
         self.counsel.update(upsert(self.conn, T["counsel"], ["slug"], rows))
         rows = []
         for f in self.cat.files:
             for p in f.case.parties:
                 rows.append((self.rep(f), {"slug": p.slug, "name": p.name, "kind": str(p.kind),
-                                           "description": p.description}))
+                                           "description": p.description,
+                                           "honorific": p.honorific}))
         self.parties.update(upsert(self.conn, T["party"], ["slug"], rows))
         aliases: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         addresses: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}

@@ -51,16 +51,26 @@ class CaseInfo(Strict):
     illustrative: str | None = None  # which identifiers are invented
 
 
+class ContactSpec(Strict):
+    """Committee staff copied on the committee's letters (the cc of a letter's email draft)."""
+
+    name: str
+    email: str
+    role: str | None = None
+
+
 class CommitteeSpec(Strict):
     slug: Slug
     name: str
     chamber: Chamber
     thomas_id: str | None = None
+    contacts: list[ContactSpec] = []
 
 
 class CounselSpec(Strict):
     slug: Slug
     name: str
+    honorific: str | None = None  # "Mr.": the letter's salutation ("Dear Mr. Lowell:")
     firm: str | None = None
     email: str | None = None
 
@@ -69,6 +79,7 @@ class PartySpec(Strict):
     slug: Slug
     name: str
     kind: PartyKind = PartyKind.PERSON
+    honorific: str | None = None  # "Mr.", "Ms.": a letter addressed to the party itself
     description: str | None = None
     aliases: list[str] = []
     addresses: list[str] = []

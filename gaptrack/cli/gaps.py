@@ -27,6 +27,13 @@ Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
 )
 Output = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+KindOpt = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    help="Only these gap kinds (repeat or comma-separate): known-not-produced, inferred, "
+    "nothing-produced, overdue, withheld, referenced-unproduced.",
+)
 
 
 def as_of_date(value: str | None) -> dt.date:
@@ -46,13 +53,7 @@ def gaps_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
-    kind: list[str] | None = typer.Option(
-        None,
-        "--kind",
-        "-k",
-        help="Only these kinds (repeat or comma-separate): known-not-produced, inferred, "
-        "nothing-produced, overdue, withheld, referenced-unproduced.",
-    ),
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -65,7 +66,7 @@ def gaps_command(
     JSON output follows docs/json-schema.md (schema "gaptrack/gaps@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
     kinds = service.parse_kinds(kind)
     found = service.find_gaps(
@@ -89,6 +90,7 @@ def status_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -96,33 +98,37 @@ def status_command(
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
-    to each letter, and the share of known items produced.
+    to each letter, and per party the gaps and the share of known items produced (the same
+    figures as the TUI's main screen). With --kind, only the items with a gap of those kinds.
 
     JSON output follows docs/json-schema.md (schema "gaptrack/status@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
-    ledger = service.status_ledger(
-        engine, as_of=when, party=party, committee=committee, request=request
+    view = service.case_view(
+        engine, as_of=when, party=party, committee=committee, request=request, kinds=kind
     )
     from gaptrack.reports.status import render_status
 
-    _emit(render_status(ledger, fmt, as_of=when), output)
-    if check and service.find_gaps(
-        engine, as_of=when, party=party, committee=committee, request=request
-    ):
+    _emit(render_status(view.status_rows(), fmt, as_of=when, parties=view.summaries), output)
+    if check and view.gaps:
         raise typer.Exit(EXIT_GAPS)
 
 
 def letter_command(
     ctx: typer.Context,
     party: str = typer.Option(..., "--party", "-p", help="Party slug, name or alias."),
+    committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Date of the letter (YYYY-MM-DD). Default: today."
     ),
-    fmt: str = typer.Option("md", "--format", "-f", help="md or html."),
+    fmt: str = typer.Option(
+        "md", "--format", "-f", help="md, html, docx (Word) or eml (an unsent email draft "
+        "with the letter attached as .docx); docx and eml need --output."
+    ),
     business_days: int = typer.Option(
         10,
         "--business-days",
@@ -131,29 +137,65 @@ def letter_command(
         help="New deadline: this many business days after the letter's date (weekends and US "
         "federal holidays skipped).",
     ),
+    include_findings: bool = typer.Option(
+        False,
+        "--include-findings",
+        help="Add unreviewed inferred findings, apart and labelled, for review before sending.",
+    ),
+    signed_by: list[str] | None = typer.Option(
+        None,
+        "--signed-by",
+        help="Signatory by name or role (repeat). Default: those of the latest letter. A "
+        "chairman signing alone puts the ranking member on the cc line.",
+    ),
+    template: Path | None = typer.Option(
+        None,
+        "--template",
+        exists=True,
+        dir_okay=False,
+        help="A .docx whose styles, margins, header and footer (the letterhead) the Word "
+        "letter uses; its body is replaced by the letter.",
+    ),
     bates_only: bool = typer.Option(
         False, "--bates-only", help="Cite Bates numbers and request numbers without content."
     ),
     output: Path | None = Output,
 ) -> None:
     """Draft a deficiency letter to a party's counsel, in the shape of the Senate Judiciary
-    Committee's 16 Nov 2017 letter: documents forwarded by the party, sent or copied to it,
-    otherwise produced by others, and presumed to exist, each under the request it answers
-    with the other party's Bates numbers; a new deadline; the last letter's signatories.
+    Committee's 16 Nov 2017 letter: the confirmed documents the party forwarded, sent,
+    received or was copied on, that others' productions refer to, that testimony or reports
+    describe and that are presumed to exist, each under the request it answers (by its
+    ordinal: "the third request") with the other party's Bates numbers; requests past due with
+    nothing produced; a new deadline; signature blocks.
 
     Exit codes: 0 success; 2 error.
     """
-    engine = state(ctx).engine
-    text = service.draft_letter(
+    from gaptrack.errors import InputError
+    from gaptrack.service.letter import draft_letter
+
+    form = fmt.strip().lower()
+    if form in {"docx", "eml"} and output is None:
+        raise InputError(f"--format {form} writes a file: give it with --output FILE")
+    engine = state(ctx).existing
+    result = draft_letter(
         engine,
         party=party,
         as_of=as_of_date(as_of),
+        fmt=form,
+        template=template,
+        committee=committee,
         request=request,
-        fmt=fmt,
+        kinds=tuple(kind or ()),
         business_days=business_days,
         bates_only=bates_only,
+        include_findings=include_findings,
+        signed_by=tuple(signed_by or ()),
     )
-    _emit(text, output)
+    if isinstance(result, bytes):
+        assert output is not None
+        output.write_bytes(result)
+    else:
+        _emit(result, output)
 
 
 findings = typer.Typer(
@@ -170,7 +212,7 @@ def promote_command(
 ) -> None:
     """Promote an inferred finding to a known item of the party (recorded as an event)."""
     app = state(ctx)
-    typer.echo(service.promote_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.promote_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 @findings.command("dismiss")
@@ -181,7 +223,7 @@ def dismiss_command(
 ) -> None:
     """Dismiss an inferred finding with a reason; it is not reported again (an event)."""
     app = state(ctx)
-    typer.echo(service.dismiss_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.dismiss_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 def register(app: typer.Typer) -> None:

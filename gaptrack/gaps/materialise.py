@@ -12,8 +12,8 @@ one criterion is answered by a document that is produced by, or names (in any ro
 the item's letter was addressed to, that falls inside the item's date range (undated documents
 pass), and that meets every *kind* of criterion the item has (``combine: all``, the default) or
 one of them (``combine: any``): one — or with ``correspondents_match: all`` every one — of its
-correspondents is on the document, one of its keywords appears in the subject or text
-(case-insensitive), its type is one of the types.
+correspondents is on the document, one of its keywords appears in the subject or text (as whole
+words, case and accents folded, through the full-text index), its type is one of the types.
 
 The work is incremental. The inputs that change what is derived (addresses, aliases, criteria,
 items, recipients) are hashed into a signature kept, with the highest document id done, in
@@ -40,6 +40,7 @@ from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
+from gaptrack.search.criteria import KEYWORD_HIT, keyword_hits
 from gaptrack.service.events import utcnow
 
 STATE = "gaps"  # the derived_state row this module keeps
@@ -107,7 +108,6 @@ def _resolve_participants(connection: Connection, after_id: int, *, relink: bool
 def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
     """(document_id, item_id) pairs meeting the criteria, for one way of being in scope."""
     d, ri, rr, c = t.document, t.item, t.recipient, t.criterion
-    contains = t.substring_test(dialect)
     doc_date = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect)
 
     def has(kind: CriterionKind, *extra: Any) -> Any:
@@ -124,12 +124,10 @@ def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
         (ri.c.correspondents_match == "all", ~sa.exists().where(*is_correspondent, ~on_it)),
         else_=sa.exists().where(*is_correspondent, on_it),
     )
-    keyword_met = has(
-        CriterionKind.KEYWORD,
-        sa.or_(
-            contains(sa.func.coalesce(d.c.subject, ""), c.c.value),
-            contains(sa.func.coalesce(d.c.text, ""), c.c.value),
-        ),
+    # Keywords go through the full-text index (gaptrack.search.criteria): whole words,
+    # case and accents folded; the hits were put in ``keyword_hit`` first.
+    keyword_met = sa.exists().where(
+        KEYWORD_HIT.c.item_id == ri.c.id, KEYWORD_HIT.c.document_id == d.c.id
     )
     type_met = has(CriterionKind.DOC_TYPE, c.c.value == d.c.doc_type)
     kinds = [
@@ -168,6 +166,7 @@ def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
 
 def _derive_criteria(connection: Connection, after_id: int) -> int:
     dialect = connection.dialect.name
+    keyword_hits(connection, after_id)
     done = 0
     for scope in ("own", "named"):
         statement = (

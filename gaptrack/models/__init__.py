@@ -2,7 +2,12 @@
 
 from sqlmodel import SQLModel
 
-from gaptrack.models.committee import Committee, CommitteeCreate, CommitteeRead
+from gaptrack.models.committee import (
+    Committee,
+    CommitteeContact,
+    CommitteeCreate,
+    CommitteeRead,
+)
 from gaptrack.models.derived import DerivedState, InferredCandidate
 from gaptrack.models.document import (
     Document,
@@ -62,6 +67,7 @@ __all__ = [
     "CertificationKind",
     "Chamber",
     "Committee",
+    "CommitteeContact",
     "CommitteeCreate",
     "CommitteeRead",
     "Counsel",

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from gaptrack.bates import parse_bates
 from gaptrack.db import session_scope
 from gaptrack.errors import ConflictError, GaptrackError, NotFoundError
+from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import (
     Document,
     DocumentItem,
@@ -190,15 +191,28 @@ class Note(BaseModel):
 
 def notes(engine: Engine, *, entity: str, key: str) -> list[Note]:
     """Notes on one thing, oldest first, leaving out notes that were undone."""
+    return notes_on(engine, entity, [key]).get(key, [])
+
+
+def notes_on(engine: Engine, entity: str, keys: list[str] | None = None) -> dict[str, list[Note]]:
+    """Every note on things of one kind (``party``, ``known_item``, ``gap``, ...) by key, oldest
+    first, leaving out notes that were undone; ``keys`` narrows to those things."""
+    undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
+    stmt = (
+        select(Event)
+        .where(Event.action == NOTE, Event.entity == entity)
+        .where(col(Event.id).not_in(undone))
+        .order_by(col(Event.at), col(Event.id))
+    )
+    if keys is not None:
+        stmt = stmt.where(col(Event.entity_key).in_(keys or [""]))
+    out: dict[str, list[Note]] = {}
     with session_scope(engine) as session:
-        undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
-        rows = session.exec(
-            select(Event)
-            .where(Event.action == NOTE, Event.entity == entity, Event.entity_key == key)
-            .where(col(Event.id).not_in(undone))
-            .order_by(col(Event.at), col(Event.id))
-        ).all()
-        return [Note(event_id=e.id or 0, at=e.at, actor=e.actor, text=e.reason or "") for e in rows]
+        for e in session.exec(stmt).all():
+            out.setdefault(e.entity_key or "", []).append(
+                Note(event_id=e.id or 0, at=e.at, actor=e.actor, text=e.reason or "")
+            )
+    return out
 
 
 def record_follow_up(
@@ -276,11 +290,13 @@ def record_follow_up(
             },
         )
         assert event.id is not None
-        return ActionResult(
+        result = ActionResult(
             event_id=event.id,
             action=FOLLOW_UP,
             summary=f"{slug}: {len(items)} item(s) to {recipient.name}, due {deadline}",
         )
+    refresh_derived(engine)  # new items and recipients: derived facts follow the write
+    return result
 
 
 def _free_slug(session: Session, base: str) -> str:
@@ -333,7 +349,9 @@ def undo_last(engine: Engine, *, actor: str, reason: str | None = None) -> Actio
         event = _last_undoable(session, actor)
         if event is None:
             raise NotFoundError(f"{actor} has nothing to undo")
-        return _undo(session, event, actor=actor, reason=reason)
+        result = _undo(session, event, actor=actor, reason=reason)
+    refresh_derived(engine)
+    return result
 
 
 def undo(engine: Engine, event_id: int, *, actor: str, reason: str | None = None) -> ActionResult:
@@ -346,7 +364,9 @@ def undo(engine: Engine, event_id: int, *, actor: str, reason: str | None = None
         already = session.exec(select(Event.id).where(Event.undoes_id == event_id)).first()
         if already is not None:
             raise ConflictError(f"event {event_id} was already undone (by event {already})")
-        return _undo(session, event, actor=actor, reason=reason)
+        result = _undo(session, event, actor=actor, reason=reason)
+    refresh_derived(engine)
+    return result
 
 
 def _undo(session: Session, event: Event, *, actor: str, reason: str | None) -> ActionResult:

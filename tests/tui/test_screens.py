@@ -104,7 +104,7 @@ async def test_party_items_gaps_and_item_detail(demo_url: str, tmp_path: Path) -
         await settle(pilot)
         assert isinstance(app.screen, ItemScreen)
         item_gaps = rows(app.screen.query_one(".gaps-table", DataTable))
-        assert item_gaps and all(r[1] == "sjc-2017-10-18#3" for r in item_gaps)
+        assert item_gaps and all(r[2] == "sjc-2017-10-18#3" for r in item_gaps)
         assert "HICKS-000101" in ", ".join(r[3] for r in item_gaps)
         await pilot.press("escape")
         await settle(pilot)

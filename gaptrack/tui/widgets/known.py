@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -9,7 +10,7 @@ from textual.binding import Binding, BindingType
 
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
-from gaptrack.service.browse import KnownItemRow
+from gaptrack.service.views import KnownView
 from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
 from gaptrack.tui.runner import act
 from gaptrack.tui.state import state_of
@@ -23,6 +24,13 @@ STATUS_STYLE = {
     KnownStatus.WITHDRAWN: "dim",
 }
 
+# What each status means for the counts, said where it is chosen (README: known item statuses).
+DIALOG_NOTES = {
+    KnownStatus.DISPUTED: " The party disputes it; it still counts as outstanding until "
+    "produced or withdrawn.",
+    KnownStatus.OUTSTANDING: " It counts as outstanding again.",
+}
+
 COLUMNS = [
     Column("slug", "Known item", 28),
     Column("item", "Item", 18),
@@ -31,7 +39,16 @@ COLUMNS = [
     Column("bates", "Shown by", 18),
     Column("produced", "Produced as", 18),
     Column("description", "Description"),
+    Column("notes", "Notes"),
 ]
+
+
+def _notes_cell(notes: Sequence[actions.Note]) -> str:
+    if not notes:
+        return ""
+    last = notes[-1]
+    count = f"{len(notes)} notes: " if len(notes) > 1 else ""
+    return f"{count}{last.text} ({last.actor})"
 
 
 class KnownTable(RecordTable):
@@ -49,8 +66,8 @@ class KnownTable(RecordTable):
         self.party = party
 
     @staticmethod
-    def record(row: KnownItemRow) -> Record:
-        status = KnownStatus(row.status)
+    def record(row: KnownView, notes: Sequence[actions.Note] = ()) -> Record:
+        status = row.status
         return Record(
             key=row.slug,
             cells=[
@@ -61,17 +78,19 @@ class KnownTable(RecordTable):
                 row.basis_bates or "",
                 row.produced_bates or "",
                 row.description,
+                # The notes written here, newest first: "2 notes: newest (actor)".
+                _notes_cell(notes),
             ],
             data=row,
         )
 
     @property
-    def known(self) -> KnownItemRow | None:
+    def known(self) -> KnownView | None:
         record = self.current
         return record.data if record else None
 
     def _set_status(
-        self, row: KnownItemRow, status: KnownStatus, reason: str, **details: Any
+        self, row: KnownView, status: KnownStatus, reason: str, **details: Any
     ) -> None:
         """Store the status (an event, undoable) off the UI thread; ``details`` name the
         produced document or the privilege-log entry."""
@@ -115,16 +134,19 @@ class KnownTable(RecordTable):
 
         def ask_reason(yes: bool | None = True) -> None:
             if yes:
+                note = DIALOG_NOTES.get(target, "")
                 self.app.push_screen(
-                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?", required=False),
+                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?{note}",
+                               required=False),
                     with_reason,
                 )
 
-        if target in (KnownStatus.DISPUTED, KnownStatus.WITHDRAWN):
-            # These take an item off the list of what the party owes: ask first.
+        if target is KnownStatus.WITHDRAWN:
+            # Withdrawing takes an item off the list of what the party owes: ask first.
             self.app.push_screen(
                 ConfirmDialog(f"Mark {target}?",
-                              f"{row.slug} will no longer count as outstanding.",
+                              f"{row.slug} will no longer count as outstanding or as a known "
+                              "item (it stays listed, and can be reopened).",
                               confirm=f"Mark {target}"),
                 ask_reason,
             )
