@@ -9,7 +9,6 @@ date, subject, text, references) so the letter can describe them in words.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -269,49 +268,45 @@ def _items(conn: Connection) -> dict[tuple[str, str], ItemInfo]:
     return out
 
 
+CHUNK = 900  # bound values per IN (...) list, well under every backend's limit
+
+
 def cited_documents(engine: Engine, party_id: int, labels: set[str]) -> dict[str, DocInfo]:
     """The documents the gaps cite, by Bates label, with the party's role on each."""
-    if not labels:
-        return {}
-    d, p, ref, dp = t.document, t.party, t.reference, t.participant
+    wanted = sorted(labels)
     out: dict[str, DocInfo] = {}
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(
-                d.c.id,
-                d.c.begin_label,
-                p.c.name,
-                d.c.sender,
-                d.c.date_sent,
-                d.c.subject,
-                d.c.text,
-            )
-            .select_from(d.join(p, p.c.id == d.c.party_id))
-            .where(d.c.begin_label.in_(sorted(labels)))
-        ).all()
-        ids = {r.id: r.begin_label for r in rows}
-        for r in rows:
-            out[r.begin_label] = DocInfo(
-                r.begin_label, r.name, r.sender, r.date_sent, r.subject, r.text
-            )
-        refs: dict[int, list[str]] = defaultdict(list)
-        for rf in conn.execute(
-            sa.select(ref.c.document_id, ref.c.mih)
-            .where(ref.c.document_id.in_(list(ids)))
-            .order_by(ref.c.id)
-        ):
-            refs[rf.document_id].append(rf.mih)
-        roles = conn.execute(
-            sa.select(dp.c.document_id, dp.c.role).where(
-                dp.c.document_id.in_(list(ids)), dp.c.party_id == party_id
-            )
-        ).all()
-    for doc_id, label in ids.items():
-        out[label].references = refs.get(doc_id, [])
-    for row in roles:
+        for start in range(0, len(wanted), CHUNK):
+            out.update(_documents(conn, party_id, wanted[start : start + CHUNK]))
+    return out
+
+
+def _documents(conn: Connection, party_id: int, labels: list[str]) -> dict[str, DocInfo]:
+    d, p, ref, dp = t.document, t.party, t.reference, t.participant
+    rows = conn.execute(
+        sa.select(
+            d.c.id, d.c.begin_label, p.c.name, d.c.sender, d.c.date_sent, d.c.subject, d.c.text
+        )
+        .select_from(d.join(p, p.c.id == d.c.party_id))
+        .where(d.c.begin_label.in_(labels))
+    ).all()
+    ids = {r.id: r.begin_label for r in rows}
+    out = {
+        r.begin_label: DocInfo(r.begin_label, r.name, r.sender, r.date_sent, r.subject, r.text)
+        for r in rows
+    }
+    for rf in conn.execute(
+        sa.select(ref.c.document_id, ref.c.mih)
+        .where(ref.c.document_id.in_(list(ids)))
+        .order_by(ref.c.id)
+    ):
+        out[ids[rf.document_id]].references.append(rf.mih)
+    for row in conn.execute(
+        sa.select(dp.c.document_id, dp.c.role).where(
+            dp.c.document_id.in_(list(ids)), dp.c.party_id == party_id
+        )
+    ):
         info = out[ids[row.document_id]]
-        if info.owner_role is None or ROLE_RANK.get(row.role, 9) < ROLE_RANK.get(
-            info.owner_role, 9
-        ):
+        if ROLE_RANK.get(row.role, 9) < ROLE_RANK.get(info.owner_role or "", 9):
             info.owner_role = row.role
     return out
