@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
 import re
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.errors import InputError, NotFoundError
 from gaptrack.reports.deadline import add_business_days
+from gaptrack.reports.letter import render_letter
 from gaptrack.service import gaps
 from gaptrack.service.cases import export_case, load_case_files
 from gaptrack.service.letter import draft_letter, letter_model
@@ -238,11 +241,6 @@ def test_a_letter_via_several_counsel(engine: Engine, tmp_path: Path) -> None:
     # Before the follow-up, the letter of 18 Oct went via Mr. Lowell alone.
     earlier = letter_model(engine, party="kushner", as_of=dt.date(2017, 11, 10))
     assert earlier.salutation == "Dear Mr. Lowell:"
-    import email
-    from email import policy
-
-    from gaptrack.reports.letter import render_letter
-
     data = render_letter(model, "eml")
     assert isinstance(data, bytes)
     sent_to = email.message_from_bytes(data, policy=policy.default)["To"]
