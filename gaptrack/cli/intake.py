@@ -128,7 +128,7 @@ def _run(
     app_state = state(ctx)
     received_on = parse_date(values.pop("received"), option="--received")  # before any work
     fmt: OutputFormat = values.pop("fmt")
-    common = {k: values.pop(k) for k in ("party", "production", "answers", "skip_bad")}
+    common = {k: values.pop(k) for k in ("party", "production", "answers", "skip_bad", "force")}
     if len(paths) > 1 and common["production"]:
         raise typer.BadParameter("--production names one volume: give one PATH, or none "
                                  "(each production is then named after its file)")
@@ -162,6 +162,9 @@ def _parameters(options: tuple[str, ...], *, many: bool) -> list[inspect.Paramet
         inspect.Parameter("skip_bad", keyword, annotation=bool, default=typer.Option(
             False, "--skip-bad",
             help="List malformed records and load the rest (default: load nothing).")),
+        inspect.Parameter("force", keyword, annotation=bool, default=typer.Option(
+            False, "--force",
+            help="Load although the Bates prefix belongs to another party's productions.")),
         inspect.Parameter("received", keyword, annotation=str | None, default=typer.Option(
             None, "--received",
             help="Date the production was received (YYYY-MM-DD; default today).")),

@@ -168,6 +168,7 @@ class DatImporter:
         report.fields = field_report(
             columns, fields.mapping(), fields.unmapped, header, previous if header else None
         )
+        self.has_ends = "end_bates" in fields.index
         # Generic "column N" names say nothing about the layout: keep no field list then.
         keep = header or (previous is not None and columns == previous[1])
         made = run.open_production(field_names=columns if keep else None)
@@ -212,6 +213,9 @@ class DatImporter:
         """The OPT's page counts: filled where the DAT has none, reconciled where it has."""
         opt = run.option("opt")
         if opt is None:
+            if not self.has_ends:
+                run.findings.append("the DAT has no ENDBATES column and no OPT was given: "
+                                    "each document is taken to end where it begins")
             return
         opt = Path(opt)
         writer, made = run.writer, run.production
@@ -228,6 +232,10 @@ class DatImporter:
         page_check = page_report(run.conn, made.id, 0)
         page_check.filled_from_opt = writer.apply_opt()
         run.report.page_check = page_check
+        if not self.has_ends:
+            ended = writer.apply_opt_ends()
+            run.findings.append(f"the DAT has no ENDBATES column: the ends of {ended} "
+                                "documents were taken from the OPT's last pages")
         if run.loaded_before(opt_sha, SourceKind.OPT):
             # The same image file came with an earlier volume (a re-sent OPT): it is used,
             # but recorded once.
