@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord
 from gaptrack.importers.delimited import CONCORDANCE, CSV, Dialect, dialect_of, open_reader
-from gaptrack.importers.encoding import detect_encoding, normalise_encoding
+from gaptrack.importers.encoding import detect_bytes, detect_encoding, normalise_encoding
 from gaptrack.importers.fieldmap import (
     build_field_map,
     looks_like_header,
@@ -94,9 +94,13 @@ def _chain(first: DatRecord, rest: Iterator[DatRecord]) -> Iterator[DatRecord]:
 
 
 def _looks_like_dat(path: Path) -> bool:
+    """Its first line, decoded, is text holding Concordance's DC4 separator."""
     with path.open("rb") as handle:
         head = handle.read(65536)
-    return b"\x14" in head and (b"\xc3\xbe" in head or b"\xfe" in head or b"\xfe\x00" in head)
+    if b"\x14" not in head or head.startswith(b"PK\x03\x04"):
+        return False
+    first = head.decode(detect_bytes(head), errors="replace").split("\n", 1)[0]
+    return "\x14" in first and "\x00" not in first and "\ufffd" not in first
 
 
 class DatImporter:
