@@ -1,4 +1,4 @@
-"""Opticon OPT image load files: one CSV line per page (DESIGN.md §5).
+"""Opticon OPT image load files: one CSV line per page (docs/architecture.md §5).
 
 ``PAGEID,VOLUME,PATH,DOCBREAK,BOXBREAK,FOLDERBREAK,PAGECOUNT`` — DOCBREAK is ``Y`` on the
 first page of a document, and PAGECOUNT is usually (not always) given on that line. Page ids

@@ -1,7 +1,7 @@
 """Bulk insert of documents and what hangs off them, inside the caller's transaction.
 
 Rows go in through the driver's ``executemany`` in chunks (SQLModel's ``add_all`` is 20–40×
-slower, DESIGN.md §7). Participants and references need the new document ids:
+slower, docs/architecture.md §7). Participants and references need the new document ids:
 
 * on SQLite the writer numbers documents itself, from ``max(id) + 1`` — exactly the rowids
   SQLite would pick, and safe because the import's transaction already holds the write lock
