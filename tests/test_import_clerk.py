@@ -69,3 +69,54 @@ def test_dat_without_endbates_or_opt_says_so(engine: Engine, tmp_path: Path) -> 
     dat = build_dat(tmp_path / "v.dat", [["ABC0000001", "One"]], header=["BEGBATES", "SUBJECT"])
     report = import_dat(engine, dat, party="kushner", production="No ends")
     assert any("no ENDBATES" in f and "no OPT" in f for f in report.findings)
+
+
+def test_production_remove_refused_while_cited_then_forced(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from gaptrack.db import session_scope
+    from gaptrack.models import Event, KnownItem
+    from gaptrack.service.productions import remove_production
+
+    create_party(engine)
+    dat = build_dat(tmp_path / "v1.dat")
+    import_dat(engine, dat, party="kushner", production="Vol 1")
+    cited_id = rows(engine, "SELECT id FROM document WHERE begin_label = 'KUSH-000005'")[0][0]
+    with session_scope(engine) as session:
+        party_id = rows(engine, "SELECT id FROM party WHERE slug = 'kushner'")[0][0]
+        session.add(KnownItem(slug="dinner-invite", party_id=party_id, description="Dinner",
+                              basis="other-production", basis_document_id=cited_id))
+    before = table_snapshot(engine)
+    with pytest.raises(ConflictError, match="dinner-invite"):
+        remove_production(engine, "vol-1")
+    assert table_snapshot(engine) == before
+    removed = remove_production(engine, "vol-1", force=True, reason="wrong volume")
+    assert removed["documents"] == 5 and removed["known_items_unlinked"] == ["dinner-invite"]
+    assert rows(engine, "SELECT count(*) FROM document") == [(0,)]
+    assert rows(engine, "SELECT count(*) FROM production") == [(0,)]
+    assert rows(engine, "SELECT basis_document_id FROM known_item") == [(None,)]
+    with session_scope(engine) as session:
+        from sqlmodel import select
+
+        event = session.exec(select(Event).where(Event.action == "production.remove")).one()
+        assert event.reason == "wrong volume" and event.data["documents"] == 5
+    again = import_dat(engine, dat, party="kushner", production="Vol 1")  # not "already loaded"
+    assert not again.already_loaded and again.documents == 5
+
+
+def test_cli_production_remove(sqlite_engine: Engine, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    create_party(sqlite_engine)
+    import_dat(sqlite_engine, build_dat(tmp_path / "v1.dat"), party="kushner",
+               production="Vol 1")
+    db = str(sqlite_engine.url.database)
+    root = Path(__file__).resolve().parent.parent
+    run = [sys.executable, "-m", "gaptrack", "--db", db, "production", "remove"]
+    missing = subprocess.run([*run, "no-such"], capture_output=True, text=True, cwd=root)
+    assert missing.returncode == 2
+    done = subprocess.run([*run, "vol-1", "-f", "json"], capture_output=True, text=True,
+                          cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert '"documents": 5' in done.stdout

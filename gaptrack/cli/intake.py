@@ -9,6 +9,7 @@ detects each path's format from its content.
 from __future__ import annotations
 
 import inspect
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from gaptrack.cli.output import OutputFormat, render_rows
 from gaptrack.importers.base import OPTIONS, REGISTRY, importers
 from gaptrack.importers.qc import IntakeReport
 from gaptrack.service import intake
+from gaptrack.service.productions import remove_production
 
 AUTO = "detect"
 
@@ -211,5 +213,33 @@ def _register_formats() -> None:
 _register_formats()
 
 
+productions = typer.Typer(help="Productions: remove one loaded by mistake.",
+                           no_args_is_help=True)
+
+
+@productions.command("remove")
+def remove_command(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The production (slug or volume name)."),
+    force: bool = typer.Option(
+        False, "--force", help="Remove it although known items cite its documents."),
+    reason: str | None = typer.Option(None, "--reason", help="Why, for the event log."),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.TABLE, "--format", "-f", help="Report format: table, json, csv or md."),
+) -> None:
+    """Remove a production and its documents (recorded as an event; refused while a known
+    item cites its documents, unless --force)."""
+    app_state = state(ctx)
+    removed = remove_production(app_state.engine, name, force=force, reason=reason,
+                                actor=app_state.actor)
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(removed, indent=2))
+        return
+    rows = [{"check": key, "result": ", ".join(value) if isinstance(value, list) else value}
+            for key, value in removed.items()]
+    typer.echo(render_rows(rows, ["check", "result"], fmt, title="Removed"), nl=False)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="import")
+    root.add_typer(productions, name="production")
