@@ -108,15 +108,24 @@ class DatImporter:
     kind = SourceKind.DAT
     target = "documents"
     summary = "Concordance DAT load file (þ quotes, DC4 separators), with its Opticon OPT"
-    options = ("opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline")
+    options: tuple[str, ...] = (
+        "opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline"
+    )
     default_dialect = CONCORDANCE
 
     def detect(self, path: Path) -> bool:
         return path.is_file() and _looks_like_dat(path)
 
+    always_header = False  # the first record is always the column names
+
     def dialect(self, run: Run) -> Dialect:
         return dialect_of(run.option("delimiter"), run.option("quote"), run.option("newline"),
                           self.default_dialect)
+
+    def open_records(self, run: Run) -> tuple[Any, str]:
+        """The reader of the file's records, and the encoding it decodes with."""
+        codec = codec_of(run.path, run.option("encoding"))
+        return open_reader(run.path, codec, self.dialect(run)), codec
 
     def sources(self, path: Path) -> list[Path]:
         require_file(path)
@@ -136,18 +145,16 @@ class DatImporter:
 
     def load(self, run: Run) -> None:
         path, report, conn = run.path, run.report, run.conn
-        codec = codec_of(path, run.option("encoding"))
+        reader, codec = self.open_records(run)
         report.encoding = run.inputs[0].encoding = codec
         overrides = overrides_of(run.option("map"))
-        dialect = self.dialect(run)
-        reader = open_reader(path, codec, dialect)
         records = iter(reader)
         first = next(records, None)
         if first is None:
             raise LoadFileError("the file holds no records", file=path)
         previous = run.previous_fields()
         named = {normalise_field_name(c) for c in overrides.values() if not c.isdigit()}
-        header = looks_like_header(first.values) or bool(
+        header = self.always_header or looks_like_header(first.values) or bool(
             named and named <= {normalise_field_name(v) for v in first.values}
         )
         if header:
@@ -196,11 +203,11 @@ class DatImporter:
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
-            dialect=dialect,
+            dialect=getattr(reader, "dialect", CONCORDANCE),
         )
         source: LocalMapper | ChildMapper
         if child is not None:
-            records.close()  # type: ignore[attr-defined]  # the child reads the file itself
+            records.close()  # the child reads the file itself
             child.start(settings)
             source = child
         else:
