@@ -20,8 +20,10 @@ XML = """<?xml version="1.0" encoding="UTF-8"?>
         <Tags>
           <Tag TagName="#BegBates" TagDataType="Text" TagValue="EDR0000001"/>
           <Tag TagName="#EndBates" TagDataType="Text" TagValue="EDR0000002"/>
-          <Tag TagName="#From" TagDataType="Text" TagValue="Jared Kushner &lt;jared@kushner.example&gt;"/>
-          <Tag TagName="#To" TagDataType="Text" TagValue="Zoë Adviser &lt;zoe@campaign.example&gt;"/>
+          <Tag TagName="#From" TagDataType="Text"
+               TagValue="Jared Kushner &lt;jared@kushner.example&gt;"/>
+          <Tag TagName="#To" TagDataType="Text"
+               TagValue="Zoë Adviser &lt;zoe@campaign.example&gt;"/>
           <Tag TagName="#Subject" TagDataType="Text" TagValue="FW: Wikileaks"/>
           <Tag TagName="#DateSent" TagDataType="DateTime" TagValue="2016-09-16T14:31:00Z"/>
           <Tag TagName="#MessageID" TagDataType="Text" TagValue="&lt;wl-1@kushner.example&gt;"/>
