@@ -103,6 +103,7 @@ REGISTRY: dict[str, str] = {
     "csv": "gaptrack.importers.formats.loadfile:DelimitedImporter",
     "edrm": "gaptrack.importers.formats.edrm:EdrmImporter",
     "mail": "gaptrack.importers.formats.mailbox:MailImporter",
+    "pdf": "gaptrack.importers.formats.pdf:PdfImporter",
 }
 
 

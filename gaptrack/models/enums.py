@@ -87,3 +87,4 @@ class SourceKind(StrEnum):
     OPT = "opt"
     MAIL = "mail"
     PRIVLOG = "privlog"
+    PDF = "pdf"
