@@ -26,6 +26,7 @@ from gaptrack.collector import collector_paused
 from gaptrack.db import bulk_load
 from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.gaps.materialise import refresh_derived
+from gaptrack.identity.report import participant_report
 from gaptrack.importers.base import Importer
 from gaptrack.importers.qc import (
     BadRecord,
@@ -303,6 +304,7 @@ def _load_documents(run: Run) -> None:
     report.bates = bates_report(conn, made.id, run.owner_id, writer.bates)
     _check_prefix_owner(run, [p.prefix for p in report.bates.prefixes])
     report.email_metadata = email_report(conn, made.id, writer.tally)
+    report.participants = participant_report(conn, made.id)
     _close_report(run)
     writer.close()
 

@@ -506,3 +506,4 @@ def party_overview(engine: Engine, *, as_of: dt.date) -> list[PartyOverview]:
             )
         )
     return out
+
