@@ -1,4 +1,5 @@
-"""The domain model (DESIGN.md §3). Import tables from here; Alembic reads this metadata."""
+"""The domain model (docs/architecture.md §3). Import tables from here; Alembic reads this
+metadata."""
 
 from sqlmodel import SQLModel
 
