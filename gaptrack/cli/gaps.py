@@ -9,6 +9,7 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
+from gaptrack.cli.files import BomOption, emit, require_output, summaries_for, wants_bom
 from gaptrack.reports.tabular import ReportFormat
 from gaptrack.service import gaps as service
 
@@ -21,7 +22,10 @@ PartyOpt = typer.Option(None, "--party", "-p", help="Party slug, name or alias."
 CommitteeOpt = typer.Option(None, "--committee", "-c", help="Committee slug, name or thomas_id.")
 RequestOpt = typer.Option(None, "--request", "-r", help="Request (letter) slug or title.")
 Format = typer.Option(
-    ReportFormat.TABLE, "--format", "-f", help="Output format: table, json, csv, md or html."
+    ReportFormat.TABLE,
+    "--format",
+    "-f",
+    help="Output format: table, json, csv, md, html, or xlsx (an Excel workbook; needs -o).",
 )
 Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
@@ -57,6 +61,7 @@ def gaps_command(
     fmt: ReportFormat = Format,
     check: bool = Check,
     output: Path | None = Output,
+    bom: bool | None = BomOption,
 ) -> None:
     """List the gaps: known documents not produced, documents other parties produced that the
     party left out, items with nothing produced, passed deadlines, withheld documents, and
@@ -79,7 +84,16 @@ def gaps_command(
         "request": request,
         "kinds": sorted(k.value for k in kinds) if kind else None,
     }
-    _emit(render_gaps(found, fmt, as_of=when, filters=filters), output)
+    if fmt is ReportFormat.XLSX:
+        from gaptrack.reports.xlsx import gaps_workbook, write_workbook
+
+        parties = {g.party for g in found} if party else None  # --party: that party's chart
+        summaries = summaries_for(engine, as_of=when, parties=parties)
+        book = gaps_workbook(found, summaries, as_of=when, filters=filters)
+        write_workbook(require_output(output, "xlsx"), book)
+    else:
+        text = render_gaps(found, fmt, as_of=when, filters=filters)
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output))
     if check and found:
         raise typer.Exit(EXIT_GAPS)
 
@@ -93,6 +107,7 @@ def status_command(
     fmt: ReportFormat = Format,
     check: bool = Check,
     output: Path | None = Output,
+    bom: bool | None = BomOption,
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
@@ -108,7 +123,16 @@ def status_command(
     )
     from gaptrack.reports.status import render_status
 
-    _emit(render_status(ledger, fmt, as_of=when), output)
+    if fmt is ReportFormat.XLSX:
+        from gaptrack.reports.xlsx import status_workbook, write_workbook
+
+        summaries = summaries_for(engine, as_of=when, parties={s.party for s in ledger})
+        filters = {"party": party, "committee": committee, "request": request}
+        book = status_workbook(ledger, summaries, as_of=when, filters=filters)
+        write_workbook(require_output(output, "xlsx"), book)
+    else:
+        text = render_status(ledger, fmt, as_of=when)
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output))
     if check and service.find_gaps(
         engine, as_of=when, party=party, committee=committee, request=request
     ):

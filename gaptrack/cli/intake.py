@@ -3,6 +3,7 @@ intake QC report. A thin face over :mod:`gaptrack.service.intake`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
+from gaptrack.cli.files import ReportFileOption, write_intake_report
 from gaptrack.cli.output import OutputFormat, render_rows
 from gaptrack.importers.qc import IntakeReport
 from gaptrack.service import intake
@@ -104,6 +106,7 @@ def import_dat_command(
     skip_bad: bool = SkipBadOption,
     received: str | None = ReceivedOption,
     fmt: OutputFormat = FormatOption,
+    report_file: Path | None = ReportFileOption,
 ) -> None:
     """Import a Concordance DAT (and OPT) as a new production, then show the intake QC."""
     app_state = state(ctx)
@@ -125,6 +128,8 @@ def import_dat_command(
             progress=progress,
         )
     _show(report, fmt)
+    if report_file is not None:
+        write_intake_report(report, report_file, as_of=received_on or dt.date.today())
 
 
 @app.command("mail")
@@ -143,6 +148,7 @@ def import_mail_command(
     skip_bad: bool = SkipBadOption,
     received: str | None = ReceivedOption,
     fmt: OutputFormat = FormatOption,
+    report_file: Path | None = ReportFileOption,
 ) -> None:
     """Import EML/MBOX mail as a new production (Bates numbers assigned), then show the QC."""
     app_state = state(ctx)
@@ -161,6 +167,8 @@ def import_mail_command(
             progress=progress,
         )
     _show(report, fmt)
+    if report_file is not None:
+        write_intake_report(report, report_file, as_of=received_on or dt.date.today())
 
 
 @app.command("privlog")
@@ -180,6 +188,7 @@ def import_privlog_command(
     ),
     skip_bad: bool = SkipBadOption,
     fmt: OutputFormat = FormatOption,
+    report_file: Path | None = ReportFileOption,
 ) -> None:
     """Import a privilege log (date, author, recipients, description, privilege claimed)."""
     app_state = state(ctx)
@@ -194,6 +203,8 @@ def import_privlog_command(
         actor=app_state.actor,
     )
     _show(report, fmt)
+    if report_file is not None:
+        write_intake_report(report, report_file, as_of=dt.date.today())
 
 
 def register(root: typer.Typer) -> None:
