@@ -9,14 +9,11 @@ none unless ``--bom`` is given.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 
 import typer
-from sqlalchemy.engine import Engine
 
 from gaptrack.errors import InputError
-from gaptrack.gaps.model import PartySummary
 from gaptrack.importers.qc import IntakeReport
 
 BOM = "\ufeff"
@@ -49,20 +46,6 @@ def require_output(output: Path | None, fmt: str) -> Path:
     if output is None:
         raise InputError(f"--format {fmt} writes a binary file: give -o FILE.{fmt}")
     return output
-
-
-def summaries_for(
-    engine: Engine, *, as_of: dt.date, parties: Iterable[str] | None
-) -> list[PartySummary]:
-    """Known items per party for the workbook chart: the parties of the view (all when
-    ``parties`` is None), counted once by the engine as every other face counts them."""
-    from gaptrack.service.gaps import party_summaries
-
-    summaries = party_summaries(engine, as_of=as_of)
-    if parties is None:
-        return summaries
-    wanted = set(parties)
-    return [s for s in summaries if s.party in wanted]
 
 
 REPORT_SUFFIXES = (".xlsx", ".json", ".csv", ".md")

@@ -9,7 +9,7 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
-from gaptrack.cli.files import BomOption, emit, require_output, summaries_for, wants_bom
+from gaptrack.cli.files import BomOption, emit, require_output, wants_bom
 from gaptrack.reports.tabular import ReportFormat
 from gaptrack.service import gaps as service
 
@@ -31,6 +31,13 @@ Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
 )
 Output = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+KindOpt = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    help="Only these gap kinds (repeat or comma-separate): known-not-produced, inferred, "
+    "nothing-produced, overdue, withheld, referenced-unproduced.",
+)
 
 
 def as_of_date(value: str | None) -> dt.date:
@@ -50,13 +57,7 @@ def gaps_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
-    kind: list[str] | None = typer.Option(
-        None,
-        "--kind",
-        "-k",
-        help="Only these kinds (repeat or comma-separate): known-not-produced, inferred, "
-        "nothing-produced, overdue, withheld, referenced-unproduced.",
-    ),
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -70,7 +71,7 @@ def gaps_command(
     JSON output follows docs/json-schema.md (schema "gaptrack/gaps@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
     kinds = service.parse_kinds(kind)
     found = service.find_gaps(
@@ -87,9 +88,10 @@ def gaps_command(
     if fmt is ReportFormat.XLSX:
         from gaptrack.reports.xlsx import gaps_workbook, write_workbook
 
-        parties = {g.party for g in found} if party else None  # --party: that party's chart
-        summaries = summaries_for(engine, as_of=when, parties=parties)
-        book = gaps_workbook(found, summaries, as_of=when, filters=filters)
+        view = service.case_view(  # the same (cached) view the gaps came from
+            engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds
+        )
+        book = gaps_workbook(found, view.summaries, as_of=when, filters=filters)
         write_workbook(require_output(output, "xlsx"), book)
     else:
         text = render_gaps(found, fmt, as_of=when, filters=filters)
@@ -103,6 +105,7 @@ def status_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -111,38 +114,38 @@ def status_command(
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
-    to each letter, and the share of known items produced.
+    to each letter, and per party the gaps and the share of known items produced (the same
+    figures as the TUI's main screen). With --kind, only the items with a gap of those kinds.
 
     JSON output follows docs/json-schema.md (schema "gaptrack/status@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
-    ledger = service.status_ledger(
-        engine, as_of=when, party=party, committee=committee, request=request
+    view = service.case_view(
+        engine, as_of=when, party=party, committee=committee, request=request, kinds=kind
     )
     from gaptrack.reports.status import render_status
 
     if fmt is ReportFormat.XLSX:
         from gaptrack.reports.xlsx import status_workbook, write_workbook
 
-        summaries = summaries_for(engine, as_of=when, parties={s.party for s in ledger})
-        filters = {"party": party, "committee": committee, "request": request}
-        book = status_workbook(ledger, summaries, as_of=when, filters=filters)
+        filters = {"party": party, "committee": committee, "request": request, "kinds": kind}
+        book = status_workbook(view.status_rows(), view.summaries, as_of=when, filters=filters)
         write_workbook(require_output(output, "xlsx"), book)
     else:
-        text = render_status(ledger, fmt, as_of=when)
+        text = render_status(view.status_rows(), fmt, as_of=when, parties=view.summaries)
         emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output))
-    if check and service.find_gaps(
-        engine, as_of=when, party=party, committee=committee, request=request
-    ):
+    if check and view.gaps:
         raise typer.Exit(EXIT_GAPS)
 
 
 def letter_command(
     ctx: typer.Context,
     party: str = typer.Option(..., "--party", "-p", help="Party slug, name or alias."),
+    committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Date of the letter (YYYY-MM-DD). Default: today."
     ),
@@ -167,12 +170,14 @@ def letter_command(
 
     Exit codes: 0 success; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     text = service.draft_letter(
         engine,
         party=party,
         as_of=as_of_date(as_of),
+        committee=committee,
         request=request,
+        kinds=kind,
         fmt=fmt,
         business_days=business_days,
         bates_only=bates_only,
@@ -194,7 +199,7 @@ def promote_command(
 ) -> None:
     """Promote an inferred finding to a known item of the party (recorded as an event)."""
     app = state(ctx)
-    typer.echo(service.promote_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.promote_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 @findings.command("dismiss")
@@ -205,7 +210,7 @@ def dismiss_command(
 ) -> None:
     """Dismiss an inferred finding with a reason; it is not reported again (an event)."""
     app = state(ctx)
-    typer.echo(service.dismiss_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.dismiss_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 def register(app: typer.Typer) -> None:
