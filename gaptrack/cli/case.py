@@ -42,6 +42,8 @@ def load_command(
     """
     app = state(ctx)
     report = load_case_files(app.engine, [str(f) for f in files], actor=app.actor)
+    for warning in report.warnings:  # stderr: stdout stays the report
+        typer.echo(f"warning: {warning}", err=True)
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return

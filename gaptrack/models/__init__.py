@@ -27,6 +27,7 @@ from gaptrack.models.enums import (
 )
 from gaptrack.models.event import Event, EventRead
 from gaptrack.models.known import FindingDecision, KnownItem, KnownItemRead
+from gaptrack.models.membership import CommitteeMember, Legislator
 from gaptrack.models.party import (
     Counsel,
     CounselRead,
@@ -63,6 +64,7 @@ __all__ = [
     "Chamber",
     "Committee",
     "CommitteeCreate",
+    "CommitteeMember",
     "CommitteeRead",
     "Counsel",
     "CounselRead",
@@ -85,6 +87,7 @@ __all__ = [
     "KnownItem",
     "KnownItemRead",
     "KnownStatus",
+    "Legislator",
     "ParticipantRole",
     "Party",
     "PartyAddress",
