@@ -114,8 +114,9 @@ def test_import_committees_members_and_titles(engine: Engine, db_url: str, tmp_p
     assert [r[:4] for r in rows if r[0] == "HSGO"] == [("HSGO", "G000566", "Trey Gowdy",
                                                         "Chairman")]  # fmt: skip
     with engine.connect() as connection:
-        committee = connection.execute(sa.text(
-            "SELECT slug, name, chamber FROM committee WHERE thomas_id = 'HSGO'")).one()  # fmt: skip
+        committee = connection.execute(
+            sa.text("SELECT slug, name, chamber FROM committee WHERE thomas_id = 'HSGO'")
+        ).one()
         legislators = connection.execute(sa.text("SELECT count(*) FROM legislator")).scalar()
         events = connection.execute(sa.text(
             "SELECT count(*) FROM event WHERE action = 'committees.import'")).scalar()  # fmt: skip
