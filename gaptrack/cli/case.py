@@ -38,7 +38,8 @@ def load_command(
     documents, Bates numbers); a problem is reported as FILE:LINE: field '...': reason,
     with exit code 2 and the database unchanged. Loading is idempotent: rows are matched
     on slugs, item numbers and Bates numbers, so loading the same files again changes
-    nothing.
+    nothing. Letter signatories are checked against the committee membership imported with
+    `gaptrack committees import`; a mismatch is printed as a warning on stderr.
     """
     app = state(ctx)
     report = load_case_files(app.engine, [str(f) for f in files], actor=app.actor)
