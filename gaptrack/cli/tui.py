@@ -57,6 +57,12 @@ def tui_command(
 ) -> None:
     """Open the terminal app on the database (--db). Default --as-of: today."""
     app_state = state(ctx)
+    url = app_state.url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        # Reading never creates a database (the message is open_existing's).
+        from gaptrack.db import open_existing
+
+        open_existing(url)
     # The app opens (and migrates) the database in a worker; errors show in the app.
     when = parse_date(as_of, option="--as-of") or dt.date.today()
     _run_app(app_state.url, when, app_state.actor, _keymap(keymap))

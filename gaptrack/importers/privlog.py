@@ -13,6 +13,10 @@ from typing import Any
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dates import DateError, parse_date
 from gaptrack.importers.fieldmap import FieldMap, build_field_map
+from gaptrack.importers.rows import width
+
+# Column widths of privilege_entry, read from the model.
+_WIDTHS = {c: width("privilege_entry", c) for c in ("privilege", "entry_no", "bates", "doc_type")}
 
 PRIVLOG_SYNONYMS: dict[str, tuple[str, ...]] = {
     "entry_no": (
@@ -103,32 +107,39 @@ class PrivilegeLogReader:
         assert self.fields is not None
         return self.fields.column_name(name) if name in self.fields.index else name
 
-    def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+    def table(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) per row of the file, the header first (a CSV here; a sheet reader
+        overrides this)."""
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise LoadFileError("the file is empty", file=self.path)
-            self.fields = build_field_map(
-                [h.strip() for h in header],
-                self.overrides,
-                synonyms=PRIVLOG_SYNONYMS,
-                file=str(self.path),
-            )
-            if "privilege" not in self.fields.index:
-                raise LoadFileError(
-                    "no privilege column found; name it with --map privilege=COLUMN",
-                    file=self.path,
-                    line=1,
-                    field="privilege",
-                )
             for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
-                try:
-                    yield self._map(reader.line_num, row)
-                except LoadFileError as exc:
-                    yield exc
+                yield reader.line_num, row
+
+    def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+        rows = self.table()
+        first = next(rows, None)
+        if first is None:
+            raise LoadFileError("the file is empty", file=self.path)
+        self.fields = build_field_map(
+            [str(h).strip() for h in first[1]],
+            self.overrides,
+            synonyms=PRIVLOG_SYNONYMS,
+            file=str(self.path),
+        )
+        if "privilege" not in self.fields.index:
+            raise LoadFileError(
+                "no privilege column found; name it with --map privilege=COLUMN",
+                file=self.path,
+                line=first[0],
+                field="privilege",
+            )
+        for line, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            try:
+                yield self._map(line, row)
+            except LoadFileError as exc:
+                yield exc
 
     def _map(self, line: int, row: list[str]) -> PrivilegeRow:
         assert self.fields is not None
@@ -144,11 +155,11 @@ class PrivilegeLogReader:
         privilege = get("privilege")
         if not privilege:
             raise error("privilege", "no privilege claimed")
-        if len(privilege) > 200:
-            raise error("privilege", "is longer than 200 characters")
+        if len(privilege) > _WIDTHS["privilege"]:
+            raise error("privilege", f"is longer than {_WIDTHS['privilege']} characters")
         entry_no = get("entry_no") or f"line {line}"
-        if len(entry_no) > 64:
-            raise error("entry_no", "is longer than 64 characters")
+        if len(entry_no) > _WIDTHS["entry_no"]:
+            raise error("entry_no", f"is longer than {_WIDTHS['entry_no']} characters")
         date_text = get("doc_date")
         doc_date = None
         if date_text:
@@ -158,8 +169,8 @@ class PrivilegeLogReader:
                 raise error("doc_date", str(exc)) from exc
         recipients = "; ".join(v for v in (get("recipients"), get("cc")) if v)
         bates = get("bates")
-        if len(bates) > 120:
-            raise error("bates", "is longer than 120 characters")
+        if len(bates) > _WIDTHS["bates"]:
+            raise error("bates", f"is longer than {_WIDTHS['bates']} characters")
         return PrivilegeRow(
             line=line,
             entry_no=entry_no,
@@ -168,6 +179,22 @@ class PrivilegeLogReader:
             recipients=recipients or None,
             description=get("description") or None,
             privilege=privilege,
-            doc_type=(get("doc_type") or None) and get("doc_type")[:24],
+            doc_type=(get("doc_type") or None) and get("doc_type")[: _WIDTHS["doc_type"]],
             bates=bates or None,
         )
+
+
+def is_privilege_header(cells: list[str]) -> bool:
+    """Whether a header row names a privilege column (how a log is told from other tables)."""
+    fields = build_field_map([str(c).strip() for c in cells], {}, synonyms=PRIVLOG_SYNONYMS)
+    return "privilege" in fields.index
+
+
+def looks_like_privilege_log(path: Path) -> bool:
+    """A CSV whose first row names a privilege column."""
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            header = next(csv.reader([handle.readline()]), [])
+    except OSError:
+        return False
+    return bool(header) and is_privilege_header(header)

@@ -47,10 +47,10 @@ from gaptrack.importers.mapping import (
     DocumentDraft,
 )
 from gaptrack.importers.opt import OptDocument
+from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows, sqlite_value
 from gaptrack.importers.tally import EXAMPLES, DocumentTally
 from gaptrack.models import metadata
 
-CHUNK = 5000
 PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm", "party_id")
 REFERENCE_COLUMNS = ("document_id", "message_id", "mih")
 FAMILY_TABLE = "gt_import_family"
@@ -86,15 +86,6 @@ Row = tuple[Any, ...]
 # string back into NULL inside SQLite for a few nanoseconds. Only nullable columns are bound
 # this way, and none of them holds an empty string as a value.
 _BLANK_IS_NULL = "nullif(?, '')"
-
-
-def sqlite_value(value: Any) -> Any:
-    """A datetime as SQLModel's ``UTCDateTime`` stores it on SQLite (see SqlDialect.value)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
 
 
 class RowPlan(NamedTuple):
@@ -243,33 +234,6 @@ class BatesTracker:
             run.count += 1
 
 
-class SqlDialect:
-    """The few differences between SQLite and PostgreSQL that bulk SQL needs."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.sqlite = connection.dialect.name == "sqlite"
-        self.mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-    def marks(self, n: int) -> str:
-        return ", ".join([self.mark] * n)
-
-    def value(self, value: Any) -> Any:
-        """Bind a value as the column types would (these inserts bypass them for speed).
-
-        Datetimes are naive UTC in drafts; the columns are SQLModel's ``UTCDateTime``, which
-        stores this exact text on SQLite (sqlite3's own datetime adapter is deprecated and
-        writes another format) and needs an aware value on PostgreSQL, where a naive one
-        would be read in the server's time zone.
-        """
-        if isinstance(value, dt.datetime):
-            if self.sqlite:
-                if value.tzinfo is not None:
-                    value = value.astimezone(dt.UTC).replace(tzinfo=None)
-                return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-            return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return value
-
-
 class BulkWriter:
     """Buffer drafts and write them chunk by chunk into one production."""
 
@@ -382,20 +346,8 @@ class BulkWriter:
     def _bulk(
         self, insert: str, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
-        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (2–3× faster, DESIGN.md §7).
-
-        Both run on the import's own connection, inside its transaction.
-        """
-        if self.sql.sqlite:
-            self.conn.exec_driver_sql(insert, rows)
-            return
-        raw: Any = self.conn.connection.driver_connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (see rows.insert_rows)."""
+        insert_rows(self.conn, table, columns, rows, insert=insert)
 
     def add(self, draft: DocumentDraft) -> None:
         self.pending.append(draft)
@@ -768,9 +720,10 @@ def defer_indexes(conn: Connection, *, keep: Collection[str] = ()) -> list[str]:
 
 
 # CREATE INDEX sorts in runs as large as the page cache. With the import's large cache
-# (intake._sqlite_tuning) the runs are few and big, sorted by this thread alone; with SQLite's
-# default 2 MB cache they are small, and worker threads sort and merge them alongside: at a
-# million documents the two rebuilds take ~0.65 s instead of ~1.3 s (and less memory).
+# (formats.loadfile.sqlite_tuning) the runs are few and big, sorted by this thread alone;
+# with SQLite's default 2 MB cache they are small, and worker threads sort and merge them
+# alongside: at a million documents the two rebuilds take ~0.65 s instead of ~1.3 s
+# (and less memory).
 REBUILD_CACHE_KIB = 2000
 REBUILD_THREADS = 2
 

@@ -2,7 +2,12 @@
 
 from sqlmodel import SQLModel
 
-from gaptrack.models.committee import Committee, CommitteeCreate, CommitteeRead
+from gaptrack.models.committee import (
+    Committee,
+    CommitteeContact,
+    CommitteeCreate,
+    CommitteeRead,
+)
 from gaptrack.models.derived import DerivedState, InferredCandidate
 from gaptrack.models.document import (
     Document,
@@ -50,6 +55,7 @@ from gaptrack.models.request import (
     ItemCriterion,
     Reply,
     Request,
+    RequestCounsel,
     RequestItem,
     RequestItemRead,
     RequestRead,
@@ -63,6 +69,7 @@ __all__ = [
     "CertificationKind",
     "Chamber",
     "Committee",
+    "CommitteeContact",
     "CommitteeCreate",
     "CommitteeMember",
     "CommitteeRead",
@@ -103,6 +110,7 @@ __all__ = [
     "Reply",
     "Representation",
     "Request",
+    "RequestCounsel",
     "RequestItem",
     "RequestItemRead",
     "RequestKind",

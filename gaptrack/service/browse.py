@@ -505,3 +505,4 @@ def party_overview(engine: Engine, *, as_of: dt.date) -> list[PartyOverview]:
             )
         )
     return out
+

@@ -124,6 +124,15 @@ class CaseView(BaseModel):
     def summaries(self) -> list[PartySummary]:
         return [p.summary for p in self.parties if p.summary.requests]
 
+    def overdue_deadlines(self) -> set[tuple[str, str, dt.date]]:
+        """(party, request, deadline) of every overdue gap: a deadline that passed with an
+        item still open on it."""
+        return {
+            (g.party, g.request, g.date)
+            for g in self.gaps
+            if g.kind is GapKind.OVERDUE and g.request and g.date
+        }
+
     def party_view(self, slug: str) -> PartyView | None:
         return next((p for p in self.parties if p.slug == slug), None)
 

@@ -1,7 +1,7 @@
 """committee membership
 
 Revision ID: 0003_integrations
-Revises: 0002_analysis
+Revises: 0002_identity
 Create Date: 2026-12-07 15:55:34.529988
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0003_integrations"
-down_revision: str | None = '0002_analysis'
+down_revision: str | None = "0002_identity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -110,7 +110,10 @@ class RecordTable(DataTable[Text]):
         return all(word in haystack.casefold() for word in self._filter.split())
 
     def _render_rows(self) -> None:
+        # The cursor stays on the row acted on; if that row left (a dismissed finding), on
+        # the row that took its place.
         keep = self.current.key if self.current else None
+        place = self.cursor_row
         rows = [r for r in self._records if self._matches(r)]
         if self.sort_column is not None:
             index = self.sort_column
@@ -124,11 +127,11 @@ class RecordTable(DataTable[Text]):
         self.clear()
         for record in self.shown:
             self.add_row(*(cell(c) for c in record.cells), key=record.key)
-        if keep is not None:
-            for row, record in enumerate(self.shown):
-                if record.key == keep:
-                    self.move_cursor(row=row, animate=False)
-                    break
+        if keep is None or not self.shown:
+            return
+        row = next((i for i, r in enumerate(self.shown) if r.key == keep), None)
+        self.move_cursor(row=min(place, len(self.shown) - 1) if row is None else row,
+                         animate=False)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
