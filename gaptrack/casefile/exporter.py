@@ -172,6 +172,8 @@ class _Exporter:
                                         if c.kind == CriterionKind.CORRESPONDENT],
                         keywords=[c.value for c in crit if c.kind == CriterionKind.KEYWORD],
                         doc_types=[c.value for c in crit if c.kind == CriterionKind.DOC_TYPE],
+                        correspondents_match=item.correspondents_match,
+                        combine=item.criteria_combine,
                     ),
                 ))
                 cert_specs.extend(

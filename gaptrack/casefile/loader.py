@@ -196,6 +196,8 @@ class _Load:
                         "request_id": rid, "number": item.number, "position": n,
                         "text": item.text, "date_from": item.date_from, "date_to": item.date_to,
                         "deadline": item.deadline,
+                        "correspondents_match": item.criteria.correspondents_match,
+                        "criteria_combine": item.criteria.combine,
                     }))
         link(self.conn, T["request"], "follows_up_id", follows, added)
         sync_children(self.conn, T["request_recipient"], "request_id", recipients,

@@ -21,7 +21,7 @@ from ``pages``. Unknown keys are errors (a typo must not be silently ignored).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -95,9 +95,24 @@ class SignatorySpec(Strict):
 
 
 class CriteriaSpec(Strict):
+    """What makes a document responsive to an item, besides the item's date range.
+
+    * ``correspondents``: parties; with ``correspondents_match: any`` (the default) one of
+      them on the document (from, to, cc, bcc, forwarded or quoted) is enough; with ``all``
+      every one must be on it ("communications between John and Jane").
+    * ``keywords``: one of them in the subject or the text (case-insensitive).
+    * ``doc_types``: the document is one of these types.
+    * ``combine``: ``all`` (the default) — the document meets every kind of criterion the
+      item has (correspondents *and* keywords *and* types); ``any`` — one kind is enough.
+    * Always: the document falls inside ``date_from``..``date_to`` (undated documents pass),
+      and it is produced by, or names, a party the letter was addressed to.
+    """
+
     correspondents: list[Slug] = []
+    correspondents_match: Literal["any", "all"] = "any"
     keywords: list[str] = []
     doc_types: list[DocType] = []
+    combine: Literal["all", "any"] = "all"
 
 
 class ItemSpec(Strict):

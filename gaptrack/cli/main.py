@@ -66,7 +66,9 @@ def _register() -> None:
     """Attach the optional command modules that exist (each is one face of one service)."""
     import importlib
 
-    for name in ("case", "intake", "gaps", "tui", "analysis"):
+    modules = ("case", "intake", "gaps", "party", "tui", "analysis", "deadlines", "serve",
+               "committees")
+    for name in modules:
         try:
             module = importlib.import_module(f"gaptrack.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -1,4 +1,4 @@
-"""The intake QC report: is the production just loaded sound? (issue 4, DESIGN.md §5)
+"""The intake QC report: is the production just loaded sound? (issue 4, docs/architecture.md §5)
 
 Bates continuity, gaps and overlaps (inside the production and against the party's earlier
 volumes), DAT↔OPT page reconciliation, field names and order against earlier volumes,
@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from gaptrack.identity.report import ParticipantReport
 from gaptrack.importers.rows import SqlDialect
 from gaptrack.importers.tally import DocumentTally
 from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker
@@ -112,6 +113,7 @@ class IntakeReport(BaseModel):
     bates: BatesReport | None = None
     page_check: PageReport | None = None
     email_metadata: EmailMetadataReport | None = None
+    participants: ParticipantReport | None = None  # who is linked to a party, who is not
     skipped_files: list[str] = Field(default_factory=list)  # mail files already loaded
     # Headers kept as written because they could not be read (the message was loaded).
     header_problems: list[BadRecord] = Field(default_factory=list)
@@ -196,6 +198,9 @@ class IntakeReport(BaseModel):
                     f"Message-ID {e.missing_message_id}",
                 }
             )
+        if self.participants is not None:
+            for check, result in self.participants.summary():
+                rows.append({"check": check, "result": result})
         if self.attachments_linked or self.orphan_attachments:
             rows.append(
                 {

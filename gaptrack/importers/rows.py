@@ -132,8 +132,18 @@ class TableWriter:
             # A key the rows leave out is the database's to number.
             columns = [c.name for c in self.tables[name].columns
                        if c.name in first or not c.primary_key]
-            blank = dict.fromkeys(columns)
+            table = self.tables[name]
+            blank = {c: _column_default(table.c[c]) for c in columns}
             pick = itemgetter(*columns)
             values = [tuple(map(encode, pick(blank | row))) for row in rows]
             insert_rows(self.connection, name, columns, values)
             rows.clear()
+
+
+def _column_default(column: Any) -> Any:
+    """What a row that leaves ``column`` out gets: its scalar default, else None."""
+    default = column.default
+    if default is not None and default.is_scalar:
+        return getattr(default, "arg", None)
+    server = getattr(column.server_default, "arg", None)
+    return server if isinstance(server, str) else None

@@ -1,4 +1,5 @@
-"""The domain model (DESIGN.md §3). Import tables from here; Alembic reads this metadata."""
+"""The domain model (docs/architecture.md §3). Import tables from here; Alembic reads this
+metadata."""
 
 from sqlmodel import SQLModel
 
@@ -32,6 +33,7 @@ from gaptrack.models.enums import (
 )
 from gaptrack.models.event import Event, EventRead
 from gaptrack.models.known import FindingDecision, KnownItem, KnownItemRead
+from gaptrack.models.membership import CommitteeMember, Legislator
 from gaptrack.models.party import (
     Counsel,
     CounselRead,
@@ -70,6 +72,7 @@ __all__ = [
     "Committee",
     "CommitteeContact",
     "CommitteeCreate",
+    "CommitteeMember",
     "CommitteeRead",
     "Counsel",
     "CounselRead",
@@ -92,6 +95,7 @@ __all__ = [
     "KnownItem",
     "KnownItemRead",
     "KnownStatus",
+    "Legislator",
     "ParticipantRole",
     "Party",
     "PartyAddress",

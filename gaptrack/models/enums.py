@@ -94,3 +94,4 @@ class SourceKind(StrEnum):
     OPT = "opt"
     MAIL = "mail"
     PRIVLOG = "privlog"
+    PDF = "pdf"

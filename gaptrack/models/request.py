@@ -81,6 +81,14 @@ class RequestItemBase(SQLModel):
     deadline: dt.date | None = None  # a staged deadline for this item; else the letter's
     # The item of an earlier letter that this one renews; the chain keeps the history.
     renews_item_id: int | None = Field(default=None, foreign_key="request_item.id", index=True)
+    # How its criteria combine (casefile.schema.CriteriaSpec): a document must be on with
+    # "any" or "all" of the correspondents; and meet "all" the kinds of criterion, or "any".
+    correspondents_match: str = Field(
+        default="any", max_length=8, sa_column_kwargs={"server_default": "any"}
+    )
+    criteria_combine: str = Field(
+        default="all", max_length=8, sa_column_kwargs={"server_default": "all"}
+    )
 
 
 class RequestItem(RequestItemBase, table=True):
