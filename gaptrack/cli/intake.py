@@ -103,6 +103,11 @@ def import_dat_command(
     ),
     skip_bad: bool = SkipBadOption,
     received: str | None = ReceivedOption,
+    text_root: Path | None = typer.Option(
+        None, "--text-root",
+        help="Folder TEXTPATH files are read from (default: the DAT's folder); "
+        "paths pointing outside it are reported, never read.",
+    ),
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Import a Concordance DAT (and OPT) as a new production, then show the intake QC."""
@@ -123,6 +128,7 @@ def import_dat_command(
             received=received_on,
             actor=app_state.actor,
             progress=progress,
+            text_root=text_root,
         )
     _show(report, fmt)
 

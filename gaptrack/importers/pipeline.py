@@ -42,6 +42,7 @@ from gaptrack.importers.dat import DatReader, DatRecord
 from gaptrack.importers.encoding import detect_bytes
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import DatMapper, DocumentDraft
+from gaptrack.importers.paths import resolve_inside
 from gaptrack.importers.writer import PreparedRows, RowPlan, prepare_rows
 
 Item = DocumentDraft | LoadFileError
@@ -56,19 +57,28 @@ _CHILD_GC_THRESHOLD = (100_000, 50, 100)
 
 
 class TextLoader:
-    """Reads TEXTPATH files: relative to the DAT, often written with backslashes."""
+    """Reads TEXTPATH files: relative to the DAT, often written with backslashes, and only
+    inside ``base`` (:func:`~gaptrack.importers.paths.resolve_inside`); a path pointing
+    outside is counted in ``outside`` and never opened."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
         self.missing = 0
+        self.outside = 0
 
     def __call__(self, value: str) -> str | None:
-        relative = value.replace("\\", "/").lstrip("./")
-        path = self.base / relative
-        if not path.is_file():
+        path = resolve_inside(self.base, value)
+        if path is None:
+            self.outside += 1
+            return None
+        try:
+            if not path.is_file():
+                self.missing += 1
+                return None
+            data = path.read_bytes()
+        except OSError:
             self.missing += 1
             return None
-        data = path.read_bytes()
         return data.decode(detect_bytes(data[:65536]), errors="replace").replace("\x00", "")
 
 
@@ -132,6 +142,10 @@ class LocalMapper:
     def text_missing(self) -> int:
         return self.loader.missing
 
+    @property
+    def text_outside(self) -> int:
+        return self.loader.outside
+
     def _record_stream(self) -> Iterator[DatRecord]:
         records = self._records
         if records is None:
@@ -186,6 +200,7 @@ class ChildMapper:
         early, its imports (~0.4 s) overlap what this process does first."""
         self.bytes_read = 0
         self.text_missing = 0
+        self.text_outside = 0
         # The child imports gaptrack from where this process did, installed or not.
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
@@ -228,7 +243,7 @@ class ChildMapper:
             if kind == wanted:
                 yield payload
             elif kind == "end":
-                self.bytes_read, self.text_missing = payload
+                self.bytes_read, self.text_missing, self.text_outside = payload
                 return
             elif kind == "fatal":
                 raise _error(payload)
@@ -340,7 +355,7 @@ def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
                     batch = []
             if batch:
                 send("batch", (local.bytes_read, batch))
-        send("end", (local.bytes_read, local.text_missing))
+        send("end", (local.bytes_read, local.text_missing, local.text_outside))
     except LoadFileError as exc:  # the reader's own errors stop the import
         send("fatal", _error_args(exc))
     except BaseException:

@@ -314,8 +314,12 @@ def import_dat(
     actor: str = "cli",
     progress: Progress | None = None,
     pipeline: bool | None = None,
+    text_root: Path | None = None,
 ) -> IntakeReport:
     """Load a Concordance DAT (and its Opticon OPT) as a new production of ``party``.
+
+    TEXTPATH files are read only from inside ``text_root`` (default: the DAT's folder);
+    paths that point elsewhere are reported, never read.
 
     ``pipeline`` reads and maps the records in a child process while this one writes
     (:mod:`gaptrack.importers.pipeline`); by default it does so for large files on a machine
@@ -327,6 +331,9 @@ def import_dat(
         opt = Path(opt)
         _require_file(opt)
     overrides = dict(field_map) if isinstance(field_map, dict) else parse_overrides(field_map)
+    text_base = Path(text_root) if text_root is not None else dat.parent
+    if not text_base.is_dir():
+        raise LoadFileError("the text root is not a folder", file=text_base, field="--text-root")
     with (
         _mapping_child(dat, pipeline) as child,  # first: its start overlaps the hashing
         collector_paused(),
@@ -346,6 +353,7 @@ def import_dat(
         except LookupError as exc:
             raise LoadFileError(f"unknown encoding {encoding!r}", file=dat) from exc
         report.encoding = codec
+        report.text_root = str(text_base)
         reader = DatReader(dat, codec)
         records = iter(reader)
         first = next(records, None)
@@ -409,7 +417,7 @@ def import_dat(
             fields=fields,
             file=str(dat),
             bates_prefix=bates_prefix,
-            text_base=dat.parent,
+            text_base=text_base,
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
@@ -450,6 +458,7 @@ def import_dat(
             source.close()
             report.records = seen
         report.text_files_missing += source.text_missing
+        report.text_files_outside += source.text_outside
         writer.flush()
         if progress is not None:
             progress(source.bytes_read, writer.written)
