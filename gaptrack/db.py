@@ -7,10 +7,11 @@ for a URL and brings the schema to the newest migration (the only way the schema
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -18,6 +19,7 @@ from sqlmodel import Session
 
 from gaptrack.errors import DatabaseError
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -85,6 +87,36 @@ def bulk_load(conn: Connection) -> Iterator[bool]:
             raw.execute("PRAGMA synchronous=NORMAL")
             _set_journal_mode(raw, "wal")  # failing that, the next connection opened does
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says another connection holds the database (SQLite's lock, or a
+    PostgreSQL lock or serialization timeout): worth waiting for and trying again."""
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    return isinstance(exc, sa.exc.OperationalError) and (
+        "database is locked" in text or "database table is locked" in text
+        or "lock timeout" in text or "could not serialize" in text
+    )
+
+
+def retry_busy(work: Callable[[], T], delays: Sequence[float]) -> T:
+    """``work()``, tried again after each of ``delays`` (seconds) while the database is busy;
+    still busy after the last, a :class:`DatabaseError` saying so (never a traceback)."""
+    for delay in (*delays, None):
+        try:
+            return work()
+        except sa.exc.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if delay is None:
+                raise DatabaseError(
+                    "the database is busy: another program (an import or a load) is writing "
+                    f"to it; try again when it has finished ({exc.orig})",
+                    title="Database busy",
+                ) from exc
+        time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:

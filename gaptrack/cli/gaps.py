@@ -9,8 +9,10 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
+from gaptrack.cli.output import write_output
 from gaptrack.reports.tabular import ReportFormat
 from gaptrack.service import gaps as service
+from gaptrack.text import safe_output
 
 EXIT_GAPS = 1
 
@@ -34,11 +36,12 @@ def as_of_date(value: str | None) -> dt.date:
     return parse_date(value, option="--as-of") or dt.date.today()
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, fmt: str = "md") -> None:
+    text = safe_output(text, fmt)  # control characters and bidi overrides in data, escaped
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
 
 
 def gaps_command(
@@ -79,7 +82,7 @@ def gaps_command(
         "request": request,
         "kinds": sorted(k.value for k in kinds) if kind else None,
     }
-    _emit(render_gaps(found, fmt, as_of=when, filters=filters), output)
+    _emit(render_gaps(found, fmt, as_of=when, filters=filters), output, fmt)
     if check and found:
         raise typer.Exit(EXIT_GAPS)
 
@@ -108,7 +111,7 @@ def status_command(
     )
     from gaptrack.reports.status import render_status
 
-    _emit(render_status(ledger, fmt, as_of=when), output)
+    _emit(render_status(ledger, fmt, as_of=when), output, fmt)
     if check and service.find_gaps(
         engine, as_of=when, party=party, committee=committee, request=request
     ):
@@ -153,7 +156,7 @@ def letter_command(
         business_days=business_days,
         bates_only=bates_only,
     )
-    _emit(text, output)
+    _emit(text, output, fmt)
 
 
 findings = typer.Typer(

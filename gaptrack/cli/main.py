@@ -10,6 +10,7 @@ from gaptrack import __version__
 from gaptrack.cli import db as db_commands
 from gaptrack.cli.context import AppState
 from gaptrack.errors import GaptrackError
+from gaptrack.text import printable
 
 EXIT_OK = 0
 EXIT_GAPS = 1  # --check: outstanding gaps exist
@@ -81,7 +82,7 @@ def run() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except GaptrackError as exc:
-        typer.echo(f"error: {exc.title}: {exc.message}", err=True)
+        typer.echo(printable(f"error: {exc.title}: {exc.message}"), err=True)
         sys.exit(EXIT_ERROR)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

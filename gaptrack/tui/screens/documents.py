@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 from gaptrack.service import browse
 from gaptrack.service.browse import DocumentPage, DocumentQuery, DocumentSort
 from gaptrack.tui.dialogs import DocumentDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.table import Column, Record, RecordTable

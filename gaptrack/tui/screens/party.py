@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,7 +14,9 @@ from gaptrack.gaps.model import Gap, ItemStatusKind, RequestStatus
 from gaptrack.models import KnownStatus, RequestKind
 from gaptrack.service import actions, browse
 from gaptrack.service.browse import KnownItemRow
+from gaptrack.text import display
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
@@ -107,7 +108,7 @@ class PartyScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.party, id="party-caption", markup=False)
+        yield Static(display(self.party, 300), id="party-caption", markup=False)
         with TabbedContent(initial="items", id="party-tabs"):
             with TabPane("Requests & items", id="items"):
                 yield RecordTable(ITEM_COLUMNS, id="items-table")
@@ -129,11 +130,11 @@ class PartyScreen(DataScreen):
         open_items = sum(1 for r in data.statuses for i in r.items
                          if i.status not in (ItemStatusKind.PRODUCED, ItemStatusKind.NO_RESPONSIVE))
         produced = sum(1 for k in data.known if k.status == KnownStatus.PRODUCED)
-        self.query_one("#party-caption", Static).update(
+        self.query_one("#party-caption", Static).update(display(
             f"{data.name} · {len(data.statuses)} requests · {open_items} open items · "
             f"{len(data.gaps)} gaps · known items produced {produced}/{len(data.known)} · "
-            f"as of {self.state.as_of.isoformat()}"
-        )
+            f"as of {self.state.as_of.isoformat()}", 1000
+        ))
         self.query_one("#items-table", RecordTable).set_records(item_records(data.statuses))
         self.query_one(GapsPanel).show_gaps(data.gaps)
         self.query_one(KnownTable).set_records([KnownTable.record(k) for k in data.known])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
 from gaptrack.service.browse import KnownItemRow
 from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.state import state_of
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
