@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from gaptrack.audit import seal
 from gaptrack.casefile.catalog import Catalog, build_catalog, check_against_database
 from gaptrack.casefile.documents import PartyResolver, as_utc, document_row
 from gaptrack.casefile.reader import ParsedFile, read_case_file
@@ -456,6 +457,7 @@ def load_parsed(
             load.productions_and_documents()
             load.privilege_logs()
             load.known_items()
+            before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
             load.events()
             at = utcnow()
             for parsed, report in zip(files, reports, strict=True):
@@ -466,6 +468,9 @@ def load_parsed(
                         reason=f"loaded {report.file}",
                         data={**report.to_dict(), "sha256": parsed.sha256},
                     ))
+            seal(conn, conn.execute(
+                sa.select(T["event"].c.id).where(T["event"].c.id > before)
+            ).scalars().all())
     except sa.exc.IntegrityError as exc:
         # The checks above catch what they can name a line for; this is the safety net.
         raise CaseFileError(

@@ -61,7 +61,7 @@ def _register() -> None:
     """Attach the optional command modules that exist (each is one face of one service)."""
     import importlib
 
-    for name in ("case", "intake", "gaps", "tui"):
+    for name in ("case", "intake", "gaps", "tui", "audit"):
         try:
             module = importlib.import_module(f"gaptrack.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -122,7 +122,8 @@ def _lock(path: Path, held: threading.Event, release: threading.Event) -> None:
 
 @pytest.mark.parametrize("released", [True, False], ids=["released-retried", "still-locked"])
 async def test_locked_database_retries_then_notifies_never_exits(
-    demo_engine: Engine, demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, released: bool
+    demo_engine: Engine, demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    released: bool,
 ) -> None:
     if not demo_url.startswith("sqlite"):
         pytest.skip("SQLite's file lock; PostgreSQL readers are never blocked by a writer")
