@@ -423,7 +423,16 @@ class _Load:
                     ),
                     "privilege_entry_id": privilege,
                 }))
-        upsert(self.conn, T["known_item"], ["slug"], rows)
+        # A status decided by an action since (version > 1) is the action's: a re-load of
+        # the file keeps it, and the file's status applies to new items only.
+        ki = T["known_item"]
+        decided = set(self.conn.execute(
+            sa.select(ki.c.slug).where(ki.c.version > 1,
+                                       ki.c.slug.in_([r["slug"] for _, r in rows]))
+        ).scalars()) if rows else set()
+        upsert(self.conn, ki, ["slug"], [r for r in rows if r[1]["slug"] not in decided])
+        upsert(self.conn, ki, ["slug"], [r for r in rows if r[1]["slug"] in decided],
+               insert_only=KNOWN_DECISION)
 
     def events(self) -> None:
         rows: list[tuple[FileReport, dict[str, Any]]] = []
@@ -435,6 +444,9 @@ class _Load:
                 }))
         upsert(self.conn, T["event"], ["at", "actor", "action", "entity", "entity_key", "reason"],
                rows)
+
+
+KNOWN_DECISION = ("status", "status_reason", "produced_document_id", "privilege_entry_id")
 
 
 def read_all(paths: Sequence[str | Path]) -> list[ParsedFile]:

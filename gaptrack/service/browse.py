@@ -317,6 +317,7 @@ class KnownItemRow(BaseModel):
     status_reason: str | None
     produced_bates: str | None
     basis_bates: str | None
+    version: int = 1  # what an action on it names (optimistic concurrency)
 
 
 def known_items(engine: Engine, *, party: str | None = None) -> list[KnownItemRow]:
@@ -335,6 +336,7 @@ def known_items(engine: Engine, *, party: str | None = None) -> list[KnownItemRo
                 KnownItem.status_reason,
                 produced.begin_label,
                 basis.begin_label,
+                KnownItem.version,
             )
             .join(Party, col(Party.id) == KnownItem.party_id)
             .outerjoin(RequestItem, col(RequestItem.id) == KnownItem.item_id)
@@ -357,6 +359,7 @@ def known_items(engine: Engine, *, party: str | None = None) -> list[KnownItemRo
                 status_reason=r[7],
                 produced_bates=r[8],
                 basis_bates=r[9],
+                version=r[10],
             )
             for r in session.execute(stmt).all()
         ]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from gaptrack.errors import GaptrackError
+from gaptrack.errors import GaptrackError, StaleError
 from gaptrack.text import display
 from gaptrack.tui.state import state_of
 
@@ -80,6 +80,8 @@ def act(
         result = _run(node, action)
         if isinstance(result, GaptrackError):
             node.app.call_from_thread(show_error, node, result)
+            if isinstance(result, StaleError):  # show what it is now
+                node.app.call_from_thread(_reload_all, node)
             return
         summary = getattr(result, "summary", None)
         node.app.call_from_thread(_finish, node, summary, result, done)
@@ -94,6 +96,10 @@ def _finish(
         node.app.notify(display(summary, 1000), title="Done", markup=False)
     if done is not None:
         done(result)
+    _reload_all(node)
+
+
+def _reload_all(node: DOMNode) -> None:
     from gaptrack.tui.messages import DataChanged
 
     for screen in node.app.screen_stack:

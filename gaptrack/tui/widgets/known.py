@@ -77,7 +77,8 @@ class KnownTable(RecordTable):
         produced document or the privilege-log entry."""
         actor = state_of(self).actor
         act(self, lambda e: actions.set_known_status(
-            e, row.slug, status, actor=actor, reason=reason or None, **details))
+            e, row.slug, status, actor=actor, reason=reason or None, version=row.version,
+            **details))
 
     def action_mark_produced(self) -> None:
         row = self.known
