@@ -5,6 +5,7 @@ racing 200 actions on one known item, every event's "before" is the previous eve
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import time
@@ -69,7 +70,7 @@ def _status_events(engine: Engine) -> list[tuple[str, dict[str, object]]]:
 
 
 def _breaks(events: list[tuple[str, dict[str, object]]]) -> int:
-    return sum(1 for (_, a), (_, b) in zip(events, events[1:], strict=False)
+    return sum(1 for (_, a), (_, b) in itertools.pairwise(events)
                if b["before"] != a["after"])
 
 
