@@ -187,3 +187,29 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
     except sa.exc.OperationalError as exc:
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return engine
+
+
+def open_existing(url: str) -> Engine:
+    """The engine for a database that must already exist (read commands never create one);
+    an older schema is upgraded. Missing: ``NotFoundError`` saying how to create it."""
+    from gaptrack.errors import NotFoundError
+
+    where = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    missing = NotFoundError(
+        f"no gaptrack database at {where or make_engine(url).url.render_as_string()}; "
+        "create one with gaptrack db init or load/import",
+        title="No database",
+    )
+    if where is not None and (not Path(where).is_file() or Path(where).stat().st_size == 0):
+        raise missing
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+        if revision is None:
+            engine.dispose()
+            raise missing
+        if revision != head_revision():
+            upgrade(engine)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
+    return engine

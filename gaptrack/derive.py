@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
+from gaptrack.identity.names import parse_piece
 from gaptrack.matching import (
-    _parse_piece,
     body_hash,
     edrm_mih,
     fingerprint_from_keys,
@@ -167,7 +167,7 @@ def derive(
             people.append(Participant(role, name, address))
 
     # Each header is parsed once: the participants and the fingerprint share the result.
-    senders = parse_addresses(sender)
+    senders = parse_addresses(sender, single=True)
     recipients = [parse_addresses(to), parse_addresses(cc), parse_addresses(bcc)]
     add(ParticipantRole.FORWARDED if forward else ParticipantRole.SENDER, senders)
     add(ParticipantRole.TO, recipients[0])
@@ -185,9 +185,10 @@ def derive(
                 seen.add((key, ParticipantRole.QUOTED))
                 people.append(Participant(ParticipantRole.QUOTED, name, address))
     print_ = None
+    sender_key = participant_key(*senders[0]) if senders else ""
     if senders:
         print_ = fingerprint_from_keys(
-            participant_key(*senders[0]),
+            sender_key,
             (participant_key(n, a) for pairs in recipients for n, a in pairs),
             subject,
         )
@@ -196,7 +197,7 @@ def derive(
         subject_norm=normalise_subject(subject),
         mih=edrm_mih(message_id),
         fingerprint=print_,
-        body_hash=body_hash(text),
+        body_hash=body_hash(text, sender_key),
         participants=people,
         quoted=quoted,
         references=list(dict.fromkeys(refs)),
@@ -232,29 +233,21 @@ _NO_ROWS: _Rows = ((), ())
 # The pieces of headers read so far, per role: a plain dict (a miss costs less than an LRU
 # miss), emptied if it ever fills — correspondents are far fewer than headers.
 _PIECE_LIMIT = 65536
-_PIECES: dict[str, dict[str, tuple[bool, _Rows]]] = {
+_PIECES: dict[str, dict[str, _Rows]] = {
     role: {} for role in (_SENDER, _FORWARDED, _TO, _CC, _BCC)
 }
 
 
-def _read_piece(piece: str, role: str) -> tuple[bool, _Rows]:
-    """One ``;``-separated piece of a header as :func:`parse_addresses` reads it: whether it
-    is a bare name (that function lists those first), and its people as rows and keys."""
-    pairs: Iterable[tuple[str, str]] = ()
-    bare = False
-    if not piece.strip():
-        pass
-    elif "@" not in piece and "<" not in piece and "," not in piece:
-        pairs, bare = [(piece.strip(), "")], True
-    else:
-        pairs = _parse_piece(piece)
+def _read_piece(piece: str, role: str) -> _Rows:
+    """One ``;``-separated piece of a header as :func:`parse_addresses` reads it: its people
+    as rows and keys (a sender's piece names one person: see gaptrack.identity.names)."""
     rows: list[ParticipantRow] = []
     keys: list[str] = []
-    for name, address in pairs:
+    for name, address in parse_piece(piece, role in (_SENDER, _FORWARDED)):
         norm = normalise_name(name)
         rows.append((role, address, name, norm))
         keys.append(address or norm)  # participant_key(name, address)
-    return bare, (tuple(rows), tuple(keys))
+    return tuple(rows), tuple(keys)
 
 
 # Whole headers in an LRU cache: it evicts one at a time, so the memory of evicted entries
@@ -267,29 +260,20 @@ def _header_rows(value: str, role: str) -> _Rows:
 
     Exactly what :func:`derive` adds for that header when no quoted block is involved: its
     de-duplication is by (key, role), and each header has a role of its own. The people
-    come in :func:`parse_addresses` order: the bare names first, then the other pieces'.
-    A header never seen before is put together from its pieces, which usually were.
+    come in :func:`parse_addresses` order. A header never seen before is put together from
+    its pieces, which usually were.
     """
     pieces = _PIECES[role]
     rows: tuple[ParticipantRow, ...] = ()
     keys: tuple[str, ...] = ()
-    bare_rows: tuple[ParticipantRow, ...] = ()
-    bare_keys: tuple[str, ...] = ()
     for piece in value.split(";"):
         part = pieces.get(piece)
         if part is None:
             if len(pieces) >= _PIECE_LIMIT:
                 pieces.clear()
             part = pieces[piece] = _read_piece(piece, role)
-        bare, (piece_rows, piece_keys) = part
-        if bare:
-            bare_rows += piece_rows
-            bare_keys += piece_keys
-        else:
-            rows += piece_rows
-            keys += piece_keys
-    if bare_rows:
-        rows, keys = bare_rows + rows, bare_keys + keys
+        rows += part[0]
+        keys += part[1]
     if len(keys) > 1 and len(set(keys)) < len(keys):  # someone named twice: keep the first
         seen: set[str] = set()
         kept: list[ParticipantRow] = []
@@ -362,7 +346,7 @@ def derive_row_values(
             [(str(p.role), p.address, p.name, p.name_norm) for p in full.participants],
             full.references,
         )
-    print_ = ""
+    print_ = sender_key = ""
     to_rows, to_keys = _header_rows(to, _TO) if to else _NO_ROWS
     cc_rows, cc_keys = _header_rows(cc, _CC) if cc else _NO_ROWS
     bcc_rows, bcc_keys = _header_rows(bcc, _BCC) if bcc else _NO_ROWS
@@ -371,8 +355,9 @@ def derive_row_values(
         sender_rows, sender_keys = _header_rows(sender, role)
         people = list(sender_rows)
         if sender_keys:
+            sender_key = sender_keys[0]
             print_ = fingerprint_from_keys(
-                sender_keys[0], to_keys + cc_keys + bcc_keys, subject or None
+                sender_key, to_keys + cc_keys + bcc_keys, subject or None
             ) or ""
         people += to_rows
     else:
@@ -388,7 +373,7 @@ def derive_row_values(
         normalise_subject(subject),
         edrm_mih(message_id) or "",
         print_,
-        (body_hash(text) or "") if text else "",
+        (body_hash(text, sender_key) or "") if text else "",
         people,
         refs,
     )

@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from email.utils import getaddresses
 from functools import lru_cache
+
+from gaptrack.identity.names import normalise_name as normalise_name  # re-exported
+from gaptrack.identity.names import parse_people, participant_key
 
 FINGERPRINT_TOLERANCE_SECONDS = 300
 _sha256 = hashlib.sha256
@@ -69,48 +71,12 @@ def normalise_subject(subject: str | None) -> str:
     return _SPACE.sub(" ", _PREFIX.sub("", subject)).strip().casefold()
 
 
-@lru_cache(maxsize=65536)
-def normalise_name(name: str | None) -> str:
-    return _SPACE.sub(" ", (name or "").replace('"', "").replace("'", "")).strip().casefold()
-
-
-def parse_addresses(value: str | Iterable[str] | None) -> list[tuple[str, str]]:
-    """``[(display name, lower-case address)]`` from a header or a list of them.
-
-    Production load files separate values with ``;``; headers use ``,``.
-    """
-    if value is None:
-        return []
-    raw = [value] if isinstance(value, str) else list(value)
-    pieces: list[str] = []
-    for item in raw:
-        pieces.extend(p for p in item.split(";") if p.strip())
-    named = [p.strip() for p in pieces if "@" not in p and "<" not in p and "," not in p]
-    result: list[tuple[str, str]] = [(name, "") for name in named]
-    for piece in pieces:
-        if piece.strip() not in named:
-            result.extend(_parse_piece(piece))
-    return result
-
-
-@lru_cache(maxsize=65536)
-def _parse_piece(piece: str) -> tuple[tuple[str, str], ...]:
-    # Cached: the same correspondents recur across a production, and the stdlib parser is
-    # by far the slowest step of importing a load file (~80 % of derive()).
-    result: list[tuple[str, str]] = []
-    for name, address in getaddresses([piece]):
-        name = name.strip()
-        address = address.strip().lower()
-        if "@" not in address:
-            # A bare name ("Jared Kushner") parses as an address with no @: keep it as a name.
-            name, address = (name or address).strip(), ""
-        if name or address:
-            result.append((name, address))
-    return tuple(result)
-
-
-def participant_key(name: str, address: str) -> str:
-    return address or normalise_name(name)
+def parse_addresses(
+    value: str | Iterable[str] | None, *, single: bool = False
+) -> list[tuple[str, str]]:
+    """``[(display name, lower-case address)]`` from a header or a list of them: the identity
+    resolver's reading (:mod:`gaptrack.identity.names`). ``single``: a From field."""
+    return parse_people(value, single=single)
 
 
 def fingerprint(
@@ -122,7 +88,7 @@ def fingerprint(
 
     None when there is no sender: such a key would match unrelated documents.
     """
-    senders = [participant_key(n, a) for n, a in parse_addresses(sender)]
+    senders = [participant_key(n, a) for n, a in parse_addresses(sender, single=True)]
     if not senders:
         return None
     people = {participant_key(n, a) for n, a in parse_addresses(recipients)}
@@ -138,18 +104,39 @@ def fingerprint_from_keys(
     return _sha256(key.encode("utf-8")).hexdigest()
 
 
+# Where a signature starts: the RFC 3676 delimiter, and the stock lines of phones and mailers.
+_SIGNATURE = re.compile(
+    r"^(?:-- ?$|_{2,}\s*$|sent from my \w+|sent from (?:outlook|mail) for \w+|get outlook for \w+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A body hash alone identifies an email only when the author wrote this much (after quoted
+# blocks, ">" lines and the signature are stripped, white space folded): "FYI", "Thanks!"
+# and Outlook's test message are shared by countless different emails. Shorter bodies get
+# no body hash; their copies are matched by MIH or by fingerprint.
+MIN_BODY_CHARS = 200
+
+
 def strip_quoted(text: str) -> str:
-    """The text above the first quoted original / forwarded message block."""
+    """The author's own text: above the first quoted original / forwarded message block and
+    the signature, without ``>`` lines."""
     match = _QUOTE_MARKERS.search(text)
     body = text[: match.start()] if match else text
+    signature = _SIGNATURE.search(body)
+    if signature:
+        body = body[: signature.start()]
     return "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(">"))
 
 
-def body_hash(text: str | None) -> str | None:
-    """SHA-256 of the author's own text, white space and case folded; None when empty."""
-    if not text:
+def body_hash(text: str | None, sender_key: str = "") -> str | None:
+    """SHA-256 of the sender's key and the author's own text (white space and case folded).
+
+    None when the text is shorter than :data:`MIN_BODY_CHARS`. The sender is part of the
+    hash, so a body-hash match is corroborated by the sender (both copies name the same
+    sender, or neither names one).
+    """
+    if not text or len(text) < MIN_BODY_CHARS:
         return None
     folded = _SPACE.sub(" ", strip_quoted(text)).strip().casefold()
-    if not folded:
+    if len(folded) < MIN_BODY_CHARS:
         return None
-    return _sha256(folded.encode("utf-8")).hexdigest()
+    return _sha256(f"{sender_key}\x1f{folded}".encode()).hexdigest()

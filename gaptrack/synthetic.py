@@ -551,6 +551,9 @@ def build_synthetic(
                         f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"
                     )
                 )
+    from gaptrack.gaps.materialise import refresh_derived
+
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return SyntheticCase(
         seed=seed,
         documents=documents,
@@ -696,7 +699,7 @@ def _make_documents(
                 )
         addresses = [p.address for p in recipients] + ([external] if external else [])
         fingerprint = _fingerprint(sender.address, addresses, subject_norm)
-        digest = body_hash(text)
+        digest = body_hash(text, sender.address)
         message_id = f"<e{emails}.{seed_tag(rng)}@syn-mail.example>"
         # Outlook-like: half the time the sender's Sent Items copy has its own Message-ID.
         sender_message_id = message_id if rng.random() < 0.5 else f"<s{emails}@syn-sent.example>"

@@ -84,7 +84,10 @@ productions:
         to: [Alice Able <alice@a.example>]
         subject: Quarterly numbers
         message_id: <m3@b.example>
-        text: The numbers are attached.
+        text: >-
+          The numbers are attached. Revenue for the quarter came in under plan because the
+          licences slipped; costs held steady. Please read the notes on the second
+          sheet before Monday's call and send me any questions by Friday noon.
       - bates: BOB-0004
         type: email
         date_sent: 2017-01-05 12:00:00
@@ -170,7 +173,10 @@ productions:
         from: Bob Baker <bob@b.example>
         to: [Alice Able <alice@a.example>]
         subject: Quarterly numbers (printed)
-        text: The numbers are attached.
+        text: >-
+          The numbers are attached. Revenue for the quarter came in under plan because the
+          licences slipped; costs held steady. Please read the notes on the second
+          sheet before Monday's call and send me any questions by Friday noon.
 known_items:
   - slug: alice-phone
     party: alice

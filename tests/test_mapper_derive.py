@@ -39,7 +39,7 @@ HEADERS = st.lists(PIECES, max_size=5).map(";".join) | st.lists(PIECES, max_size
 
 def _reference_rows(value: str, role: str) -> tuple[tuple, tuple]:
     """What derive() adds for one header in one role, and the header's participant keys."""
-    pairs = parse_addresses(value)
+    pairs = parse_addresses(value, single=role in ("sender", "forwarded"))
     keys = tuple(participant_key(n, a) for n, a in pairs)
     seen: set[str] = set()
     rows = []

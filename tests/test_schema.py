@@ -9,11 +9,12 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.db import current_revision, head_revision
 from gaptrack.models import metadata
+from gaptrack.search.schema import include_name
 
 
 def test_migrations_produce_the_models_schema(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         diffs = compare_metadata(context, metadata)
     assert diffs == []
 

@@ -10,13 +10,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.casefile.catalog import DocPlan
-from gaptrack.casefile.store import fetch
 from gaptrack.derive import derive
-from gaptrack.matching import normalise_message_id, normalise_name
+from gaptrack.identity.resolve import load_party_names
+from gaptrack.matching import normalise_message_id
 from gaptrack.models import metadata
 
 T = metadata.tables
@@ -84,24 +83,10 @@ def document_row(
 
 
 class PartyResolver:
-    """Who a participant is: by address first, then by alias or name (normalised)."""
+    """Who a participant is: the identity resolver's rule (gaptrack.identity.resolve)."""
 
-    def __init__(self, conn: Connection, people: list[list[dict[str, Any]]]) -> None:
-        addresses = {p["address"] for group in people for p in group if p["address"]}
-        self.by_address = {
-            r["address"]: int(r["party_id"])
-            for r in fetch(conn, T["party_address"], "address", addresses)
-        }
-        by_name: dict[str, set[int]] = {}
-        for row in conn.execute(sa.select(T["party"].c.id, T["party"].c.name)):
-            by_name.setdefault(normalise_name(row.name), set()).add(int(row.id))
-        names = {p["name_norm"] for group in people for p in group if p["name_norm"]}
-        for r in fetch(conn, T["party_alias"], "alias_norm", names):
-            by_name.setdefault(r["alias_norm"], set()).add(int(r["party_id"]))
-        # A name two parties share identifies neither.
-        self.by_name = {k: next(iter(v)) for k, v in by_name.items() if len(v) == 1}
+    def __init__(self, conn: Connection) -> None:
+        self.names = load_party_names(conn)
 
     def party(self, person: dict[str, Any]) -> int | None:
-        if person["address"] and person["address"] in self.by_address:
-            return self.by_address[person["address"]]
-        return self.by_name.get(person["name_norm"] or "")
+        return self.names.party_for(person["address"], person["name_norm"])

@@ -122,8 +122,12 @@ class _Load:
         for f in self.cat.files:
             for p in f.case.parties:
                 pid = self.parties[p.slug]
+                # One row per folded name: "Hicks, Hope" and "Hope Hicks" are one alias.
+                folded: dict[str, str] = {}
+                for a in p.aliases:
+                    folded.setdefault(normalise_name(a) or a.strip().casefold(), a)
                 aliases[pid] = (self.rep(f), [
-                    {"alias": a, "alias_norm": normalise_name(a)} for a in p.aliases
+                    {"alias": a, "alias_norm": n} for n, a in folded.items()
                 ])
                 addresses[pid] = (self.rep(f), [
                     {"address": a.strip().lower()} for a in p.addresses
@@ -263,7 +267,7 @@ class _Load:
         participants: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         references: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         answers: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
-        resolver = PartyResolver(self.conn, [p for _, p, _ in derived])
+        resolver = PartyResolver(self.conn)
         for plan, (_, people, refs) in zip(plans, derived, strict=True):
             rep = self.rep(plan.where.file)
             did = ids[plan.key]

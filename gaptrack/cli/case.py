@@ -74,7 +74,7 @@ def export_command(
 
     The output is deterministic: load, export, load and export again gives the same bytes.
     """
-    text = export_case(state(ctx).engine)
+    text = export_case(state(ctx).existing)
     if output is None:
         typer.echo(text, nl=False)
     else:

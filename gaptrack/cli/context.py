@@ -8,7 +8,7 @@ import typer
 from sqlalchemy.engine import Engine
 
 from gaptrack.config import database_url
-from gaptrack.db import open_database
+from gaptrack.db import open_database, open_existing
 
 
 @dataclass
@@ -23,8 +23,16 @@ class AppState:
 
     @property
     def engine(self) -> Engine:
+        """For commands that write: creates and migrates the database when needed."""
         if self._engine is None:
             self._engine = open_database(self.url)
+        return self._engine
+
+    @property
+    def existing(self) -> Engine:
+        """For commands that read: the database must exist (``NotFoundError`` otherwise)."""
+        if self._engine is None:
+            self._engine = open_existing(self.url)
         return self._engine
 
 

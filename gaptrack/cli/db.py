@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from gaptrack.cli.context import state
 from gaptrack.db import current_revision, head_revision, make_engine, upgrade
 
 app = typer.Typer(help="Database location and schema migrations.", no_args_is_help=True)
+
+
+@app.command("init")
+def init_command(ctx: typer.Context) -> None:
+    """Create the database (or bring an existing one to the newest schema)."""
+    engine = state(ctx).engine
+    typer.echo(f"database ready at {engine.url.render_as_string(hide_password=True)}, "
+               f"revision {current_revision(engine)}")
 
 
 @app.command("upgrade")
@@ -20,7 +30,12 @@ def upgrade_command(ctx: typer.Context) -> None:
 
 @app.command("info")
 def info_command(ctx: typer.Context) -> None:
-    """Show the database URL and the schema revision."""
-    engine = make_engine(state(ctx).url)
+    """Show the database URL and the schema revision (creates nothing)."""
+    url = state(ctx).url
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    if path is not None and not Path(path).is_file():
+        typer.echo(f"url: {url}\nrevision: (no database); newest: {head_revision()}")
+        return
+    engine = make_engine(url)
     typer.echo(f"url: {engine.url.render_as_string(hide_password=True)}")
     typer.echo(f"revision: {current_revision(engine) or '(empty)'}; newest: {head_revision()}")

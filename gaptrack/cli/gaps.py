@@ -29,6 +29,13 @@ Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
 )
 Output = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+KindOpt = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    help="Only these gap kinds (repeat or comma-separate): known-not-produced, inferred, "
+    "nothing-produced, overdue, withheld, referenced-unproduced.",
+)
 
 
 def as_of_date(value: str | None) -> dt.date:
@@ -49,13 +56,7 @@ def gaps_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
-    kind: list[str] | None = typer.Option(
-        None,
-        "--kind",
-        "-k",
-        help="Only these kinds (repeat or comma-separate): known-not-produced, inferred, "
-        "nothing-produced, overdue, withheld, referenced-unproduced.",
-    ),
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -68,7 +69,7 @@ def gaps_command(
     JSON output follows docs/json-schema.md (schema "gaptrack/gaps@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
     kinds = service.parse_kinds(kind)
     found = service.find_gaps(
@@ -92,6 +93,7 @@ def status_command(
     party: str | None = PartyOpt,
     committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = AsOf,
     fmt: ReportFormat = Format,
     check: bool = Check,
@@ -99,29 +101,31 @@ def status_command(
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
-    to each letter, and the share of known items produced.
+    to each letter, and per party the gaps and the share of known items produced (the same
+    figures as the TUI's main screen). With --kind, only the items with a gap of those kinds.
 
     JSON output follows docs/json-schema.md (schema "gaptrack/status@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     when = as_of_date(as_of)
-    ledger = service.status_ledger(
-        engine, as_of=when, party=party, committee=committee, request=request
+    view = service.case_view(
+        engine, as_of=when, party=party, committee=committee, request=request, kinds=kind
     )
     from gaptrack.reports.status import render_status
 
-    _emit(render_status(ledger, fmt, as_of=when), output, fmt)
-    if check and service.find_gaps(
-        engine, as_of=when, party=party, committee=committee, request=request
-    ):
+    _emit(render_status(view.status_rows(), fmt, as_of=when, parties=view.summaries), output,
+          fmt)
+    if check and view.gaps:
         raise typer.Exit(EXIT_GAPS)
 
 
 def letter_command(
     ctx: typer.Context,
     party: str = typer.Option(..., "--party", "-p", help="Party slug, name or alias."),
+    committee: str | None = CommitteeOpt,
     request: str | None = RequestOpt,
+    kind: list[str] | None = KindOpt,
     as_of: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Date of the letter (YYYY-MM-DD). Default: today."
     ),
@@ -146,12 +150,14 @@ def letter_command(
 
     Exit codes: 0 success; 2 error.
     """
-    engine = state(ctx).engine
+    engine = state(ctx).existing
     text = service.draft_letter(
         engine,
         party=party,
         as_of=as_of_date(as_of),
+        committee=committee,
         request=request,
+        kinds=kind,
         fmt=fmt,
         business_days=business_days,
         bates_only=bates_only,
@@ -173,7 +179,7 @@ def promote_command(
 ) -> None:
     """Promote an inferred finding to a known item of the party (recorded as an event)."""
     app = state(ctx)
-    typer.echo(service.promote_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.promote_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 @findings.command("dismiss")
@@ -184,7 +190,7 @@ def dismiss_command(
 ) -> None:
     """Dismiss an inferred finding with a reason; it is not reported again (an event)."""
     app = state(ctx)
-    typer.echo(service.dismiss_finding(app.engine, key, actor=app.actor, reason=reason).summary)
+    typer.echo(service.dismiss_finding(app.existing, key, actor=app.actor, reason=reason).summary)
 
 
 def register(app: typer.Typer) -> None:

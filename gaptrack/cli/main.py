@@ -61,7 +61,7 @@ def _register() -> None:
     """Attach the optional command modules that exist (each is one face of one service)."""
     import importlib
 
-    for name in ("case", "intake", "gaps", "tui", "audit"):
+    for name in ("case", "intake", "gaps", "tui", "analysis", "audit"):
         try:
             module = importlib.import_module(f"gaptrack.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -93,6 +93,11 @@ def run() -> None:
         import click
 
         if isinstance(exc, click.ClickException):
-            exc.show()
+            # One error style for every error: "error: <title>: <message>".
+            title = "Bad usage" if isinstance(exc, click.UsageError) else "Bad input"
+            hint = ""
+            if isinstance(exc, click.UsageError) and exc.ctx is not None:
+                hint = f" (see {exc.ctx.command_path} --help)"
+            typer.echo(f"error: {title}: {exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_ERROR)
         raise

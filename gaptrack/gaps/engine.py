@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from gaptrack.collector import collector_paused
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.copies import match_of
+from gaptrack.gaps.kinds import ALL_KINDS, KIND_ORDER
 from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
 from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
 from gaptrack.gaps.query_items import nothing_produced, overdue
@@ -30,15 +31,6 @@ from gaptrack.gaps.query_referenced import referenced_unproduced
 from gaptrack.gaps.scope import Scope, latest_receipt
 from gaptrack.models.enums import KnownBasis, KnownStatus
 
-KIND_ORDER = {
-    GapKind.KNOWN_NOT_PRODUCED: 0,
-    GapKind.INFERRED: 1,
-    GapKind.WITHHELD: 2,
-    GapKind.NOTHING_PRODUCED: 3,
-    GapKind.OVERDUE: 4,
-    GapKind.REFERENCED_UNPRODUCED: 5,
-}
-ALL_KINDS = frozenset(GapKind)
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -77,6 +69,7 @@ class KnownState:
     produced: bool
     match_key: MatchKey | None
     copy_id: int | None
+    withheld: bool = False  # not produced, and logged as privileged (or marked withheld)
 
 
 @dataclass(slots=True)
@@ -144,17 +137,6 @@ class Catalogue:
         number, privilege, description = self.privilege[entry_id]
         text = f"entry {number}: {privilege}"
         return f"{text} ({description})" if description else text
-
-
-@dataclass(slots=True)
-class GapTally:
-    """How many gaps of each kind each party has, and how its known items stand: what the
-    gaps would sum to, without building them (a million-document case has tens of thousands)."""
-
-    per_party: dict[int, dict[GapKind, int]]
-    known: list[KnownState]
-    catalogue: Catalogue
-    scope: Scope
 
 
 @dataclass(slots=True)
@@ -226,9 +208,12 @@ class _Builder:
         explicit = row.produced_document_id is not None
         produced = row.status == KnownStatus.PRODUCED.value or explicit or copy_id is not None
         match = MatchKey.EXPLICIT if explicit else (key if copy_id is not None else None)
-        state = KnownState(row.slug, int(row.party_id), row.item_id, produced, match, copy_id)
         entry = row.privilege_entry_id or row.withheld_id
-        return state, row.status == KnownStatus.WITHHELD.value or entry is not None
+        withheld = not produced and (row.status == KnownStatus.WITHHELD.value or entry is not None)
+        state = KnownState(
+            row.slug, int(row.party_id), row.item_id, produced, match, copy_id, withheld
+        )
+        return state, withheld
 
     def known(self, rows: Iterable[Any]) -> tuple[list[Gap], list[KnownState]]:
         gaps: list[Gap] = []
@@ -510,46 +495,3 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
         gaps.extend(build.referenced(connection.execute(referenced_unproduced(scope))))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
     return GapResult(selected, states, catalogue, scope)
-
-
-def count_gaps(connection: Connection, scope: Scope) -> GapTally:
-    """The number of gaps of every kind per party in ``scope``: the same grouping as
-    :func:`compute_gaps` (one gap per email and item chain, per overdue deadline, per lost
-    Message-ID), over the same queries, keeping only the group keys."""
-    with collector_paused():
-        return _count_gaps(connection, scope)
-
-
-def _count_gaps(connection: Connection, scope: Scope) -> GapTally:
-    build = _builder(connection, scope)
-    scope, catalogue = build.scope, build.cat
-    per_party: dict[int, dict[GapKind, int]] = defaultdict(lambda: defaultdict(int))
-    states: list[KnownState] = []
-    for row in connection.execute(known_rows(scope)):
-        state, withheld = build.known_state(row)
-        states.append(state)
-        if not state.produced:
-            kind = GapKind.WITHHELD if withheld else GapKind.KNOWN_NOT_PRODUCED
-            per_party[state.party_id][kind] += 1
-    emails: dict[tuple[Any, ...], bool] = {}
-    for row in connection.execute(inferred_candidates(scope, labels=False)):
-        group = build.email_group(row)
-        emails[group] = emails.get(group, False) or row.withheld_id is not None
-    for (party_id, *_), withheld in emails.items():
-        per_party[party_id][GapKind.WITHHELD if withheld else GapKind.INFERRED] += 1
-    for row in connection.execute(nothing_produced(scope)):
-        kind = GapKind.WITHHELD if row.withheld_id is not None else GapKind.NOTHING_PRODUCED
-        per_party[int(row.party_id)][kind] += 1
-    deadlines = {
-        (int(row.party_id), catalogue.items[int(row.item_id)].request_id, row.deadline)
-        for row in connection.execute(overdue(scope))
-    }
-    for party_id, *_ in deadlines:
-        per_party[party_id][GapKind.OVERDUE] += 1
-    if not scope.narrowed_to_requests:
-        lost = {
-            (int(row.party_id), row.mih) for row in connection.execute(referenced_unproduced(scope))
-        }
-        for party_id, _mih in lost:
-            per_party[party_id][GapKind.REFERENCED_UNPRODUCED] += 1
-    return GapTally({p: dict(k) for p, k in per_party.items()}, states, catalogue, scope)

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.engine import Catalogue, GapResult, ItemInfo
+from gaptrack.gaps.engine import Catalogue, GapResult, ItemInfo, PartyInfo
+from gaptrack.gaps.kinds import DOCUMENT_GAPS
 from gaptrack.gaps.model import GapKind, ItemStatus, ItemStatusKind, RequestStatus
 from gaptrack.gaps.scope import (
     Scope,
@@ -36,7 +37,6 @@ from gaptrack.gaps.scope import (
     request_filters,
 )
 
-DOCUMENT_GAPS = {GapKind.KNOWN_NOT_PRODUCED, GapKind.INFERRED, GapKind.WITHHELD}
 ROLL_UP_ORDER = [
     ItemStatusKind.IGNORED,
     ItemStatusKind.OVERDUE,
@@ -87,6 +87,34 @@ def _documents_per_item(connection: Connection, scope: Scope) -> dict[tuple[int,
         .group_by(chain.c.item_id, d.c.party_id)
     )
     return {(int(i), int(p)): int(n) for i, p, n in connection.execute(query)}
+
+
+def _documents_per_letter(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
+    """Distinct documents per (letter, party): a document answering three items counts once."""
+    chain = renewal_chain()
+    di, d, pr, ri, rr, rq = (
+        t.document_item, t.document, t.production, t.item, t.recipient, t.request
+    )
+    source = (
+        chain.join(di, di.c.item_id == chain.c.member_id)
+        .join(d, d.c.id == di.c.document_id)
+        .join(ri, ri.c.id == chain.c.item_id)
+        .join(rq, rq.c.id == ri.c.request_id)
+        .join(rr, sa.and_(rr.c.request_id == rq.c.id, rr.c.party_id == d.c.party_id))
+    )
+    if not scope.all_received:
+        source = source.join(pr, pr.c.id == d.c.production_id)
+    query = (
+        sa.select(rq.c.id, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
+        .select_from(source)
+        .where(
+            *request_filters(rq, scope),
+            *party_filter(d.c.party_id, scope),
+            *([] if scope.all_received else [received_by(pr, scope)]),
+        )
+        .group_by(rq.c.id, d.c.party_id)
+    )
+    return {(int(r), int(p)): int(n) for r, p, n in connection.execute(query)}
 
 
 def letters_in_scope(connection: Connection, scope: Scope) -> tuple[dict[int, _Letter], list[Any]]:
@@ -174,21 +202,25 @@ def _item_status(
     as_of: dt.date,
     letter_untouched: bool,
 ) -> tuple[ItemStatusKind, str]:
-    outstanding = gaps.get(GapKind.KNOWN_NOT_PRODUCED, 0) + gaps.get(GapKind.INFERRED, 0)
+    known = gaps.get(GapKind.KNOWN_NOT_PRODUCED, 0)
+    inferred = gaps.get(GapKind.INFERRED, 0)
+    outstanding = known + inferred
     withheld = gaps.get(GapKind.WITHHELD, 0)
     if documents:
         if outstanding or withheld:
             parts = [f"{documents} document(s) produced"]
-            if outstanding:
-                parts.append(f"{outstanding} known to exist and not produced")
+            if known:
+                parts.append(f"{known} known to exist and not produced")
+            if inferred:
+                parts.append(f"{inferred} inferred from other productions (unreviewed)")
             if withheld:
                 parts.append(f"{withheld} withheld")
             return ItemStatusKind.PARTIAL, "; ".join(parts)
         return ItemStatusKind.PRODUCED, f"{documents} document(s) produced; no known gaps"
     if withheld and not outstanding:
         return ItemStatusKind.WITHHELD, f"nothing produced; {withheld} logged as privileged"
+    extra = _known_and_inferred(known, inferred)
     if certified:
-        extra = f"; but {outstanding} known to exist" if outstanding else ""
         return ItemStatusKind.NO_RESPONSIVE, f"certified: no responsive documents{extra}"
     if deadline is not None and deadline < as_of:
         days = (as_of - deadline).days
@@ -197,13 +229,18 @@ def _item_status(
                 f"deadline {deadline.isoformat()} passed {days} days ago; "
                 "nothing produced for the letter and no reply"
             )
-        extra = f"; {outstanding} known to exist" if outstanding else ""
         return ItemStatusKind.OVERDUE, (
             f"deadline {deadline.isoformat()} passed {days} days ago; nothing produced{extra}"
         )
-    extra = f"; {outstanding} known to exist" if outstanding else ""
     due = f"; due {deadline.isoformat()}" if deadline else ""
     return ItemStatusKind.REQUESTED, f"nothing produced yet{due}{extra}"
+
+
+def _known_and_inferred(known: int, inferred: int) -> str:
+    parts = ([f"{known} known to exist"] if known else []) + (
+        [f"{inferred} inferred from other productions"] if inferred else []
+    )
+    return "".join(f"; {p}" for p in parts)
 
 
 def _roll_up(statuses: list[ItemStatusKind]) -> ItemStatusKind:
@@ -220,14 +257,20 @@ def _roll_up(statuses: list[ItemStatusKind]) -> ItemStatusKind:
     return statuses[0]
 
 
-def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> list[RequestStatus]:
-    """Every (party, letter) in scope with its items' statuses, sorted by party then date."""
-    t.tune(connection)
+@dataclass(slots=True)
+class _Facts:
+    """What the ledger is decided from, read once per computation."""
+
+    catalogue: Catalogue
+    documents: dict[tuple[int, int], int]
+    certified: set[tuple[int, int]]
+    gaps: dict[tuple[str, str, str], dict[GapKind, int]]
+    known: dict[tuple[int, int], list[bool]]
+    renewed_by: dict[int, str]
+
+
+def _facts(connection: Connection, scope: Scope, result: GapResult) -> _Facts:
     catalogue = result.catalogue or Catalogue.load(connection)
-    letters, pairs = letters_in_scope(connection, scope)
-    documents = _documents_per_item(connection, scope)
-    certified = _certified(connection, scope)
-    replied = _replied(connection, scope)
     gaps: dict[tuple[str, str, str], dict[GapKind, int]] = defaultdict(lambda: defaultdict(int))
     for gap in result.gaps:
         if gap.kind in DOCUMENT_GAPS and gap.request and gap.item:
@@ -240,55 +283,91 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
     for info in sorted(catalogue.items.values(), key=lambda i: (i.date_sent, i.request)):
         if info.renews_item_id is not None and info.date_sent <= scope.as_of:
             later.setdefault(info.renews_item_id, f"{info.request}#{info.number}")
-    items_of = catalogue.items_by_request()
+    return _Facts(
+        catalogue,
+        _documents_per_item(connection, scope),
+        _certified(connection, scope),
+        gaps,
+        known,
+        later,
+    )
+
+
+OPEN = {
+    ItemStatusKind.REQUESTED,
+    ItemStatusKind.PARTIAL,
+    ItemStatusKind.OVERDUE,
+    ItemStatusKind.IGNORED,
+}
+
+
+def _item_row(
+    facts: _Facts, owner: PartyInfo, letter: _Letter, info: ItemInfo, *, untouched: bool,
+    as_of: dt.date,
+) -> ItemStatus:
+    count = facts.documents.get((info.id, owner.id), 0)
+    # Gaps and known items of earlier items this one renews carry over to it.
+    chain = _chain(info, facts.catalogue)
+    item_gaps: dict[GapKind, int] = defaultdict(int)
+    for member in chain:
+        for kind, n in facts.gaps.get((owner.slug, member.request, member.number), {}).items():
+            item_gaps[kind] += n
+    deadline = catalogue_deadline(info, letter)
+    status, reason = _item_status(
+        documents=count,
+        gaps=item_gaps,
+        certified=(info.id, owner.id) in facts.certified,
+        deadline=deadline,
+        as_of=as_of,
+        letter_untouched=untouched,
+    )
+    states = [flag for member in chain for flag in facts.known.get((owner.id, member.id), [])]
+    renewed_by = facts.renewed_by.get(info.id)
+    if renewed_by:
+        reason += f"; renewed by {renewed_by}"
+    first = chain[-1]
+    since = first.date_sent if status in OPEN else None
+    if since is not None and first.id != info.id:
+        reason += f"; outstanding since {first.request}#{first.number} of {since.isoformat()}"
+    return ItemStatus(
+        party=owner.slug,
+        request=letter.slug,
+        item=info.number,
+        text=info.text,
+        deadline=deadline,
+        status=status,
+        reason=reason,
+        documents_produced=count,
+        known_total=len(states),
+        known_produced=sum(states),
+        gaps=sum(item_gaps.values()),
+        history=_history(info, facts.catalogue),
+        outstanding_since=since,
+    )
+
+
+def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> list[RequestStatus]:
+    """Every (party, letter) in scope with its items' statuses, sorted by party then date."""
+    t.tune(connection)
+    facts = _facts(connection, scope, result)
+    letters, pairs = letters_in_scope(connection, scope)
+    replied = _replied(connection, scope)
+    per_letter = _documents_per_letter(connection, scope)
+    items_of = facts.catalogue.items_by_request()
     out: list[RequestStatus] = []
     for request_id, party_id in pairs:
         letter = letters[int(request_id)]
-        owner = catalogue.parties[int(party_id)]
+        owner = facts.catalogue.parties[int(party_id)]
         infos = items_of[letter.id]
-        produced_any = any(documents.get((i.id, owner.id), 0) for i in infos)
+        produced_any = any(facts.documents.get((i.id, owner.id), 0) for i in infos)
         untouched = not produced_any and not (
             (letter.id, owner.id) in replied or (letter.id, None) in replied
         )
-        rows: list[ItemStatus] = []
-        for info in infos:
-            count = documents.get((info.id, owner.id), 0)
-            # Gaps and known items of earlier items this one renews carry over to it.
-            chain = _chain(info, catalogue)
-            item_gaps: dict[GapKind, int] = defaultdict(int)
-            for member in chain:
-                for kind, n in gaps.get((owner.slug, member.request, member.number), {}).items():
-                    item_gaps[kind] += n
-            deadline = catalogue_deadline(info, letter)
-            status, reason = _item_status(
-                documents=count,
-                gaps=item_gaps,
-                certified=(info.id, owner.id) in certified,
-                deadline=deadline,
-                as_of=scope.as_of,
-                letter_untouched=untouched
-                and not any((i.id, owner.id) in certified for i in infos),
-            )
-            states = [flag for member in chain for flag in known.get((owner.id, member.id), [])]
-            renewed_by = later.get(info.id)
-            if renewed_by:
-                reason += f"; renewed by {renewed_by}"
-            rows.append(
-                ItemStatus(
-                    party=owner.slug,
-                    request=letter.slug,
-                    item=info.number,
-                    text=info.text,
-                    deadline=deadline,
-                    status=status,
-                    reason=reason,
-                    documents_produced=count,
-                    known_total=len(states),
-                    known_produced=sum(states),
-                    gaps=sum(item_gaps.values()),
-                    history=_history(info, catalogue),
-                )
-            )
+        untouched = untouched and not any((i.id, owner.id) in facts.certified for i in infos)
+        rows = [
+            _item_row(facts, owner, letter, info, untouched=untouched, as_of=scope.as_of)
+            for info in infos
+        ]
         out.append(
             RequestStatus(
                 party=owner.slug,
@@ -302,6 +381,7 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
                 follows_up=letter.follows_up,
                 status=_roll_up([r.status for r in rows]),
                 items=rows,
+                documents_produced=per_letter.get((letter.id, owner.id), 0),
                 known_total=sum(r.known_total for r in rows),
                 known_produced=sum(r.known_produced for r in rows),
             )

@@ -1,7 +1,7 @@
 """Derived facts the gap queries join on, written with set-based statements, idempotently.
 
-1. **Participant → party**: a participant row whose address belongs to a party (or, with no
-   address match, whose normalised name is an alias of exactly one party) gets that party's id.
+1. **Participant → party**: the identity resolver (:mod:`gaptrack.identity.resolve`): by
+   address, else by a name of exactly one party; re-linked when parties or aliases change.
 2. **Criteria responsiveness**: ``document_item`` rows with ``source = criteria`` for every
    document that meets an item's criteria.
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
@@ -11,7 +11,8 @@ Criteria semantics (documented in docs/json-schema.md too): an item with at leas
 is answered by a document that is produced by, or names (in any role), a party the item's letter
 was addressed to, that falls inside the item's date range (undated documents pass), and that
 meets every *kind* of criterion the item has: one of its correspondents is on the document, one
-of its keywords appears in the subject or text (case-insensitive), its type is one of the types.
+of its keywords appears in the subject or text (as whole words, case and accents folded,
+through the full-text index), its type is one of the types.
 
 The work is incremental. The inputs that change what is derived (addresses, aliases, criteria,
 items, recipients) are hashed into a signature kept, with the highest document id done, in
@@ -34,8 +35,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
+from gaptrack.search.criteria import KEYWORD_HIT, keyword_hits
 from gaptrack.service.events import utcnow
 
 STATE = "gaps"  # the derived_state row this module keeps
@@ -53,6 +56,7 @@ class DeriveReport:
 def _signature(connection: Connection) -> str:
     digest = hashlib.sha256()
     for table, columns in (
+        (t.party, ("id", "name")),
         (t.party_address, ("party_id", "address")),
         (t.party_alias, ("party_id", "alias_norm")),
         (t.criterion, ("item_id", "kind", "value", "party_id")),
@@ -91,42 +95,16 @@ def _insert(connection: Connection, table: Any = None) -> Any:
     return module.insert(t.document_item if table is None else table)
 
 
-def _resolve_participants(connection: Connection, after_id: int) -> int:
-    p = t.participant
-    by_address = (
-        sa.select(t.party_address.c.party_id)
-        .where(t.party_address.c.address == p.c.address)
-        .scalar_subquery()
-    )
-    pending = sa.and_(p.c.party_id.is_(None), p.c.document_id > after_id)
-    done = connection.execute(
-        sa.update(p)
-        .where(pending, p.c.address.is_not(None), p.c.address != "")
-        .where(sa.exists().where(t.party_address.c.address == p.c.address))
-        .values(party_id=by_address)
-    ).rowcount
-    # A name resolves only when it is the alias of exactly one party: "Mike" must not guess.
-    alias_parties = sa.select(sa.func.min(t.party_alias.c.party_id)).where(
-        t.party_alias.c.alias_norm == p.c.name_norm
-    )
-    distinct_parties = (
-        sa.select(sa.func.count(sa.distinct(t.party_alias.c.party_id)))
-        .where(t.party_alias.c.alias_norm == p.c.name_norm)
-        .scalar_subquery()
-    )
-    done += connection.execute(
-        sa.update(p)
-        .where(pending, p.c.name_norm.is_not(None), p.c.name_norm != "")
-        .where(distinct_parties == 1)
-        .values(party_id=alias_parties.scalar_subquery())
-    ).rowcount
-    return int(done)
+def _resolve_participants(connection: Connection, after_id: int, *, relink: bool) -> int:
+    """The identity resolver over stored participants (set-based): newer documents' ones,
+    or — when parties, addresses or aliases changed — all of them, re-linked."""
+    where = "1 = 1" if relink else f"document_id > {int(after_id)}"
+    return resolve_stored(connection, where=where, relink=relink)
 
 
 def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
     """(document_id, item_id) pairs meeting the criteria, for one way of being in scope."""
     d, ri, rr, c = t.document, t.item, t.recipient, t.criterion
-    contains = t.substring_test(dialect)
     doc_date = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect)
 
     def has(kind: CriterionKind, *extra: Any) -> Any:
@@ -139,12 +117,10 @@ def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
         corr.c.document_id == d.c.id,
         corr.c.party_id == c.c.party_id,
     )
-    keyword_met = has(
-        CriterionKind.KEYWORD,
-        sa.or_(
-            contains(sa.func.coalesce(d.c.subject, ""), c.c.value),
-            contains(sa.func.coalesce(d.c.text, ""), c.c.value),
-        ),
+    # Keywords go through the full-text index (gaptrack.search.criteria): whole words,
+    # case and accents folded; the hits were put in ``keyword_hit`` first.
+    keyword_met = sa.exists().where(
+        KEYWORD_HIT.c.item_id == ri.c.id, KEYWORD_HIT.c.document_id == d.c.id
     )
     conditions = [
         sa.exists().where(c.c.item_id == ri.c.id),
@@ -179,6 +155,7 @@ def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
 
 def _derive_criteria(connection: Connection, after_id: int) -> int:
     dialect = connection.dialect.name
+    keyword_hits(connection, after_id)
     done = 0
     for scope in ("own", "named"):
         statement = (
@@ -355,7 +332,7 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
                 )
             )
             connection.execute(sa.delete(t.candidate))
-        resolved = _resolve_participants(connection, after)
+        resolved = _resolve_participants(connection, after, relink=full)
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)

@@ -89,6 +89,8 @@ class ItemStatus(BaseModel):
     history: list[str] = Field(
         default_factory=list
     )  # renewal chain, oldest first: ["sjc-2017-10-18#2", ...]
+    # still open: the date of the first letter that asked for it (the chain's oldest)
+    outstanding_since: dt.date | None = None
 
 
 class RequestStatus(BaseModel):
@@ -103,6 +105,7 @@ class RequestStatus(BaseModel):
     follows_up: str | None
     status: ItemStatusKind  # rolled up from the items
     items: list[ItemStatus]
+    documents_produced: int = 0  # distinct documents answering any item of the letter
     known_total: int
     known_produced: int
 

@@ -3,8 +3,9 @@ P, P is on it (sender, to, cc, bcc, forwarded or quoted), and P's productions ho
 
 One set-based query: document_item ⋈ request_item ⋈ request_recipient ⋈ document, P's presence
 as an EXISTS on the participant index, P's copy as three NOT EXISTS-style probes on the matching
-indexes. Decided findings (promoted or dismissed) and documents a known item of P already
-points at are left out, so nothing is reported twice.
+indexes. Decided findings (promoted or dismissed: any copy of the email, for the party, under
+any item) and documents a known item of P already points at are left out, so nothing is
+reported twice and a decision sticks.
 """
 
 from __future__ import annotations
@@ -31,29 +32,30 @@ ROLE_RANK = {
 RANK_ROLE = {rank: role for role, rank in ROLE_RANK.items()}
 
 
-def _not_known(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list[Any]:
-    """P has no known item resting on this document or on another copy of the same email
-    (same MIH, same body hash, or same fingerprint within the tolerance): that known item
-    already reports it.
-
-    The known items' basis keys are a small materialised set (SQLite indexes it on the fly),
-    probed once per key: far cheaper than joining documents to known items for every row.
-    """
-    kd, basis = t.known, t.document.alias("known_basis")
-    keys = (
+def _basis_keys(source: Any, document_col: Any, party_col: Any, scope: Scope, name: str) -> Any:
+    """The matching keys of the documents a small table (known items, decisions) rests on,
+    per party, as a materialised set (SQLite indexes it on the fly)."""
+    basis = t.document.alias(f"{name}_basis")
+    return (
         sa.select(
-            kd.c.party_id.label("party_id"),
+            party_col.label("party_id"),
             basis.c.id.label("id"),
             basis.c.mih.label("mih"),
             basis.c.body_hash.label("body_hash"),
             basis.c.fingerprint.label("fingerprint"),
             basis.c.date_sent.label("date_sent"),
         )
-        .select_from(kd.join(basis, basis.c.id == kd.c.basis_document_id))
-        .where(*party_filter(kd.c.party_id, scope))
-        .cte("known_keys")
+        .select_from(source.join(basis, basis.c.id == document_col))
+        .where(*party_filter(party_col, scope))
+        .cte(name)
         .prefix_with("MATERIALIZED")
     )
+
+
+def _no_copy_in(keys: Any, ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list[Any]:
+    """P has no row in ``keys`` on this document or on another copy of the same email (same
+    MIH, same body hash, or same fingerprint within the tolerance); probed once per key: far
+    cheaper than joining documents to the small table for every row."""
     probes = []
     for key in ("id", "mih", "body_hash", "fingerprint"):
         conditions = [keys.c.party_id == party_col]
@@ -70,6 +72,23 @@ def _not_known(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list
     return probes
 
 
+def _not_known(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list[Any]:
+    """P has no known item resting on this document or on another copy of the same email:
+    that known item already reports it."""
+    kd = t.known
+    keys = _basis_keys(kd, kd.c.basis_document_id, kd.c.party_id, scope, "known_keys")
+    return _no_copy_in(keys, ref, document_id, party_col, scope)
+
+
+def _undecided(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list[Any]:
+    """Staff have not promoted or dismissed this email for P: a decision is on the email (any
+    copy of it, whoever produced it, now or in a later import) and the party, whichever item
+    the finding was reported under, so it holds across renewed items."""
+    dec = t.decision
+    keys = _basis_keys(dec, dec.c.document_id, dec.c.party_id, scope, "decided_keys")
+    return _no_copy_in(keys, ref, document_id, party_col, scope)
+
+
 def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool = True) -> Any:
     """Rows: party_id, item_id, document columns, role_rank, the copy probes, withheld_id.
 
@@ -79,7 +98,6 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool
     """
     c, ri, rq, d = t.candidate, t.item, t.request, t.document
     probes = copy_probes(c, c.c.party_id, scope)
-    dec = t.decision
     doc_date = t.date_of(c.c.date_sent, scope.dialect)
     query = (
         sa.select(
@@ -116,11 +134,6 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool
             *([] if scope.all_received else [c.c.received <= scope.as_of]),
             *request_filters(rq, scope),
             *party_filter(c.c.party_id, scope),
-            ~sa.exists().where(
-                dec.c.party_id == c.c.party_id,
-                dec.c.document_id == c.c.document_id,
-                dec.c.item_id == c.c.item_id,
-            ),
         )
     )
     if only_missing:
@@ -130,4 +143,7 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool
         if not scope.all_received:
             query = query.where(probes.none_found())
     # Last: SQLite tests terms in order, and the copy probes already drop most rows.
-    return query.where(*_not_known(c, c.c.document_id, c.c.party_id, scope))
+    return query.where(
+        *_not_known(c, c.c.document_id, c.c.party_id, scope),
+        *_undecided(c, c.c.document_id, c.c.party_id, scope),
+    )

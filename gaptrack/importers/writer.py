@@ -15,8 +15,9 @@ slower, DESIGN.md §7). Participants and references need the new document ids:
 
 Family links and OPT page counts are staged in temporary tables and applied with one UPDATE
 each at the end (the family UPDATE only touches children still without a parent).
-Participants are linked to known parties as they are written when the party address and
-alias tables are small enough to hold in memory, else by two set-based UPDATEs at the end.
+Participants are linked to known parties by the identity resolver (gaptrack.identity): as
+they are written when the party keys are few enough to hold in memory, else by its set-based
+UPDATEs at the end.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from gaptrack.errors import LoadFileError
+from gaptrack.identity.resolve import (
+    MAX_PARTY_KEYS,
+    count_party_keys,
+    load_party_names,
+    party_for,
+    resolve_stored,
+)
 from gaptrack.importers.mapping import (
     DOCUMENT_COLUMNS,
     FILLED_BY,
@@ -47,8 +55,6 @@ PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm", "p
 REFERENCE_COLUMNS = ("document_id", "message_id", "mih")
 FAMILY_TABLE = "gt_import_family"
 OPT_TABLE = "gt_import_opt"
-# Above this many party addresses + aliases, participants are linked by UPDATEs instead.
-MAX_PARTY_KEYS = 500_000
 _DATE_SENT, _DATE_CREATED = ROW_INDEX["date_sent"], ROW_INDEX["date_created"]
 _BEGIN_LABEL = ROW_INDEX["begin_label"]
 # Positions in a prepared document row: (id, *draft values written, parent prefix, parent
@@ -172,16 +178,6 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
 def links_parties(keys: PartyKeys | None) -> bool:
     """Whether participants are linked to parties as they are written (see _load_party_keys)."""
     return keys is not None and bool(keys[0] or keys[1])
-
-
-def party_for(keys: PartyKeys, address: str, name_norm: str) -> int | None:
-    """The party a participant belongs to: by address, else by alias — what
-    :meth:`BulkWriter.resolve_parties`' two UPDATEs would set ("" is absent)."""
-    addresses, aliases = keys
-    party = addresses.get(address) if address else None
-    if party is None and name_norm:
-        party = aliases.get(name_norm)
-    return party
 
 
 class PrefixRun:
@@ -371,28 +367,13 @@ class BulkWriter:
             "(child_id BIGINT PRIMARY KEY, parent_prefix VARCHAR(64), parent_begin BIGINT)"
         )
 
-    def _load_party_keys(self) -> tuple[dict[str, int], dict[str, int]] | None:
-        """Party addresses and aliases (``alias_norm`` -> lowest party id), when few enough.
-
-        With them each participant gets its party as it is written, the same result as
-        :meth:`resolve_parties`' two UPDATEs (address first, then alias for the rest).
-        """
-        count = self.conn.exec_driver_sql(
-            "SELECT (SELECT count(*) FROM party_address) + (SELECT count(*) FROM party_alias)"
-        ).scalar()
-        if int(count or 0) > MAX_PARTY_KEYS:
+    def _load_party_keys(self) -> PartyKeys | None:
+        """The identity resolver's party keys (addresses, unambiguous names), when few
+        enough: each participant then gets its party as it is written, the same result as
+        :meth:`resolve_parties`' UPDATEs."""
+        if count_party_keys(self.conn) > MAX_PARTY_KEYS:
             return None
-        addresses = {
-            str(a): int(p)
-            for a, p in self.conn.exec_driver_sql("SELECT address, party_id FROM party_address")
-        }
-        aliases = {
-            str(a): int(p)
-            for a, p in self.conn.exec_driver_sql(
-                "SELECT alias_norm, min(party_id) FROM party_alias GROUP BY alias_norm"
-            )
-        }
-        return addresses, aliases
+        return load_party_names(self.conn).keys()
 
     def _drop_temp(self) -> None:
         for table in (FAMILY_TABLE, OPT_TABLE):
@@ -702,29 +683,16 @@ class BulkWriter:
         return int(filled)
 
     def resolve_parties(self) -> None:
-        """Link participants to known parties by address, then by alias (set-based).
+        """Link this production's participants to parties (the identity resolver, set-based).
 
         Nothing to do when they were linked as they were written (see _load_party_keys).
         """
         if self.party_keys is not None:
             return
-        m = self.sql.mark
-        docs = f"document_id IN (SELECT id FROM document WHERE production_id = {m})"
-        self.conn.exec_driver_sql(
-            "UPDATE document_participant SET party_id = (SELECT a.party_id FROM party_address a"
-            " WHERE a.address = document_participant.address)"
-            f" WHERE {docs} AND address IS NOT NULL AND party_id IS NULL"
-            " AND EXISTS (SELECT 1 FROM party_address a"
-            " WHERE a.address = document_participant.address)",
-            (self.production_id,),
-        )
-        self.conn.exec_driver_sql(
-            "UPDATE document_participant SET party_id = (SELECT min(a.party_id)"
-            " FROM party_alias a WHERE a.alias_norm = document_participant.name_norm)"
-            f" WHERE {docs} AND party_id IS NULL AND name_norm IS NOT NULL"
-            " AND EXISTS (SELECT 1 FROM party_alias a"
-            " WHERE a.alias_norm = document_participant.name_norm)",
-            (self.production_id,),
+        resolve_stored(
+            self.conn,
+            where=f"document_id IN (SELECT id FROM document WHERE production_id = {self.sql.mark})",
+            params=(self.production_id,),
         )
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 import gaptrack.models  # noqa: F401  (registers every table on the metadata)
 from gaptrack.models import metadata
+from gaptrack.search.schema import include_name
 
 config = context.config
 
@@ -25,6 +26,7 @@ def run() -> None:
             target_metadata=metadata,
             render_as_batch=True,  # SQLite alters tables by copying them
             compare_type=True,
+            include_name=include_name,  # the search index is not a model
         )
         with context.begin_transaction():
             context.run_migrations()

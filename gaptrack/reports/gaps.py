@@ -120,6 +120,8 @@ def render_gaps(
         return to_json(gaps_document(gaps, as_of=as_of, filters=filters))
     if form is ReportFormat.CSV:
         return to_csv(rows, CSV_COLUMNS)
+    if not gaps and form is ReportFormat.TABLE:
+        return f"{title}\nno gaps{_described(filters)}\n"
     if form is ReportFormat.MD:
         lines = [f"# {title}", "", f"{len(gaps)} gap(s).", ""]
         return "\n".join(lines + to_md(rows, COLUMNS)) + "\n"
@@ -127,3 +129,13 @@ def render_gaps(
         body = [f"<h1>{html.escape(title)}</h1>", f"<p>{len(gaps)} gap(s).</p>"]
         return html_page(title, body + to_html_table(rows, COLUMNS))
     return to_table(rows, COLUMNS, title)
+
+
+def _described(filters: dict[str, Any] | None) -> str:
+    """`` (party kushner, kinds overdue)``: what an empty answer was asked about."""
+    named = [
+        f"{name} {', '.join(v) if isinstance(v, list) else v}"
+        for name, v in (filters or {}).items()
+        if v
+    ]
+    return f" ({'; '.join(named)})" if named else ""

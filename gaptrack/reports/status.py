@@ -7,7 +7,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from gaptrack.gaps.model import RequestStatus
+from gaptrack.gaps.model import PartySummary, RequestStatus
 from gaptrack.reports.tabular import (
     ReportFormat,
     html_page,
@@ -26,6 +26,7 @@ COLUMNS = [
     "item",
     "status",
     "deadline",
+    "since",
     "documents",
     "known produced",
     "gaps",
@@ -39,6 +40,7 @@ CSV_COLUMNS = [
     "text",
     "status",
     "deadline",
+    "outstanding_since",
     "documents",
     "known_total",
     "known_produced",
@@ -46,6 +48,10 @@ CSV_COLUMNS = [
     "reason",
     "history",
 ]
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def status_rows(ledger: Sequence[RequestStatus]) -> list[dict[str, Any]]:
@@ -61,7 +67,9 @@ def status_rows(ledger: Sequence[RequestStatus]) -> list[dict[str, Any]]:
                 "text": status.title,
                 "status": status.status.value,
                 "deadline": status.deadline.isoformat() if status.deadline else None,
-                "documents": sum(i.documents_produced for i in status.items),
+                "since": None,
+                "outstanding_since": None,
+                "documents": status.documents_produced,
                 "known_total": status.known_total,
                 "known_produced": status.known_produced,
                 "known produced": f"{status.known_produced}/{status.known_total}",
@@ -81,6 +89,8 @@ def status_rows(ledger: Sequence[RequestStatus]) -> list[dict[str, Any]]:
                     "text": item.text,
                     "status": item.status.value,
                     "deadline": item.deadline.isoformat() if item.deadline else None,
+                    "since": _date(item.outstanding_since),
+                    "outstanding_since": _date(item.outstanding_since),
                     "documents": item.documents_produced,
                     "known_total": item.known_total,
                     "known_produced": item.known_produced,
@@ -93,8 +103,29 @@ def status_rows(ledger: Sequence[RequestStatus]) -> list[dict[str, Any]]:
     return rows
 
 
+PARTY_COLUMNS = ["party", "gaps", "known items produced", "next deadline", "overdue"]
+
+
+def party_rows(parties: Sequence[PartySummary]) -> list[dict[str, Any]]:
+    """One line per party: the same figures as the main screen."""
+    return [
+        {
+            "party": p.name,
+            "gaps": p.outstanding_gaps,
+            "known items produced": f"{p.known_produced}/{p.known_total}",
+            "next deadline": _date(p.next_deadline),
+            "overdue": "overdue" if p.overdue else "",
+        }
+        for p in parties
+    ]
+
+
 def render_status(
-    ledger: Sequence[RequestStatus], fmt: str | ReportFormat, *, as_of: dt.date
+    ledger: Sequence[RequestStatus],
+    fmt: str | ReportFormat,
+    *,
+    as_of: dt.date,
+    parties: Sequence[PartySummary] = (),
 ) -> str:
     form = report_format(fmt)
     title = f"Status as of {as_of.isoformat()}"
@@ -103,14 +134,20 @@ def render_status(
             {
                 "schema": SCHEMA,
                 "as_of": as_of.isoformat(),
+                "parties": [p.model_dump(mode="json") for p in parties],
                 "requests": [s.model_dump(mode="json") for s in ledger],
             }
         )
     rows = status_rows(ledger)
     if form is ReportFormat.CSV:
         return to_csv(rows, CSV_COLUMNS)
+    if not ledger and form in (ReportFormat.TABLE, ReportFormat.MD):
+        heading = f"# {title}\n\n" if form is ReportFormat.MD else f"{title}\n"
+        return f"{heading}no letters in scope: nothing was requested of these parties by then\n"
     if form is ReportFormat.MD:
         lines = [f"# {title}", ""]
+        if parties:
+            lines += [*to_md(party_rows(parties), PARTY_COLUMNS), ""]
         for status in ledger:
             lines += [
                 f"## {status.party_name}: {status.request} ({status.status.value})",
@@ -128,11 +165,15 @@ def render_status(
                     and r["party"] == status.party
                     and r["item"] != "*"
                 ],
-                ["item", "status", "deadline", "documents", "known produced", "gaps", "reason"],
+                ["item", "status", "deadline", "since", "documents", "known produced", "gaps",
+                 "reason"],
             )
             lines.append("")
         return "\n".join(lines)
     if form is ReportFormat.HTML:
-        body = [f"<h1>{html.escape(title)}</h1>", *to_html_table(rows, COLUMNS)]
-        return html_page(title, body)
-    return to_table(rows, COLUMNS, title)
+        body = [f"<h1>{html.escape(title)}</h1>"]
+        if parties:
+            body += to_html_table(party_rows(parties), PARTY_COLUMNS)
+        return html_page(title, [*body, *to_html_table(rows, COLUMNS)])
+    head = to_table(party_rows(parties), PARTY_COLUMNS, "Parties") if parties else ""
+    return head + to_table(rows, COLUMNS, title)

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from gaptrack.bates import parse_bates
 from gaptrack.db import session_scope
 from gaptrack.errors import ConflictError, GaptrackError, NotFoundError, StaleError
+from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import (
     Document,
     DocumentItem,
@@ -310,11 +311,13 @@ def record_follow_up(
             },
         )
         assert event.id is not None
-        return ActionResult(
+        result = ActionResult(
             event_id=event.id,
             action=FOLLOW_UP,
             summary=f"{slug}: {len(items)} item(s) to {recipient.name}, due {deadline}",
         )
+    refresh_derived(engine)  # new items and recipients: derived facts follow the write
+    return result
 
 
 def _free_slug(session: Session, base: str) -> str:
@@ -367,7 +370,9 @@ def undo_last(engine: Engine, *, actor: str, reason: str | None = None) -> Actio
         event = _last_undoable(session, actor)
         if event is None:
             raise NotFoundError(f"{actor} has nothing to undo")
-        return _undo(session, event, actor=actor, reason=reason)
+        result = _undo(session, event, actor=actor, reason=reason)
+    refresh_derived(engine)
+    return result
 
 
 def undo(engine: Engine, event_id: int, *, actor: str, reason: str | None = None) -> ActionResult:
@@ -380,7 +385,9 @@ def undo(engine: Engine, event_id: int, *, actor: str, reason: str | None = None
         already = session.exec(select(Event.id).where(Event.undoes_id == event_id)).first()
         if already is not None:
             raise ConflictError(f"event {event_id} was already undone (by event {already})")
-        return _undo(session, event, actor=actor, reason=reason)
+        result = _undo(session, event, actor=actor, reason=reason)
+    refresh_derived(engine)
+    return result
 
 
 def _undo(session: Session, event: Event, *, actor: str, reason: str | None) -> ActionResult:

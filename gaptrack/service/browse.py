@@ -25,13 +25,13 @@ from gaptrack.models import (
     Document,
     Event,
     ItemCertification,
-    KnownItem,
     Party,
     PrivilegeEntry,
     Request,
     RequestItem,
     RequestRecipient,
 )
+from gaptrack.service.search import text_filter
 
 # SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
 # overloads reject; these are Core selects of columns, so the call is typed loosely.
@@ -56,7 +56,7 @@ class DocumentQuery(BaseModel):
     bates: str = ""
     custodian: str = ""
     party: str = ""  # slug
-    text: str = ""  # subject, sender or text contains
+    text: str = ""  # a search (gaptrack.search.query): subject, title, participants, text
     sort: DocumentSort = DocumentSort.BATES
     descending: bool = False
 
@@ -117,15 +117,7 @@ def _document_filters(session: Session, query: DocumentQuery) -> list[Any]:
     if query.custodian.strip():
         where.append(col(Document.custodian).ilike(_like(query.custodian.strip()), escape="\\"))
     if query.text.strip():
-        pattern = _like(query.text.strip())
-        where.append(
-            sa.or_(
-                col(Document.subject).ilike(pattern, escape="\\"),
-                col(Document.sender).ilike(pattern, escape="\\"),
-                col(Document.title).ilike(pattern, escape="\\"),
-                col(Document.text).ilike(pattern, escape="\\"),
-            )
-        )
+        where.append(text_filter(session, query.text))
     return where
 
 
@@ -303,65 +295,6 @@ def requests(engine: Engine) -> list[Choice]:
         return [
             Choice(slug=r[0], label=r[1], kind="request", detail=f"{r[2]}, {r[3].isoformat()}")
             for r in rows
-        ]
-
-
-class KnownItemRow(BaseModel):
-    slug: str
-    party: str
-    request: str | None
-    item: str | None
-    description: str
-    basis: str
-    status: str
-    status_reason: str | None
-    produced_bates: str | None
-    basis_bates: str | None
-    version: int = 1  # what an action on it names (optimistic concurrency)
-
-
-def known_items(engine: Engine, *, party: str | None = None) -> list[KnownItemRow]:
-    with session_scope(engine) as session:
-        produced = sa.orm.aliased(Document)
-        basis = sa.orm.aliased(Document)
-        stmt = (
-            _select(
-                KnownItem.slug,
-                Party.slug,
-                Request.slug,
-                RequestItem.number,
-                KnownItem.description,
-                KnownItem.basis,
-                KnownItem.status,
-                KnownItem.status_reason,
-                produced.begin_label,
-                basis.begin_label,
-                KnownItem.version,
-            )
-            .join(Party, col(Party.id) == KnownItem.party_id)
-            .outerjoin(RequestItem, col(RequestItem.id) == KnownItem.item_id)
-            .outerjoin(Request, col(Request.id) == RequestItem.request_id)
-            .outerjoin(produced, produced.id == KnownItem.produced_document_id)
-            .outerjoin(basis, basis.id == KnownItem.basis_document_id)
-            .order_by(col(Party.slug), col(KnownItem.slug))
-        )
-        if party:
-            stmt = stmt.where(col(Party.slug) == party)
-        return [
-            KnownItemRow(
-                slug=r[0],
-                party=r[1],
-                request=r[2],
-                item=r[3],
-                description=r[4],
-                basis=str(r[5]),
-                status=str(r[6]),
-                status_reason=r[7],
-                produced_bates=r[8],
-                basis_bates=r[9],
-                version=r[10],
-            )
-            for r in session.execute(stmt).all()
         ]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from gaptrack.casefile.exporter import export_case as _export_case
 from gaptrack.casefile.loader import load_case_files as _load_case_files
 from gaptrack.casefile.report import FileReport, LoadReport
+from gaptrack.gaps.materialise import refresh_derived
 
 __all__ = ["FileReport", "LoadReport", "export_case", "load_case_files"]
 
@@ -25,7 +26,9 @@ def load_case_files(
     Raises :class:`gaptrack.errors.CaseFileError` (file, line, field) on bad input, with the
     database left exactly as it was.
     """
-    return _load_case_files(engine, paths, actor=actor)
+    report = _load_case_files(engine, paths, actor=actor)
+    refresh_derived(engine)  # derived facts follow writes, never reads
+    return report
 
 
 def export_case(engine: Engine) -> str:

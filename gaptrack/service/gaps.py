@@ -4,9 +4,8 @@ Every function takes the engine and an explicit ``as_of`` date (never the clock)
 read models (:mod:`gaptrack.gaps.model`) or rendered text. Names typed by people (party,
 committee, request) are resolved by slug, name or alias; unknown names raise ``NotFoundError``.
 
-Before computing, derived facts (participant parties, criteria responsiveness) are brought up to
-date by :func:`gaptrack.gaps.materialise.refresh_derived`, which costs a few small queries when
-nothing changed.
+Reads are the case view's (:mod:`gaptrack.service.views`): one computation per scope and date,
+shared by every face. Reads never refresh derived facts; the commands that write do.
 """
 
 from __future__ import annotations
@@ -22,13 +21,10 @@ from sqlmodel import Session, select
 
 from gaptrack.errors import ConflictError, InputError, NotFoundError
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.engine import ALL_KINDS, GapResult, compute_gaps
-from gaptrack.gaps.ledger import build_ledger
-from gaptrack.gaps.materialise import refresh_derived
+from gaptrack.gaps.kinds import parse_kinds as parse_kinds
 from gaptrack.gaps.model import Finding, Gap, GapKind, PartySummary, RequestStatus
 from gaptrack.gaps.query_inferred import RANK_ROLE, ROLE_RANK
 from gaptrack.gaps.scope import Scope
-from gaptrack.gaps.summary import party_summaries as summarise_parties
 from gaptrack.models import (
     Committee,
     Document,
@@ -44,6 +40,7 @@ from gaptrack.models import (
 )
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve, resolve_item
+from gaptrack.service.views import case_view as case_view
 
 PROMOTE = "finding.promote"
 DISMISS = "finding.dismiss"
@@ -56,24 +53,6 @@ class FindingResult(BaseModel):
     action: str
     summary: str
     known_item: str | None = None
-
-
-def parse_kinds(values: Iterable[str] | None) -> frozenset[GapKind]:
-    """``["inferred", "withheld"]`` to kinds; an unknown name is an input error."""
-    if not values:
-        return ALL_KINDS
-    found: set[GapKind] = set()
-    for value in values:
-        for part in value.split(","):
-            name = part.strip().lower()
-            if not name:
-                continue
-            try:
-                found.add(GapKind(name))
-            except ValueError:
-                known = ", ".join(k.value for k in GapKind)
-                raise InputError(f"unknown gap kind {name!r}; use one of: {known}") from None
-    return frozenset(found) or ALL_KINDS
 
 
 def _scope(
@@ -97,22 +76,6 @@ def _scope(
     )
 
 
-def _compute(
-    engine: Engine,
-    *,
-    as_of: dt.date,
-    party: str | None = None,
-    committee: str | None = None,
-    request: str | None = None,
-    kinds: Iterable[GapKind | str] | None = None,
-) -> tuple[Scope, GapResult]:
-    scope = _scope(engine, as_of=as_of, party=party, committee=committee, request=request)
-    refresh_derived(engine)
-    wanted = parse_kinds([str(k) for k in kinds] if kinds else None)
-    with engine.connect() as connection:
-        return scope, compute_gaps(connection, scope, wanted)
-
-
 def find_gaps(
     engine: Engine,
     *,
@@ -122,23 +85,11 @@ def find_gaps(
     request: str | None = None,
     kinds: Iterable[GapKind | str] | None = None,
 ) -> list[Gap]:
-    """Every gap as of ``as_of``, in a stable order (party, kind, request, item, date, key)."""
-    return _compute(
+    """Every gap as of ``as_of``, in a stable order (party, kind, request, item, date, key):
+    the case view's gaps."""
+    return case_view(
         engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
-    )[1].gaps
-
-
-def _ledger(
-    engine: Engine,
-    *,
-    as_of: dt.date,
-    party: str | None = None,
-    committee: str | None = None,
-    request: str | None = None,
-) -> tuple[GapResult, list[RequestStatus]]:
-    scope, result = _compute(engine, as_of=as_of, party=party, committee=committee, request=request)
-    with engine.connect() as connection:
-        return result, build_ledger(connection, result.scope or scope, result)
+    ).gaps
 
 
 def status_ledger(
@@ -150,16 +101,14 @@ def status_ledger(
     request: str | None = None,
 ) -> list[RequestStatus]:
     """Per party × letter: each item's status with its reason, rolled up to the letter."""
-    return _ledger(engine, as_of=as_of, party=party, committee=committee, request=request)[1]
+    return case_view(
+        engine, as_of=as_of, party=party, committee=committee, request=request
+    ).ledger
 
 
 def party_summaries(engine: Engine, *, as_of: dt.date) -> list[PartySummary]:
-    """One line per party asked to produce (by ``as_of``), sorted by slug: counted by the
-    engine without building the gaps (see :mod:`gaptrack.gaps.summary`)."""
-    scope = _scope(engine, as_of=as_of, party=None, committee=None, request=None)
-    refresh_derived(engine)
-    with engine.connect() as connection:
-        return summarise_parties(connection, scope)
+    """One line per party asked to produce (by ``as_of``), sorted by slug: the case view's."""
+    return case_view(engine, as_of=as_of).summaries
 
 
 def status_report(
@@ -212,11 +161,16 @@ def draft_letter(
     fmt: str = "md",
     business_days: int = 10,
     bates_only: bool = False,
+    committee: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
 ) -> str:
-    """A deficiency letter to ``party`` in the shape of the 2017 letter (Markdown or HTML)."""
+    """A deficiency letter to ``party`` in the shape of the 2017 letter (Markdown or HTML),
+    citing the gaps of the party's case view."""
     from gaptrack.reports.letter import build_letter, render_letter
 
-    found = find_gaps(engine, as_of=as_of, party=party, request=request)
+    found = case_view(
+        engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
+    ).gaps
     letter = build_letter(
         engine,
         party=party,
@@ -235,7 +189,6 @@ def findings(engine: Engine, *, as_of: dt.date, party: str | None = None) -> lis
     from gaptrack.gaps.findings import list_findings
 
     scope = _scope(engine, as_of=as_of, party=party, committee=None, request=None)
-    refresh_derived(engine)
     with engine.connect() as connection:
         return list_findings(connection, scope)
 
@@ -262,12 +215,12 @@ def _finding(session: Session, gap_key: str) -> tuple[Party, RequestItem, Docume
     return owner, item, document
 
 
-def _decided(session: Session, owner: Party, item: RequestItem, document: Document) -> None:
+def _decided(session: Session, owner: Party, document: Document) -> None:
+    """A decision is on the email and the party, not on one item: one per document."""
     existing = session.exec(
         select(FindingDecision).where(
             FindingDecision.party_id == owner.id,
             FindingDecision.document_id == document.id,
-            FindingDecision.item_id == item.id,
         )
     ).first()
     if existing is not None:
@@ -333,7 +286,7 @@ def promote_finding(
     """Make an inferred finding a known item (basis: the other party's document)."""
     with Session(engine, expire_on_commit=False) as session:
         owner, item, document = _finding(session, gap_key)
-        _decided(session, owner, item, document)
+        _decided(session, owner, document)
         slug = _free_known_slug(session, f"{owner.slug}-{document.begin_label.lower()}")
         known = KnownItem(
             slug=slug,
@@ -379,7 +332,7 @@ def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) ->
         raise InputError("dismissing a finding needs a reason")
     with Session(engine, expire_on_commit=False) as session:
         owner, item, document = _finding(session, gap_key)
-        _decided(session, owner, item, document)
+        _decided(session, owner, document)
         event = _decide(
             session,
             (owner, item, document),

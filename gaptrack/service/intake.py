@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from gaptrack.collector import collector_paused
 from gaptrack.db import bulk_load
 from gaptrack.errors import ConflictError, LoadFileError
+from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.importers import privlog as privlog_format
 from gaptrack.importers.dat import DatReader, DatRecord
 from gaptrack.importers.encoding import detect_encoding, normalise_encoding
@@ -68,6 +69,7 @@ from gaptrack.models import (
     SourceFile,
     SourceKind,
 )
+from gaptrack.search import index_production
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
 
@@ -180,6 +182,7 @@ def _new_production(
 def _finish_production(conn: Connection, production: Production, writer: BulkWriter) -> None:
     """Counts and Bates range of the production: as the writer counted them on the way in
     (SQLite), or else from its documents (one query)."""
+    index_production(conn, production.id)  # full-text index, in the import's transaction
     tally = writer.tally
     if tally is not None:
         production.doc_count = tally.documents
@@ -536,6 +539,7 @@ def import_dat(
             },
         )
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report
 
 
@@ -671,6 +675,7 @@ def import_mail(
             data={"path": str(path), "files": len(per_file), "documents": report.documents},
         )
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report
 
 
@@ -773,4 +778,5 @@ def import_privlog(
             data={"file": str(path), "sha256": sha, "entries": len(rows)},
         )
         session.flush()
+    refresh_derived(engine)  # derived facts follow writes, never reads
     return report

@@ -12,7 +12,15 @@ from support import table_snapshot
 from textual.widgets import DataTable, Input, Select
 
 from gaptrack.db import session_scope
-from gaptrack.models import Event, FindingDecision, KnownItem, Party, PrivilegeEntry, Request
+from gaptrack.models import (
+    Event,
+    FindingDecision,
+    KnownItem,
+    Party,
+    PrivilegeEntry,
+    Request,
+    RequestItem,
+)
 from gaptrack.tui.app import GaptrackApp
 from gaptrack.tui.dialogs import (
     ConfirmDialog,
@@ -170,6 +178,11 @@ async def test_follow_up_letter(demo_engine: Engine, demo_url: str, tmp_path: Pa
                 select(Request).where(Request.summary == "27 Nov deadline passed")
             ).one()
             assert str(letter.deadline) == "2017-12-08" and str(letter.kind) == "deficiency"
+            numbers = session.exec(
+                select(RequestItem.number).where(RequestItem.request_id == letter.id)
+                .order_by(col(RequestItem.position))
+            ).all()
+        assert list(numbers) == ["2", "3", "4", "5"]  # renewed items keep their numbers
         assert _last_event(demo_engine).action == "request.follow-up"
 
 

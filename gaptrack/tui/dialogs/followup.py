@@ -103,10 +103,8 @@ class FollowUpDialog(FormDialog[FollowUpSpec]):
             raise ValueError("tick at least one item to renew")
         sent = parse_date(self.query_one("#sent", Input).value, "sent")
         deadline = parse_date(self.query_one("#deadline", Input).value, "deadline")
-        items = [
-            FollowUpItem(number=str(n), text=c.detail, renews=c.slug)
-            for n, c in enumerate(renewed, start=1)
-        ]
+        # A renewed item keeps its number, as real follow-up letters cite "the third request".
+        items = [FollowUpItem(number=c.label, text=c.detail, renews=c.slug) for c in renewed]
         return FollowUpSpec(
             follows_up=str(letter), kind=str(self.query_one("#kind", Select).value),
             items=items, date_sent=sent, deadline=deadline,

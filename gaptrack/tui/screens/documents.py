@@ -1,5 +1,8 @@
 """The document browser: every produced document, by Bates, custodian, party and text.
 
+The text filter is a full-text search (gaptrack.search): whole words, phrases, OR, -not; the
+highlighted row's snippet shows under the table with the words found marked.
+
 Server-side paging: one page of ``PAGE_SIZE`` rows is loaded at a time, filters and sort run in
 SQL, so a million documents cost one page. ``]`` and ``[`` move between pages; in Bates order
 the next page is sought from the last row's key (keyset), not skipped to with OFFSET.
@@ -17,10 +20,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from gaptrack.service import browse
 from gaptrack.service.browse import DocumentPage, DocumentQuery, DocumentSort
+from gaptrack.service.search import snippet_for
 from gaptrack.tui.dialogs import DocumentDialog
 from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
+from gaptrack.tui.widgets.snippet import SnippetView
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 
 COLUMNS = [
@@ -72,8 +77,9 @@ class DocumentsScreen(DataScreen):
             yield Input(placeholder="Bates", id="f-bates")
             yield Input(placeholder="custodian", id="f-custodian")
             yield Select[str]([], prompt="any party", id="f-party")
-            yield Input(placeholder="text: subject, sender, body", id="f-text")
+            yield Input(placeholder="search: words, \"a phrase\", a OR b, -not", id="f-text")
         yield DocumentTable(COLUMNS, id="documents")
+        yield SnippetView(id="document-snippet")  # the search's words in the highlighted row
         yield Label("", id="page-status", markup=False)
         yield Footer()
 
@@ -134,6 +140,15 @@ class DocumentsScreen(DataScreen):
         value = "" if event.value is Select.NULL else str(event.value)
         if value != self.query_spec.party:
             self._requery(party=value)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        text, key = self.query_spec.text.strip(), event.row_key.value
+        view = self.query_one(SnippetView)
+        if not text or not key:
+            view.show(None)
+            return
+        doc_id = int(key)
+        load(self, lambda engine: snippet_for(engine, doc_id, text), view.show, group="snippet")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:

@@ -51,19 +51,17 @@ class ItemScreen(DataScreen):
         return self.query_one(GapsPanel)
 
     def fetch(self, engine: Engine) -> ItemData:
-        from gaptrack.service import gaps
+        from gaptrack.service.views import case_view
 
-        as_of = self.state.as_of
-        ledger = gaps.status_ledger(engine, as_of=as_of, party=self.party)
-        status = next(
-            (i for r in ledger if r.request == self.request
+        # The party's part of the case view: the party screen's rows, not a new computation.
+        view = case_view(engine, as_of=self.state.as_of, party=self.party)
+        party = view.party_view(self.party)
+        status = None if party is None else next(
+            (i for r in party.ledger if r.request == self.request
              for i in r.items if i.item == self.item),
             None,
         )
-        found = [
-            g for g in gaps.find_gaps(engine, as_of=as_of, party=self.party)
-            if g.request == self.request and g.item == self.item
-        ]
+        found = party.item_gaps(self.request, self.item) if party is not None else []
         notes = actions.notes(engine, entity="request_item", key=self.ref)
         return ItemData(status=status, gaps=found, notes=notes)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy.engine import Engine
@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from gaptrack.gaps.model import Gap, ItemStatusKind, RequestStatus
-from gaptrack.models import KnownStatus, RequestKind
+from gaptrack.gaps.model import ItemStatusKind, PartySummary, RequestStatus
+from gaptrack.models import RequestKind
 from gaptrack.service import actions, browse
-from gaptrack.service.browse import KnownItemRow
+from gaptrack.service.views import PartyView
 from gaptrack.text import display
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
 from gaptrack.tui.plain import Text
@@ -45,25 +45,29 @@ ITEM_COLUMNS = [
 ]
 
 
-@dataclass
-class PartyData:
-    name: str
-    statuses: list[RequestStatus]
-    gaps: list[Gap]
-    known: list[KnownItemRow]
+def fetch_party(engine: Engine, party: str, as_of: Any) -> PartyView:
+    """The party's part of the case view (shared with the main screen: no second run)."""
+    from gaptrack.service.views import case_view
+
+    view = case_view(engine, as_of=as_of, party=party).party_view(party)
+    if view is None:
+        name = next((c.label for c in browse.parties(engine) if c.slug == party), party)
+        return PartyView(
+            summary=PartySummary(party=party, name=name, outstanding_gaps=0, known_total=0,
+                                 known_produced=0, next_deadline=None, overdue=False,
+                                 requests=0),
+            ledger=[], gaps=[], known=[],
+        )
+    return view
 
 
-def fetch_party(engine: Engine, party: str, as_of: Any) -> PartyData:
-    from gaptrack.service import gaps
-
-    statuses = gaps.status_ledger(engine, as_of=as_of, party=party)
-    found = gaps.find_gaps(engine, as_of=as_of, party=party)
-    names = [c.label for c in browse.parties(engine) if c.slug == party]
-    return PartyData(
-        name=names[0] if names else party,
-        statuses=statuses,
-        gaps=found,
-        known=browse.known_items(engine, party=party),
+def party_caption(data: PartyView, as_of: dt.date) -> str:
+    """The party header: the main screen's figures, from the same case view."""
+    s = data.summary
+    return (
+        f"{s.name} · {s.requests} requests · {data.open_items()} open items · "
+        f"{s.outstanding_gaps} gaps · known items produced {s.known_produced}/{s.known_total}"
+        f" · as of {as_of.isoformat()}"
     )
 
 
@@ -104,7 +108,7 @@ class PartyScreen(DataScreen):
     def __init__(self, party: str) -> None:
         super().__init__()
         self.party = party
-        self.data: PartyData | None = None
+        self.data: PartyView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -121,21 +125,15 @@ class PartyScreen(DataScreen):
     def loading_target(self) -> Any:
         return self.query_one(TabbedContent)
 
-    def fetch(self, engine: Engine) -> PartyData:
+    def fetch(self, engine: Engine) -> PartyView:
         return fetch_party(engine, self.party, self.state.as_of)
 
-    def show(self, data: PartyData) -> None:
+    def show(self, data: PartyView) -> None:
         self.data = data
-        self.sub_title = data.name
-        open_items = sum(1 for r in data.statuses for i in r.items
-                         if i.status not in (ItemStatusKind.PRODUCED, ItemStatusKind.NO_RESPONSIVE))
-        produced = sum(1 for k in data.known if k.status == KnownStatus.PRODUCED)
-        self.query_one("#party-caption", Static).update(display(
-            f"{data.name} · {len(data.statuses)} requests · {open_items} open items · "
-            f"{len(data.gaps)} gaps · known items produced {produced}/{len(data.known)} · "
-            f"as of {self.state.as_of.isoformat()}", 1000
-        ))
-        self.query_one("#items-table", RecordTable).set_records(item_records(data.statuses))
+        self.sub_title = data.summary.name
+        caption = party_caption(data, self.state.as_of)
+        self.query_one("#party-caption", Static).update(display(caption, 1000))
+        self.query_one("#items-table", RecordTable).set_records(item_records(data.ledger))
         self.query_one(GapsPanel).show_gaps(data.gaps)
         self.query_one(KnownTable).set_records([KnownTable.record(k) for k in data.known])
         if not self.loaded:  # first load only: a reload must not move the user's focus
@@ -167,7 +165,7 @@ class PartyScreen(DataScreen):
         if self.data is None:
             return
         letters = [
-            browse.Choice(slug=r.request, label=r.title, kind="request") for r in self.data.statuses
+            browse.Choice(slug=r.request, label=r.title, kind="request") for r in self.data.ledger
         ]
         if not letters:
             self.notify("this party has no letter to follow up", severity="warning")

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
-from gaptrack.service.browse import KnownItemRow
+from gaptrack.service.views import KnownView
 from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
 from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
@@ -21,6 +21,13 @@ STATUS_STYLE = {
     KnownStatus.WITHHELD: "cyan",
     KnownStatus.DISPUTED: "yellow",
     KnownStatus.WITHDRAWN: "dim",
+}
+
+# What each status means for the counts, said where it is chosen (README: known item statuses).
+DIALOG_NOTES = {
+    KnownStatus.DISPUTED: " The party disputes it; it still counts as outstanding until "
+    "produced or withdrawn.",
+    KnownStatus.OUTSTANDING: " It counts as outstanding again.",
 }
 
 COLUMNS = [
@@ -49,8 +56,8 @@ class KnownTable(RecordTable):
         self.party = party
 
     @staticmethod
-    def record(row: KnownItemRow) -> Record:
-        status = KnownStatus(row.status)
+    def record(row: KnownView) -> Record:
+        status = row.status
         return Record(
             key=row.slug,
             cells=[
@@ -66,12 +73,12 @@ class KnownTable(RecordTable):
         )
 
     @property
-    def known(self) -> KnownItemRow | None:
+    def known(self) -> KnownView | None:
         record = self.current
         return record.data if record else None
 
     def _set_status(
-        self, row: KnownItemRow, status: KnownStatus, reason: str, **details: Any
+        self, row: KnownView, status: KnownStatus, reason: str, **details: Any
     ) -> None:
         """Store the status (an event, undoable) off the UI thread; ``details`` name the
         produced document or the privilege-log entry."""
@@ -116,16 +123,19 @@ class KnownTable(RecordTable):
 
         def ask_reason(yes: bool | None = True) -> None:
             if yes:
+                note = DIALOG_NOTES.get(target, "")
                 self.app.push_screen(
-                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?", required=False),
+                    TextDialog(f"Mark {target}", f"Why is {row.slug} {target}?{note}",
+                               required=False),
                     with_reason,
                 )
 
-        if target in (KnownStatus.DISPUTED, KnownStatus.WITHDRAWN):
-            # These take an item off the list of what the party owes: ask first.
+        if target is KnownStatus.WITHDRAWN:
+            # Withdrawing takes an item off the list of what the party owes: ask first.
             self.app.push_screen(
                 ConfirmDialog(f"Mark {target}?",
-                              f"{row.slug} will no longer count as outstanding.",
+                              f"{row.slug} will no longer count as outstanding or as a known "
+                              "item (it stays listed, and can be reopened).",
                               confirm=f"Mark {target}"),
                 ask_reason,
             )

@@ -1,0 +1,167 @@
+"""Building the full-text index: each production once, after its import has written it.
+
+:func:`index_production` is what an import calls just before it commits (inside the same
+transaction, so a rolled-back import leaves no index rows behind). :func:`ensure_index` is
+what readers call: it indexes any production that came in another way (a case file, the
+synthetic generator, an older database) and, on SQLite, rebuilds the index when documents
+have gone since it was built (FTS5's external content cannot drop a row whose words are no
+longer there to read). Both are cheap when nothing changed: a few indexed counts.
+
+Where the index got to is kept per backend:
+
+* SQLite: the ids of the productions indexed and the number of documents they held, in the
+  ``derived_state`` row ``search`` (SQLite has one writer at a time, so no update is lost).
+* PostgreSQL: the index rows themselves (``document_search.production_id``): a production
+  with documents and no index rows is not indexed yet; deletions cascade.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gaptrack.gaps import sql as t
+from gaptrack.search.schema import (
+    COLUMNS,
+    FTS_TABLE,
+    PG_TABLE,
+    ensure_schema,
+    fold_sql,
+)
+from gaptrack.service.events import utcnow
+
+STATE = "search"  # the derived_state row (SQLite)
+# PostgreSQL refuses a tsvector over 1 MB; words past this many characters of one
+# document's text are not indexed there.
+PG_TEXT_LIMIT = 200_000
+
+_COLUMN_LIST = ", ".join(COLUMNS)
+
+
+def _pg_vector() -> str:
+    subject = "concat_ws(' ', subject, title)"
+    people = "concat_ws(' ', sender, recipients, cc, bcc)"
+    text = f"left(coalesce(text, ''), {PG_TEXT_LIMIT})"
+    return (
+        f"setweight(to_tsvector('simple', {fold_sql(subject)}), 'A')"
+        f" || setweight(to_tsvector('simple', {fold_sql(people)}), 'B')"
+        f" || setweight(to_tsvector('simple', {fold_sql(text)}), 'D')"
+    )
+
+
+def _load_state(connection: Connection) -> dict[str, Any]:
+    data = connection.execute(
+        sa.select(t.derived_state.c.data).where(t.derived_state.c.name == STATE)
+    ).scalar()
+    if isinstance(data, str):
+        data = json.loads(data)
+    return data if isinstance(data, dict) else {"productions": [], "documents": 0}
+
+
+def _save_state(connection: Connection, data: dict[str, Any]) -> None:
+    table = t.derived_state
+    now = utcnow()
+    done = connection.execute(
+        sa.update(table).where(table.c.name == STATE).values(data=data, updated_at=now)
+    ).rowcount
+    if not done:
+        connection.execute(sa.insert(table).values(name=STATE, data=data, updated_at=now))
+
+
+def _count(connection: Connection, where: str = "", params: tuple[Any, ...] = ()) -> int:
+    sql = "SELECT count(*) FROM document" + (f" WHERE {where}" if where else "")
+    return int(connection.exec_driver_sql(sql, params).scalar_one())
+
+
+def _sqlite_insert(connection: Connection, production_ids: list[int]) -> int:
+    done = 0
+    for production_id in production_ids:
+        done += int(
+            connection.exec_driver_sql(
+                f"INSERT INTO {FTS_TABLE}(rowid, {_COLUMN_LIST})"
+                f" SELECT id, {_COLUMN_LIST} FROM document WHERE production_id = ?",
+                (production_id,),
+            ).rowcount
+            or 0
+        )
+    return done
+
+
+def rebuild_index(connection: Connection) -> int:
+    """Index every document again, from scratch; the number indexed."""
+    ensure_schema(connection)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"DELETE FROM {PG_TABLE}")
+        return _pg_insert(connection, "")
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    productions = [int(r[0]) for r in connection.exec_driver_sql("SELECT id FROM production")]
+    total = _count(connection)
+    _save_state(connection, {"productions": sorted(productions), "documents": total})
+    return total
+
+
+def _pg_insert(connection: Connection, where: str, params: tuple[Any, ...] = ()) -> int:
+    sql = (
+        f"INSERT INTO {PG_TABLE}(document_id, production_id, tsv)"
+        f" SELECT id, production_id, {_pg_vector()} FROM document"
+        + (f" WHERE {where}" if where else "")
+        + " ON CONFLICT (document_id) DO NOTHING"
+    )
+    return int(connection.exec_driver_sql(sql, params).rowcount or 0)
+
+
+def _pg_ensure(connection: Connection) -> int:
+    missing = [
+        int(r[0])
+        for r in connection.exec_driver_sql(
+            "SELECT p.id FROM production p"
+            " WHERE EXISTS (SELECT 1 FROM document d WHERE d.production_id = p.id)"
+            f" AND NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.production_id = p.id)"
+            " ORDER BY p.id"
+        )
+    ]
+    done = 0
+    for production_id in missing:
+        done += _pg_insert(connection, "production_id = %s", (production_id,))
+    return done
+
+
+def ensure_index(connection: Connection) -> int:
+    """Bring the index up to date with the documents; the number of documents indexed.
+
+    SQLite: productions gone, or a document count that differs from what was indexed plus
+    the new productions' documents, mean rows left the ``document`` table: rebuild.
+    """
+    ensure_schema(connection)
+    if connection.dialect.name == "postgresql":
+        return _pg_ensure(connection)
+    state = _load_state(connection)
+    indexed = {int(p) for p in state.get("productions", [])}
+    existing = {int(r[0]) for r in connection.exec_driver_sql("SELECT id FROM production")}
+    missing = sorted(existing - indexed)
+    if indexed - existing:
+        return rebuild_index(connection)
+    expected = int(state.get("documents", 0))
+    for production_id in missing:
+        expected += _count(connection, "production_id = ?", (production_id,))
+    total = _count(connection)
+    if total != expected:
+        return rebuild_index(connection)
+    if not missing:
+        return 0
+    done = _sqlite_insert(connection, missing)
+    _save_state(connection, {"productions": sorted(existing), "documents": total})
+    return done
+
+
+def index_production(connection: Connection, production_id: int | None) -> int:
+    """Add the documents of a production just written to the index (and any other
+    production not indexed yet); the number of documents indexed. Call it inside the
+    transaction that wrote them."""
+    if connection.dialect.name == "postgresql" and production_id is not None:
+        ensure_schema(connection)
+        return _pg_insert(connection, "production_id = %s", (production_id,))
+    return ensure_index(connection)

@@ -1,0 +1,36 @@
+"""A search snippet as styled text: the words the search found are marked by style, never
+by markup, so a snippet holding ``[b]`` shows it as written."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from gaptrack.search import Snippet
+
+HIT_STYLE = "bold reverse"
+
+
+def snippet_text(snippet: Snippet | None, *, label: bool = True) -> Text:
+    """``snippet`` as a ``Text`` whose hits carry :data:`HIT_STYLE`."""
+    if snippet is None:
+        return Text("")
+    text = Text(f"{snippet.field}: " if label else "", style="dim")
+    offset = len(text)
+    text.append(snippet.text)
+    for start, end in snippet.highlights:
+        text.stylize(HIT_STYLE, offset + start, offset + end)
+    return text
+
+
+class SnippetView(Static):
+    """One line or two under a list: the highlighted document's snippet."""
+
+    DEFAULT_CSS = """
+    SnippetView { height: auto; max-height: 3; padding: 0 1; display: none; }
+    """
+
+    def show(self, snippet: Snippet | None) -> None:
+        """Show ``snippet``; hidden when there is none (the list keeps its rows)."""
+        self.update(snippet_text(snippet))
+        self.display = snippet is not None

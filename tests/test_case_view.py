@@ -1,0 +1,177 @@
+"""One answer on every screen: the main-screen line, the party header, the Known items tab,
+``gaptrack status`` and ``gaptrack gaps`` agree, on every fixture and a synthetic case, at
+several dates, on both backends. Each face is asked separately (the view cache is cleared
+between them), so agreement is not one cached value read twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from gaptrack.cli.main import app
+from gaptrack.models import KnownStatus
+from gaptrack.service import views
+from gaptrack.service.cases import load_case_files
+from gaptrack.service.gaps import party_summaries
+from gaptrack.synthetic import build_synthetic
+from gaptrack.tui.screens.main import party_record
+from gaptrack.tui.screens.party import fetch_party, party_caption
+from gaptrack.tui.widgets.known import KnownTable
+from tests.conftest import FIXTURES
+
+DATES = ["2017-05-10", "2017-09-01", "2017-11-16", "2017-11-30", "2018-03-01"]
+runner = CliRunner()
+
+# A later Kushner volume holding his copy of the WikiLeaks forward (the recipient's Message-ID,
+# as HICKS-000101 carries it): an import that matches a known item.
+LATER_VOLUME = """
+productions:
+  - slug: kushner-vol002
+    party: kushner
+    volume: KUSHNER002
+    date_received: 2017-11-20
+    answers: [sjc-2017-11-16]
+    bates_prefix: KUSHNER-
+    documents:
+      - bates: KUSHNER-000101
+        type: email
+        custodian: Jared Kushner
+        date_sent: 2016-09-21 15:58:00
+        from: Jared Kushner <jared@campaign.example>
+        to: [Hope Hicks <hhicks@campaign.example>]
+        subject: "Fwd: WikiLeaks DM"
+        message_id: <INBOX-A7F3.20160921155800@mail.campaign.example>
+        answers: [sjc-2017-11-16#3]
+"""
+
+
+def _cli(engine: Engine, *args: str) -> str:
+    url = engine.url.render_as_string(hide_password=False)
+    result = runner.invoke(app, ["--db", url, *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _faces(engine: Engine, as_of: dt.date) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """Per face, per party: (gaps, known produced, known total)."""
+    when = as_of.isoformat()
+    views.clear_cache()
+    main: dict[str, tuple[int, int, int]] = {}
+    for summary in party_summaries(engine, as_of=as_of):
+        cells = party_record(summary).cells
+        produced, total = re.findall(r"(\d+)/(\d+)", str(cells[2]))[0]
+        main[summary.party] = (int(str(cells[1])), int(produced), int(total))
+    header: dict[str, tuple[int, int, int]] = {}
+    tab: dict[str, tuple[int, int]] = {}
+    for slug in main:
+        views.clear_cache()
+        party = fetch_party(engine, slug, as_of)
+        caption = party_caption(party, as_of)
+        gaps = int(re.search(r"(\d+) gaps", caption).group(1))  # type: ignore[union-attr]
+        produced, total = re.search(r"produced (\d+)/(\d+)", caption).groups()  # type: ignore[union-attr]
+        header[slug] = (gaps, int(produced), int(total))
+        rows = [KnownTable.record(k) for k in party.known]
+        counted = [r for r in rows if r.data.counted]
+        tab[slug] = (
+            sum(1 for r in counted if str(r.cells[2]) == KnownStatus.PRODUCED),
+            len(counted),
+        )
+    views.clear_cache()
+    status = json.loads(_cli(engine, "status", "--as-of", when, "--format", "json"))
+    status_line = {
+        p["party"]: (p["outstanding_gaps"], p["known_produced"], p["known_total"])
+        for p in status["parties"]
+    }
+    views.clear_cache()
+    listed = json.loads(_cli(engine, "gaps", "--as-of", when, "--format", "json"))["gaps"]
+    gaps_cli = {slug: sum(1 for g in listed if g["party"] == slug) for slug in main}
+    return {
+        "main": main,
+        "header": header,
+        "status": status_line,
+        "known tab": {s: (main[s][0], *tab[s]) for s in main},
+        "gaps": {s: (gaps_cli[s], main[s][1], main[s][2]) for s in main},
+    }
+
+
+def _assert_agree(engine: Engine, as_of: dt.date) -> dict[str, tuple[int, int, int]]:
+    faces = _faces(engine, as_of)
+    main = faces["main"]
+    for name, figures in faces.items():
+        assert figures == main, f"{name} disagrees with the main screen as of {as_of}"
+    return main
+
+
+def test_every_face_agrees_on_the_fixtures(engine: Engine) -> None:
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    seen = {when: _assert_agree(engine, dt.date.fromisoformat(when)) for when in DATES}
+    assert seen["2017-11-16"]["kushner"][1:] == (0, 4)  # four known, none produced yet
+
+
+def test_every_face_agrees_after_an_import_matches_a_known_item(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    later = tmp_path / "kushner-vol002.yaml"
+    later.write_text(LATER_VOLUME, encoding="utf-8")
+    load_case_files(engine, [later])
+    before = _assert_agree(engine, dt.date(2017, 11, 16))
+    after = _assert_agree(engine, dt.date(2017, 11, 25))
+    assert before["kushner"][1:] == (0, 4)
+    assert after["kushner"][1:] == (1, 4)  # the copy matched: produced on every face
+    known = {k.slug: k for k in fetch_party(engine, "kushner", dt.date(2017, 11, 25)).known}
+    forward = known["kushner-wikileaks-forward"]
+    assert forward.status is KnownStatus.PRODUCED
+    assert forward.recorded_status is KnownStatus.OUTSTANDING
+    assert forward.produced_bates == "KUSHNER-000101"
+
+
+def test_every_face_agrees_on_a_synthetic_case(engine: Engine) -> None:
+    build_synthetic(engine, 3000, parties=8, known_items=60)
+    totals = [_assert_agree(engine, dt.date.fromisoformat(when)) for when in ("2017-09-01",)]
+    assert sum(v[0] for v in totals[0].values()) > 100  # the case has gaps to count
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["gaps", "--check"],
+        ["status"],
+        ["letter", "--party", "kushner"],
+        ["export"],
+        ["findings", "dismiss", "inferred:a:b#1:C", "--reason", "r"],
+        ["db", "info"],
+    ],
+)
+def test_read_commands_never_create_a_database(tmp_path: Path, args: list[str]) -> None:
+    missing = tmp_path / "typo.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "gaptrack", "--db", str(missing), *args],
+        capture_output=True, text=True, cwd=Path(__file__).parent.parent,
+    )
+    assert not missing.exists()
+    if args == ["db", "info"]:
+        assert result.returncode == 0 and "no database" in result.stdout
+        return
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: No database: no gaptrack database at {missing}; ")
+    assert "gaptrack db init or load/import" in result.stderr
+    assert result.stdout == ""
+
+
+def test_usage_errors_share_the_error_style(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gaptrack", "--db", str(tmp_path / "x.db"), "gaps", "--nope"],
+        capture_output=True, text=True, cwd=Path(__file__).parent.parent,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: Bad usage: ")
+    assert "Error:" not in result.stderr
