@@ -158,3 +158,13 @@ async def test_locked_database_retries_then_notifies_never_exits(
     finally:
         release.set()
         locker.join()
+
+
+def test_tui_modules_build_text_through_the_sanitising_text() -> None:
+    """Every TUI module makes its ``Text`` from gaptrack.tui.plain (escapes data as it comes)."""
+    root = Path(__file__).resolve().parents[2] / "gaptrack" / "tui"
+    raw = [
+        str(path.relative_to(root)) for path in root.rglob("*.py")
+        if path.name != "plain.py" and "from rich.text import Text\n" in path.read_text()
+    ]
+    assert raw == []
