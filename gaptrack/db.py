@@ -6,6 +6,7 @@ for a URL and brings the schema to the newest migration (the only way the schema
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -169,11 +170,68 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(sa.create_engine("sqlite://"))
+    return {r.revision for r in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def check_schema(engine: Engine) -> str | None:
+    """The database's revision, after refusing what must never be migrated: a revision this
+    gaptrack does not know (made by a newer one), or tables without any revision (not a
+    gaptrack database). Either refusal changes nothing."""
+    revision = current_revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseError(
+            f"the database at {where} is at schema revision {revision!r}, which this gaptrack "
+            f"does not know (its newest is {head_revision()!r}): it was written by a newer "
+            "gaptrack. Upgrade gaptrack; the database was not changed.",
+            title="Database too new",
+        )
+    if revision is None:
+        tables = [t for t in sa.inspect(engine).get_table_names() if not t.startswith("sqlite_")]
+        if tables:
+            raise DatabaseError(
+                f"the database at {where} holds tables ({', '.join(sorted(tables)[:5])}) but "
+                "no gaptrack schema revision: it is not a gaptrack database, and was not "
+                "changed.",
+                title="Not a gaptrack database",
+            )
+    return revision
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` through the migrations."""
+    """Bring the schema to ``revision`` through the migrations (never from an unknown
+    revision, never over another program's tables: :func:`check_schema`)."""
     from alembic import command
 
+    check_schema(engine)
     command.upgrade(alembic_config(engine), revision)
+
+
+def _create(engine: Engine) -> None:
+    """Make the schema in an empty database; if that fails, leave nothing behind (no
+    ``alembic_version`` claiming a schema that is not there)."""
+    try:
+        upgrade(engine)
+    except BaseException:
+        with contextlib.suppress(sa.exc.SQLAlchemyError), engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            for name in sa.inspect(conn).get_table_names():
+                if name.startswith("sqlite_"):
+                    continue
+                try:
+                    cascade = "" if sqlite else " CASCADE"
+                    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"{cascade}')
+                    conn.commit()
+                except sa.exc.SQLAlchemyError:
+                    conn.rollback()
+        raise
 
 
 def open_database(url: str, *, migrate: bool = True) -> Engine:
@@ -182,9 +240,14 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     try:
-        if migrate and current_revision(engine) != head_revision():
-            upgrade(engine)
-    except sa.exc.OperationalError as exc:
+        if migrate:
+            revision = check_schema(engine)
+            if revision is None:
+                _create(engine)
+            elif revision != head_revision():
+                upgrade(engine)
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return engine
 
@@ -204,12 +267,12 @@ def open_existing(url: str) -> Engine:
         raise missing
     engine = make_engine(url)
     try:
-        revision = current_revision(engine)
+        revision = check_schema(engine)
         if revision is None:
             engine.dispose()
             raise missing
         if revision != head_revision():
             upgrade(engine)
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return engine

@@ -100,4 +100,25 @@ def run() -> None:
                 hint = f" (see {exc.ctx.command_path} --help)"
             typer.echo(f"error: {title}: {exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_ERROR)
+        problem = database_problem(exc)
+        if problem is not None:  # a database fault, not a bug: no traceback, data as it was
+            typer.echo(printable(f"error: Database error: {problem}"), err=True)
+            sys.exit(EXIT_ERROR)
         raise
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """What went wrong, when ``exc`` is the database's failure (locked, read-only, corrupt,
+    disk full, server gone) rather than gaptrack's; None otherwise. Every transaction was
+    rolled back by then, so the data is as it was."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    if isinstance(exc, sa.exc.DBAPIError):
+        orig = exc.orig if exc.orig is not None else exc
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return f"{first} (nothing was changed)"
+    if isinstance(exc, sqlite3.Error):
+        return f"{exc} (nothing was changed)"
+    return None
