@@ -55,6 +55,10 @@ class MailMessage:
     text: str = ""
     attachments: list[MailAttachment] = field(default_factory=list)
     md5: str = ""  # of the raw message bytes
+    body_cut: bool = False  # MIME nesting deeper than MAX_MIME_DEPTH: body not read
+
+
+MAX_MIME_DEPTH = 50  # multipart levels read; a message nested deeper keeps its headers only
 
 
 def html_to_text(markup: str) -> str:
@@ -124,9 +128,31 @@ def parse_date(value: str) -> dt.datetime | None:
     return moment
 
 
+def _too_deep(message: Message) -> bool:
+    """Whether multiparts nest deeper than MAX_MIME_DEPTH (walked without recursion)."""
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if depth > MAX_MIME_DEPTH:
+            return True
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((p, depth + 1) for p in payload if isinstance(p, Message))
+    return False
+
+
 def parse_message(raw: bytes, source: Path, number: int) -> MailMessage:
-    """A message's bytes to a :class:`MailMessage`; header problems name the header."""
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    """A message's bytes to a :class:`MailMessage`; header problems name the header.
+
+    Multiparts nested deeper than MAX_MIME_DEPTH are cut: the message is kept with its
+    headers, its body and attachments are not read (``body_cut``)."""
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        deep = _too_deep(message)
+    except RecursionError:
+        deep = True
+    if deep:
+        message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
     assert isinstance(message, EmailMessage)
     current = "headers"
     try:
@@ -140,12 +166,17 @@ def parse_message(raw: bytes, source: Path, number: int) -> MailMessage:
         current = "Date"
         out.date_text = _header(message, "Date")
         out.date = parse_date(out.date_text)
-        current = "body"
-        out.text = body_text(message)
-        current = "attachments"
-        out.attachments = attachments(message)
+        out.body_cut = deep
+        if not deep:
+            current = "body"
+            out.text = body_text(message)
+            current = "attachments"
+            out.attachments = attachments(message)
     except LoadFileError:
         raise
+    except RecursionError as exc:
+        raise LoadFileError("the message nests too deeply to read", file=source, line=number,
+                            field=current) from exc
     except Exception as exc:  # a malformed message: say which one and where
         raise LoadFileError(
             f"cannot read the message: {exc}", file=source, line=number, field=current

@@ -89,6 +89,8 @@ class PrivilegeRow:
             "source_line": self.line,
         }
 
+FIELD_LIMIT = 16 * 1024 * 1024  # characters in one CSV cell (the csv default: 131,072)
+
 
 class PrivilegeLogReader:
     """Yields a :class:`PrivilegeRow` per entry, or the :class:`LoadFileError` of a bad one."""
@@ -103,10 +105,31 @@ class PrivilegeLogReader:
         assert self.fields is not None
         return self.fields.column_name(name) if name in self.fields.index else name
 
+    def _read(self, reader: Any) -> Iterator[list[str]]:
+        """The CSV rows; a byte the encoding cannot read or a broken CSV row ends the file
+        with a LoadFileError naming the line (never a traceback)."""
+        while True:
+            try:
+                row = next(reader, None)
+            except UnicodeDecodeError as exc:
+                raise LoadFileError(
+                    f"cannot be read as {self.encoding} ({exc.reason}); try --encoding",
+                    file=self.path, line=reader.line_num + 1,
+                ) from exc
+            except csv.Error as exc:
+                raise LoadFileError(f"is not valid CSV: {exc}", file=self.path,
+                                    line=reader.line_num) from exc
+            if row is None:
+                return
+            yield row
+
     def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+        if csv.field_size_limit() < FIELD_LIMIT:
+            csv.field_size_limit(FIELD_LIMIT)  # a long description is fine; a runaway is not
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle)
-            header = next(reader, None)
+            rows = self._read(reader)
+            header = next(rows, None)
             if header is None:
                 raise LoadFileError("the file is empty", file=self.path)
             self.fields = build_field_map(
@@ -122,8 +145,11 @@ class PrivilegeLogReader:
                     line=1,
                     field="privilege",
                 )
-            for row in reader:
+            for row in rows:
                 if not any(cell.strip() for cell in row):
+                    continue
+                if "\x00" in "".join(row):
+                    yield LoadFileError("holds a NUL byte", file=self.path, line=reader.line_num)
                     continue
                 try:
                     yield self._map(reader.line_num, row)
