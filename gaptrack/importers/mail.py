@@ -181,7 +181,22 @@ def parse_message(raw: bytes, source: Path, number: int) -> MailMessage:
         raise LoadFileError(
             f"cannot read the message: {exc}", file=source, line=number, field=current
         ) from exc
+    _drop_nul(out)
     return out
+
+
+def _drop_nul(out: MailMessage) -> None:
+    """NUL bytes carry nothing in mail and PostgreSQL's text cannot hold them: removed from
+    every value here, where mail enters, so both backends store the same message."""
+    for name in ("sender", "to", "cc", "bcc", "subject", "message_id", "in_reply_to",
+                 "date_text", "text"):
+        value = getattr(out, name)
+        if "\x00" in value:
+            setattr(out, name, value.replace("\x00", ""))
+    out.references = [r.replace("\x00", "") for r in out.references]
+    for attachment in out.attachments:
+        attachment.filename = attachment.filename.replace("\x00", "")
+        attachment.content_type = attachment.content_type.replace("\x00", "")
 
 
 def is_mbox(path: Path) -> bool:
