@@ -2,7 +2,7 @@
 2 and 8), on both backends: a minimal reproducer per class of failure seen in the wild, and a
 Hypothesis fuzz test per reader (DAT with OPT, mail, privilege log, case file) asserting a
 clean error or a success — never another exception — and the database unchanged after an
-error. ``GAPTRACK_FUZZ_EXAMPLES`` sets the examples per reader (``make fuzz``: 500)."""
+error. ``GAPTRACK_FUZZ_EXAMPLES`` sets the examples per reader (``make fuzz``: 200)."""
 
 from __future__ import annotations
 
@@ -156,6 +156,25 @@ def test_case_file_classes(engine: Engine, tmp_path: Path, case: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     _rejected(engine, lambda: load_case_files(engine, [path]), str(path), words)
+
+
+@pytest.mark.parametrize("target", ["folder", "missing/out.md", "/dev/full"])
+def test_output_that_cannot_be_written_is_a_clean_error(sqlite_engine: Engine, tmp_path: Path,
+                                                        target: str) -> None:
+    import subprocess
+    import sys
+
+    if target == "/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    out = target if target.startswith("/") else str(tmp_path / target)
+    (tmp_path / "folder").mkdir()
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    for command in (["gaps", "--as-of", "2017-11-16"], ["export"]):
+        done = subprocess.run([sys.executable, "-m", "gaptrack", "--db", url, *command,
+                               "-o", out], capture_output=True, text=True, check=False)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+        assert "cannot write" in done.stderr
 
 
 # --- fuzzing ---------------------------------------------------------------------------------
