@@ -190,17 +190,22 @@ VALUE = st.one_of(st.text(max_size=12), NASTY, st.builds("".join, st.lists(NASTY
                      min_size=1, max_size=4),
        mutate=st.lists(st.tuples(st.integers(0, 400), st.binary(min_size=1, max_size=3)),
                        max_size=3),
-       opt=st.one_of(st.none(), st.text(max_size=60)))
+       opt=st.one_of(st.none(), st.text(max_size=60)), sane=st.booleans())
 def test_fuzz_dat_and_opt(engine: Engine, tmp_path: Path, rows: list[list[str]],
-                          mutate: list[tuple[int, bytes]], opt: str | None) -> None:
+                          mutate: list[tuple[int, bytes]], opt: str | None,
+                          sane: bool) -> None:
     if not row_counts(engine)["party"]:
         create_party(engine)
     n = next(_names)
     path = tmp_path / f"f{n}.dat"
     clean = [[v.replace("®", "") for v in r] for r in rows]  # (the writer refuses ®)
-    write_dat(path, [["ABC-" + r[0], *r[1:]] for r in clean], header=HEADER)
+    if sane:  # well-formed Bates numbers: the rest of the record gets exercised too
+        clean = [[f"ABC-{i + 1:04d}", "", "", *r[3:]] for i, r in enumerate(clean)]
+    else:
+        clean = [["ABC-" + r[0], *r[1:]] for r in clean]
+    write_dat(path, clean, header=HEADER)
     data = bytearray(path.read_bytes())
-    for at, junk in mutate:
+    for at, junk in mutate if not sane else []:
         data[min(at, len(data)):min(at, len(data))] = junk
     path.write_bytes(bytes(data))
     opt_path = None
@@ -230,13 +235,15 @@ def test_fuzz_mail(engine: Engine, tmp_path: Path, header: list[str], values: li
 
 @FUZZ
 @given(cells=st.lists(st.lists(VALUE, min_size=1, max_size=5), min_size=1, max_size=4),
-       encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+       encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]), sane=st.booleans())
 def test_fuzz_privilege_log(engine: Engine, tmp_path: Path, cells: list[list[str]],
-                            encoding: str) -> None:
+                            encoding: str, sane: bool) -> None:
     if not row_counts(engine)["party"]:
         create_party(engine)
     n = next(_names)
     path = tmp_path / f"p{n}.csv"
+    if sane:  # an entry number and a privilege: the other cells get exercised too
+        cells = [[str(i), *row[:2], "attorney-client", *row[2:3]] for i, row in enumerate(cells)]
     text = "entry,date,author,privilege,description\n" + "\n".join(
         ",".join(c.replace(",", " ") for c in row) for row in cells)
     path.write_bytes(text.encode(encoding, "replace") if encoding != "utf-8"
