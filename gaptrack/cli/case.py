@@ -38,10 +38,13 @@ def load_command(
     documents, Bates numbers); a problem is reported as FILE:LINE: field '...': reason,
     with exit code 2 and the database unchanged. Loading is idempotent: rows are matched
     on slugs, item numbers and Bates numbers, so loading the same files again changes
-    nothing.
+    nothing. Letter signatories are checked against the committee membership imported with
+    `gaptrack committees import`; a mismatch is printed as a warning on stderr.
     """
     app = state(ctx)
     report = load_case_files(app.engine, [str(f) for f in files], actor=app.actor)
+    for warning in report.warnings:  # stderr: stdout stays the report
+        typer.echo(f"warning: {warning}", err=True)
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return

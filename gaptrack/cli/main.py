@@ -9,6 +9,7 @@ import typer
 from gaptrack import __version__
 from gaptrack.cli import db as db_commands
 from gaptrack.cli.context import AppState
+from gaptrack.config import default_actor
 from gaptrack.errors import GaptrackError
 from gaptrack.text import printable
 
@@ -46,12 +47,17 @@ def main(
         "Default: $GAPTRACK_DATABASE_URL, else gaptrack.db in the user data directory.",
         envvar=None,
     ),
-    actor: str = typer.Option("cli", "--actor", help="Who to record in the event log."),
+    actor: str | None = typer.Option(
+        None,
+        "--actor",
+        help="Who to record in the event log (and whose actions undo reverses). "
+        "Default: $GAPTRACK_ACTOR, else the OS user.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    ctx.obj = AppState(db=db, actor=actor)
+    ctx.obj = AppState(db=db, actor=actor or default_actor())
 
 
 app.add_typer(db_commands.app, name="db")
@@ -61,7 +67,9 @@ def _register() -> None:
     """Attach the optional command modules that exist (each is one face of one service)."""
     import importlib
 
-    for name in ("case", "intake", "gaps", "tui", "analysis", "audit"):
+    modules = ("case", "intake", "gaps", "party", "tui", "analysis", "deadlines", "serve",
+               "committees", "audit")
+    for name in modules:
         try:
             module = importlib.import_module(f"gaptrack.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -1,4 +1,4 @@
-"""The intake QC report: is the production just loaded sound? (issue 4, DESIGN.md §5)
+"""The intake QC report: is the production just loaded sound? (issue 4, docs/architecture.md §5)
 
 Bates continuity, gaps and overlaps (inside the production and against the party's earlier
 volumes), DAT↔OPT page reconciliation, field names and order against earlier volumes,
@@ -13,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from gaptrack.identity.report import ParticipantReport
+from gaptrack.importers.rows import SqlDialect
 from gaptrack.importers.tally import DocumentTally
-from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker, SqlDialect
+from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker
 
 
 class BadRecord(BaseModel):
@@ -113,7 +115,11 @@ class IntakeReport(BaseModel):
     bates: BatesReport | None = None
     page_check: PageReport | None = None
     email_metadata: EmailMetadataReport | None = None
+    participants: ParticipantReport | None = None  # who is linked to a party, who is not
     skipped_files: list[str] = Field(default_factory=list)  # mail files already loaded
+    # Headers kept as written because they could not be read (the message was loaded).
+    header_problems: list[BadRecord] = Field(default_factory=list)
+    header_problem_count: int = 0
     findings: list[str] = []  # one line per problem worth a person's attention
 
     def summary_rows(self) -> list[dict[str, Any]]:
@@ -194,6 +200,9 @@ class IntakeReport(BaseModel):
                     f"Message-ID {e.missing_message_id}",
                 }
             )
+        if self.participants is not None:
+            for check, result in self.participants.summary():
+                rows.append({"check": check, "result": result})
         if self.attachments_linked or self.orphan_attachments:
             rows.append(
                 {
@@ -212,6 +221,11 @@ class IntakeReport(BaseModel):
                 "result": f"{len(self.skipped_files)} skipped: " + ", ".join(self.skipped_files[:5])
                 + (" …" if len(self.skipped_files) > 5 else ""),
             })
+        if self.header_problem_count:
+            rows.append({"check": "headers kept as written", "result": self.header_problem_count})
+            for bad in self.header_problems:
+                rows.append({"check": "  header",
+                             "result": f"{bad.file}:{bad.line} {bad.field}: {bad.reason}"})
         for finding in self.findings:
             rows.append({"check": "finding", "result": finding})
         return rows
@@ -536,4 +550,10 @@ def findings(report: IntakeReport) -> list[str]:
         )
     if report.bad_count:
         out.append(f"{report.bad_count} bad records skipped")
+    if report.header_problem_count:
+        names = sorted({h.field or "" for h in report.header_problems})
+        out.append(
+            f"{report.header_problem_count} headers could not be read and were kept as written "
+            f"({', '.join(names)})"
+        )
     return out

@@ -24,6 +24,7 @@ class ReportFormat(StrEnum):
     CSV = "csv"
     MD = "md"
     HTML = "html"
+    XLSX = "xlsx"  # binary: written by reports.xlsx to a file, not by the text renderers
 
 
 def report_format(value: str | ReportFormat) -> ReportFormat:

@@ -225,15 +225,28 @@ class Note(BaseModel):
 
 def notes(engine: Engine, *, entity: str, key: str) -> list[Note]:
     """Notes on one thing, oldest first, leaving out notes that were undone."""
+    return notes_on(engine, entity, [key]).get(key, [])
+
+
+def notes_on(engine: Engine, entity: str, keys: list[str] | None = None) -> dict[str, list[Note]]:
+    """Every note on things of one kind (``party``, ``known_item``, ``gap``, ...) by key, oldest
+    first, leaving out notes that were undone; ``keys`` narrows to those things."""
+    undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
+    stmt = (
+        select(Event)
+        .where(Event.action == NOTE, Event.entity == entity)
+        .where(col(Event.id).not_in(undone))
+        .order_by(col(Event.at), col(Event.id))
+    )
+    if keys is not None:
+        stmt = stmt.where(col(Event.entity_key).in_(keys or [""]))
+    out: dict[str, list[Note]] = {}
     with session_scope(engine) as session:
-        undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
-        rows = session.exec(
-            select(Event)
-            .where(Event.action == NOTE, Event.entity == entity, Event.entity_key == key)
-            .where(col(Event.id).not_in(undone))
-            .order_by(col(Event.at), col(Event.id))
-        ).all()
-        return [Note(event_id=e.id or 0, at=e.at, actor=e.actor, text=e.reason or "") for e in rows]
+        for e in session.exec(stmt).all():
+            out.setdefault(e.entity_key or "", []).append(
+                Note(event_id=e.id or 0, at=e.at, actor=e.actor, text=e.reason or "")
+            )
+    return out
 
 
 def record_follow_up(

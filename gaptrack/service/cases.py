@@ -28,6 +28,10 @@ def load_case_files(
     """
     report = _load_case_files(engine, paths, actor=actor)
     refresh_derived(engine)  # derived facts follow writes, never reads
+    from gaptrack.service.committees import signatory_warnings
+
+    with engine.connect() as connection:
+        report.warnings = signatory_warnings(connection)
     return report
 
 

@@ -1,7 +1,7 @@
 """A DataTable of records that filters as you type and sorts on any column.
 
 Cells are always ``rich.text.Text``: a ``str`` cell would be read as markup, and a subject
-like ``[b]x[/b]`` must show exactly so (DESIGN.md §6). Records are held here, and at most
+like ``[b]x[/b]`` must show exactly so (docs/architecture.md §6). Records are held here, and at most
 ``MAX_ROWS`` are put into the DataTable at once: it measures every cell it is given.
 """
 
@@ -118,7 +118,10 @@ class RecordTable(DataTable[RichText]):
         return all(word in haystack.casefold() for word in self._filter.split())
 
     def _render_rows(self) -> None:
+        # The cursor stays on the row acted on; if that row left (a dismissed finding), on
+        # the row that took its place.
         keep = self.current.key if self.current else None
+        place = self.cursor_row
         rows = [r for r in self._records if self._matches(r)]
         if self.sort_column is not None:
             index = self.sort_column
@@ -132,11 +135,11 @@ class RecordTable(DataTable[RichText]):
         self.clear()
         for record in self.shown:
             self.add_row(*(cell(c) for c in record.cells), key=record.key)
-        if keep is not None:
-            for row, record in enumerate(self.shown):
-                if record.key == keep:
-                    self.move_cursor(row=row, animate=False)
-                    break
+        if keep is None or not self.shown:
+            return
+        row = next((i for i, r in enumerate(self.shown) if r.key == keep), None)
+        self.move_cursor(row=min(place, len(self.shown) - 1) if row is None else row,
+                         animate=False)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
