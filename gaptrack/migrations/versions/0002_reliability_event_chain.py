@@ -2,7 +2,7 @@
 known_item.version for optimistic concurrency
 
 Revision ID: 0002_reliability
-Revises: 0002_analysis
+Revises: 0003_integrations
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_reliability"
-down_revision: str | None = "0002_analysis"
+down_revision: str | None = "0003_integrations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
