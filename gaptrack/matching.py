@@ -1,4 +1,4 @@
-"""The keys that match one email across productions (DESIGN.md §4).
+"""The keys that match one email across productions (docs/architecture.md §4).
 
 * EDRM MIH: MD5 of the Message-ID value *including* the angle brackets, compared lower-case.
 * Fallback fingerprint: normalised sender + sorted recipients + normalised subject; the sent

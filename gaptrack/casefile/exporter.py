@@ -39,7 +39,9 @@ from gaptrack.casefile.schema import (
     ProductionSpec,
     ReplySpec,
     RequestSpec,
+    ResponseSpec,
     SignatorySpec,
+    WithdrawalSpec,
 )
 from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
@@ -147,12 +149,16 @@ class _Exporter:
         recipients = _group(_rows(self.conn, "request_recipient", "id"), "request_id")
         signatories = _group(_rows(self.conn, "signatory", "position", "id"), "request_id")
         replies = _group(_rows(self.conn, "reply", "date", "id"), "request_id")
+        via_rows = _group(_rows(self.conn, "request_counsel", "position", "id"), "request_id")
         items = _group(_rows(self.conn, "request_item", "position", "id"), "request_id")
         criteria = _group(_rows(self.conn, "item_criterion", "id"), "item_id")
         certs = _group(_rows(self.conn, "item_certification", "id"), "item_id")
         out = []
         for r in _rows(self.conn, "request", "date_sent", "slug"):
-            via = next((x.counsel_id for x in recipients[r.id] if x.counsel_id), None)
+            via: list[str] = [self.counsel_slug[x.counsel_id] for x in via_rows[r.id]]
+            if not via:  # loaded before letters kept their counsel in order
+                via = [self.counsel_slug[x.counsel_id] for x in recipients[r.id][:1]
+                       if x.counsel_id]
             item_specs: list[ItemSpec] = []
             cert_specs: list[CertificationSpec] = []
             for item in items[r.id]:
@@ -180,15 +186,18 @@ class _Exporter:
                 title=r.title, date_sent=r.date_sent, deadline=r.deadline,
                 follows_up=self.request_slug.get(r.follows_up_id),
                 to=[self.party_slug[x.party_id] for x in recipients[r.id]],
-                via=self.counsel_slug.get(via) if via else None,
+                via=(via[0] if len(via) == 1 else via) or None,
                 summary=r.summary, source=r.source,
                 signatories=[SignatorySpec(name=s.name, role=s.role, bioguide_id=s.bioguide_id)
                              for s in signatories[r.id]],
                 items=item_specs,
                 replies=[ReplySpec(date=x.date, author=x.author,
                                    party=self.party_slug.get(x.party_id), summary=x.summary,
-                                   source=x.source) for x in replies[r.id]],
+                                   source=x.source, response=_response(x))
+                         for x in replies[r.id]],
                 certifications=cert_specs,
+                withdrawn=WithdrawalSpec(date=r.withdrawn_on, reason=r.withdrawn_reason)
+                if r.withdrawn_on else None,
             ))
         return out
 
@@ -331,3 +340,10 @@ def export_case(engine: Engine) -> str:
         default_flow_style=False,
     )
     return HEADER + body
+
+
+def _response(reply: Any) -> ResponseSpec | None:
+    if not reply.response_kind:
+        return None
+    items = (reply.response_items or "").splitlines()
+    return ResponseSpec(kind=reply.response_kind, items=items)

@@ -156,6 +156,8 @@ class _Load:
                     "slug": r.slug, "committee_id": self.committees[r.committee],
                     "kind": str(r.kind), "title": r.title, "date_sent": r.date_sent,
                     "deadline": r.deadline, "summary": r.summary, "source": r.source,
+                    "withdrawn_on": r.withdrawn.date if r.withdrawn else None,
+                    "withdrawn_reason": r.withdrawn.reason if r.withdrawn else None,
                 }))
         added: set[int] = set()
         self.requests.update(upsert(self.conn, T["request"], ["slug"], rows, added=added))
@@ -163,15 +165,20 @@ class _Load:
         recipients: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         signatories: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         replies: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
+        counsel: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         item_rows: list[tuple[FileReport, dict[str, Any]]] = []
         for f in self.cat.files:
             rep = self.rep(f)
             for r in f.case.requests:
                 rid = self.requests[r.slug]
                 follows[rid] = (rep, self.requests.get(r.follows_up))
-                via = self.counsel.get(r.via)
+                via = [self.counsel[c] for c in r.counsel]
                 recipients[rid] = (rep, [
-                    {"party_id": self.parties[p], "counsel_id": via} for p in r.to
+                    {"party_id": self.parties[p], "counsel_id": via[0] if via else None}
+                    for p in r.to
+                ])
+                counsel[rid] = (rep, [
+                    {"position": n, "counsel_id": c} for n, c in enumerate(via)
                 ])
                 signatories[rid] = (rep, [
                     {"position": n, "name": s.name, "role": s.role, "bioguide_id": s.bioguide_id}
@@ -179,7 +186,9 @@ class _Load:
                 ])
                 replies[rid] = (rep, [
                     {"party_id": self.parties.get(x.party), "date": x.date, "author": x.author,
-                     "summary": x.summary, "source": x.source}
+                     "summary": x.summary, "source": x.source,
+                     "response_kind": str(x.response.kind) if x.response else None,
+                     "response_items": "\n".join(x.response.items) if x.response else None}
                     for x in r.replies
                 ])
                 for n, item in enumerate(r.items):
@@ -195,8 +204,11 @@ class _Load:
                       ["party_id", "counsel_id"])
         sync_children(self.conn, T["signatory"], "request_id", signatories,
                       ["position", "name", "role", "bioguide_id"])
+        sync_children(self.conn, T["request_counsel"], "request_id", counsel,
+                      ["position", "counsel_id"])
         sync_children(self.conn, T["reply"], "request_id", replies,
-                      ["party_id", "date", "author", "summary", "source"])
+                      ["party_id", "date", "author", "summary", "source", "response_kind",
+                       "response_items"])
         added_items: set[int] = set()
         item_ids = upsert(self.conn, T["request_item"], ["request_id", "number"], item_rows,
                           in_col="request_id", added=added_items)

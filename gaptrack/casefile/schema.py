@@ -2,9 +2,10 @@
 
 A file has optional top-level sections: ``case`` (title, summary, sources, which identifiers
 are illustrative: not stored), ``committees``, ``counsel``, ``parties``, ``requests`` (letters,
-with ``signatories``, numbered ``items`` and their ``criteria``, ``replies`` and
-``certifications``), ``productions`` (with their ``documents``), ``known_items``,
-``privilege_logs`` and ``events``. A file may refer to anything loaded before it.
+with ``signatories``, numbered ``items`` and their ``criteria``, ``replies`` (a refusal or
+objection says so in ``response``), ``certifications`` and a ``withdrawn`` date),
+``productions`` (with their ``documents``), ``known_items``, ``privilege_logs`` and
+``events``. A file may refer to anything loaded before it.
 
 References between sections use slugs: ``party: kushner``, ``committee: ssju``; a request item
 is ``<request slug>#<item number>`` (``sjc-2017-10-18#3``); a document is its Bates label.
@@ -33,6 +34,7 @@ from gaptrack.models.enums import (
     ParticipantRole,
     PartyKind,
     RequestKind,
+    ResponseKind,
 )
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)]
@@ -123,12 +125,28 @@ class ItemSpec(Strict):
     criteria: CriteriaSpec = CriteriaSpec()
 
 
+class ResponseSpec(Strict):
+    """What a reply does to the letter's items: a refusal or an objection sets the items it
+    names (numbers on the letter; none named: every item) to "refused" in the ledger."""
+
+    kind: ResponseKind
+    items: list[str] = []
+
+
 class ReplySpec(Strict):
     date: dt.date
     author: str
     party: Slug | None = None
     summary: str
     source: str | None = None
+    response: ResponseSpec | None = None
+
+
+class WithdrawalSpec(Strict):
+    """The committee withdrew the letter (a subpoena): from ``date`` it asks for nothing."""
+
+    date: dt.date
+    reason: str | None = None
 
 
 class CertificationSpec(Strict):
@@ -148,13 +166,22 @@ class RequestSpec(Strict):
     deadline: dt.date | None = None
     follows_up: Slug | None = None
     to: list[Slug] = Field(min_length=1)
-    via: Slug | None = None  # counsel the letter was addressed to
+    # counsel the letter was addressed to: one slug, or a list when it went via several
+    via: Slug | list[Slug] | None = None
     summary: str | None = None
     source: str | None = None
     signatories: list[SignatorySpec] = []
     items: list[ItemSpec] = []
     replies: list[ReplySpec] = []
     certifications: list[CertificationSpec] = []
+    withdrawn: WithdrawalSpec | None = None
+
+    @property
+    def counsel(self) -> list[str]:
+        """``via`` as a list, in the letter's order."""
+        if self.via is None:
+            return []
+        return [self.via] if isinstance(self.via, str) else list(self.via)
 
 
 class DocumentSpec(Strict):

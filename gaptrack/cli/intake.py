@@ -9,6 +9,7 @@ detects each path's format from its content.
 from __future__ import annotations
 
 import inspect
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from gaptrack.cli.output import OutputFormat, render_rows
 from gaptrack.importers.base import OPTIONS, REGISTRY, importers
 from gaptrack.importers.qc import IntakeReport
 from gaptrack.service import intake
+from gaptrack.service.productions import remove_production
 
 AUTO = "detect"
 
@@ -128,7 +130,7 @@ def _run(
     app_state = state(ctx)
     received_on = parse_date(values.pop("received"), option="--received")  # before any work
     fmt: OutputFormat = values.pop("fmt")
-    common = {k: values.pop(k) for k in ("party", "production", "answers", "skip_bad")}
+    common = {k: values.pop(k) for k in ("party", "production", "answers", "skip_bad", "force")}
     if len(paths) > 1 and common["production"]:
         raise typer.BadParameter("--production names one volume: give one PATH, or none "
                                  "(each production is then named after its file)")
@@ -162,6 +164,9 @@ def _parameters(options: tuple[str, ...], *, many: bool) -> list[inspect.Paramet
         inspect.Parameter("skip_bad", keyword, annotation=bool, default=typer.Option(
             False, "--skip-bad",
             help="List malformed records and load the rest (default: load nothing).")),
+        inspect.Parameter("force", keyword, annotation=bool, default=typer.Option(
+            False, "--force",
+            help="Load although the Bates prefix belongs to another party's productions.")),
         inspect.Parameter("received", keyword, annotation=str | None, default=typer.Option(
             None, "--received",
             help="Date the production was received (YYYY-MM-DD; default today).")),
@@ -208,5 +213,33 @@ def _register_formats() -> None:
 _register_formats()
 
 
+productions = typer.Typer(help="Productions: remove one loaded by mistake.",
+                           no_args_is_help=True)
+
+
+@productions.command("remove")
+def remove_command(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The production (slug or volume name)."),
+    force: bool = typer.Option(
+        False, "--force", help="Remove it although known items cite its documents."),
+    reason: str | None = typer.Option(None, "--reason", help="Why, for the event log."),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.TABLE, "--format", "-f", help="Report format: table, json, csv or md."),
+) -> None:
+    """Remove a production and its documents (recorded as an event; refused while a known
+    item cites its documents, unless --force)."""
+    app_state = state(ctx)
+    removed = remove_production(app_state.engine, name, force=force, reason=reason,
+                                actor=app_state.actor)
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(removed, indent=2))
+        return
+    rows = [{"check": key, "result": ", ".join(value) if isinstance(value, list) else value}
+            for key, value in removed.items()]
+    typer.echo(render_rows(rows, ["check", "result"], fmt, title="Removed"), nl=False)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="import")
+    root.add_typer(productions, name="production")

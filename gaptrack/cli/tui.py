@@ -19,7 +19,8 @@ from gaptrack.db import open_database
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # The demo is shown as of the day the Judiciary Committee wrote its deficiency letter to
-# Kushner's counsel (DESIGN.md §1): a fixed date, so the demo shows the same gaps every time.
+# Kushner's counsel (docs/architecture.md §1): a fixed date, so the demo shows the same
+# gaps every time.
 DEMO_AS_OF = dt.date(2017, 11, 16)
 SYNTHETIC_AS_OF = dt.date(2017, 9, 1)
 

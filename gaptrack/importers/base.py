@@ -101,7 +101,9 @@ REGISTRY: dict[str, str] = {
     "dat": "gaptrack.importers.formats.loadfile:DatImporter",
     "privlog": "gaptrack.importers.formats.privilege:PrivilegeLogImporter",
     "csv": "gaptrack.importers.formats.loadfile:DelimitedImporter",
+    "edrm": "gaptrack.importers.formats.edrm:EdrmImporter",
     "mail": "gaptrack.importers.formats.mailbox:MailImporter",
+    "pdf": "gaptrack.importers.formats.pdf:PdfImporter",
 }
 
 

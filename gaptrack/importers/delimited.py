@@ -61,6 +61,8 @@ def dialect_of(delimiter: str | None, quote: str | None, newline: str | None,
 class DelimitedReader:
     """Records of a delimited file in ``dialect``, decoded with ``encoding``."""
 
+    dialect: Dialect
+
     def __init__(self, path: Path, encoding: str, dialect: Dialect) -> None:
         self.path = path
         self.encoding = encoding

@@ -198,3 +198,60 @@ def looks_like_privilege_log(path: Path) -> bool:
     except OSError:
         return False
     return bool(header) and is_privilege_header(header)
+
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _cell(value: Any, is_date: bool) -> str:
+    """A spreadsheet cell as the text a CSV would hold: dates ISO, whole numbers without
+    ".0", an Excel date serial in the date column as its date."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, float):
+        if is_date and 1 <= value < 2_958_466:
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+class ExcelPrivilegeLogReader(PrivilegeLogReader):
+    """A privilege log in the first sheet of a workbook (python-calamine reads .xlsx, .xls,
+    .xlsb and .ods); lines are the sheet's row numbers."""
+
+    def table(self) -> Iterator[tuple[int, list[str]]]:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:
+            raise LoadFileError(f"cannot be read as a workbook ({exc})", file=self.path) from exc
+        sheet = book.get_sheet_by_index(0)
+        first = sheet.start[0] + 1 if sheet.start else 1
+        date_at = -1
+        for offset, row in enumerate(sheet.iter_rows()):
+            if offset == 0:
+                header = [_cell(v, False).strip() for v in row]
+                fields = build_field_map(header, self.overrides, synonyms=PRIVLOG_SYNONYMS,
+                                         file=str(self.path))
+                date_at = fields.index.get("doc_date", -1)
+                yield first, header
+                continue
+            yield first + offset, [_cell(v, i == date_at) for i, v in enumerate(row)]
+
+
+def reader_for(path: Path, encoding: str, overrides: Mapping[str, str]) -> PrivilegeLogReader:
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return ExcelPrivilegeLogReader(path, encoding, overrides)
+    return PrivilegeLogReader(path, encoding, overrides)
+
+
+def looks_like_excel_privilege_log(path: Path) -> bool:
+    try:
+        header = next(iter(ExcelPrivilegeLogReader(path, "", {}).table()), None)
+    except (LoadFileError, OSError):
+        return False
+    return header is not None and is_privilege_header(header[1])

@@ -1,4 +1,4 @@
-"""The intake QC report: is the production just loaded sound? (issue 4, DESIGN.md §5)
+"""The intake QC report: is the production just loaded sound? (issue 4, docs/architecture.md §5)
 
 Bates continuity, gaps and overlaps (inside the production and against the party's earlier
 volumes), DAT↔OPT page reconciliation, field names and order against earlier volumes,

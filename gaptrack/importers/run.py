@@ -85,6 +85,7 @@ class ImportRequest:
     answers: Sequence[str] = ()
     received: dt.date | None = None
     skip_bad: bool = False
+    force: bool = False  # load although the Bates prefix belongs to another party
     actor: str = "cli"
     progress: Progress | None = None
     options: dict[str, Any] = field(default_factory=dict)  # base.OPTIONS the format takes
@@ -301,10 +302,34 @@ def _load_documents(run: Run) -> None:
     run.session.flush()
     report.pages = made.page_count
     report.bates = bates_report(conn, made.id, run.owner_id, writer.bates)
+    _check_prefix_owner(run, [p.prefix for p in report.bates.prefixes])
     report.email_metadata = email_report(conn, made.id, writer.tally)
     report.participants = participant_report(conn, made.id)
     _close_report(run)
     writer.close()
+
+
+def _check_prefix_owner(run: Run, prefixes: list[str]) -> None:
+    """Refuse a production whose Bates prefix another party's productions use — the usual
+    sign of an import under the wrong party — unless ``force`` (then it is a finding)."""
+    if not prefixes:
+        return
+    owners = run.session.exec(
+        select(Production.bates_prefix, Party.slug)
+        .join(Party, col(Party.id) == Production.party_id)
+        .where(col(Production.bates_prefix).in_(prefixes), Production.party_id != run.owner_id)
+        .order_by(col(Production.bates_prefix), col(Party.slug))
+    ).all()
+    if not owners:
+        return
+    named = "; ".join(f"{prefix!r} is {slug!r}'s" for prefix, slug in dict(owners).items())
+    if not run.request.force:
+        raise ConflictError(
+            f"the Bates prefix belongs to another party ({named}); is this "
+            f"{run.owner.slug!r}'s production? Import it under its owner, or pass --force"
+        )
+    run.findings.append(f"loaded with --force although the Bates prefix is another party's "
+                        f"({named})")
 
 
 def _close_report(run: Run) -> None:

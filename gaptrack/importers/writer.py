@@ -1,7 +1,7 @@
 """Bulk insert of documents and what hangs off them, inside the caller's transaction.
 
 Rows go in through the driver's ``executemany`` in chunks (SQLModel's ``add_all`` is 20–40×
-slower, DESIGN.md §7). Participants and references need the new document ids:
+slower, docs/architecture.md §7). Participants and references need the new document ids:
 
 * on SQLite the writer numbers documents itself, from ``max(id) + 1`` — exactly the rowids
   SQLite would pick, and safe because the import's transaction already holds the write lock
@@ -232,6 +232,14 @@ class BatesTracker:
             if end > run.max_end:
                 run.max_end = end
             run.count += 1
+
+
+def _page_number(document: OptDocument) -> int | None:
+    """The number of a document's last page, when its id is a plain Bates number with the
+    document's own prefix (page ids with a suffix, ABC-0001_0002, give none)."""
+    label = document.end_label
+    digits = label[len(document.prefix):] if label.startswith(document.prefix) else ""
+    return int(digits) if digits.isdigit() else None
 
 
 class BulkWriter:
@@ -562,17 +570,19 @@ class BulkWriter:
         if first:
             self.conn.exec_driver_sql(
                 f"CREATE TEMPORARY TABLE {OPT_TABLE} (prefix VARCHAR(64), number BIGINT, "
-                "label VARCHAR(120), pages INTEGER, declared INTEGER, line INTEGER)"
+                "label VARCHAR(120), pages INTEGER, declared INTEGER, line INTEGER, "
+                "end_label VARCHAR(120), end_number BIGINT)"
             )
             self.conn.exec_driver_sql(
                 f"CREATE INDEX ix_{OPT_TABLE} ON {OPT_TABLE} (prefix, number)"
             )
         if documents:
             self.conn.exec_driver_sql(
-                f"INSERT INTO {OPT_TABLE} (prefix, number, label, pages, declared, line) "
-                f"VALUES ({self.sql.marks(6)})",
+                f"INSERT INTO {OPT_TABLE} (prefix, number, label, pages, declared, line, "
+                f"end_label, end_number) VALUES ({self.sql.marks(8)})",
                 [
-                    (d.prefix, d.number, d.begin_label, d.pages, d.declared_pages, d.line)
+                    (d.prefix, d.number, d.begin_label, d.pages, d.declared_pages, d.line,
+                     d.end_label, _page_number(d))
                     for d in documents
                 ],
             )
@@ -633,6 +643,29 @@ class BulkWriter:
             (self.production_id,),
         )
         return int(filled)
+
+    def apply_opt_ends(self) -> int:
+        """Document ends from the OPT's last pages (a DAT without ENDBATES); how many."""
+        m = self.sql.mark
+        match = (f"FROM {OPT_TABLE} o WHERE o.prefix = document.bates_prefix"
+                 " AND o.number = document.bates_begin")
+        where = f"production_id = {m} AND EXISTS (SELECT 1 {match} AND o.end_number IS NOT NULL)"
+        ended = self.conn.exec_driver_sql(
+            f"SELECT count(*) FROM document WHERE {where}", (self.production_id,)
+        ).scalar_one()
+        self.conn.exec_driver_sql(
+            f"UPDATE document SET bates_end = (SELECT max(o.end_number) {match}),"
+            f" end_label = (SELECT max(o.end_label) {match}) WHERE {where}",
+            (self.production_id,),
+        )
+        if self.tally is not None:
+            high = self.conn.exec_driver_sql(
+                f"SELECT max(bates_end) FROM document WHERE production_id = {m}",
+                (self.production_id,),
+            ).scalar()
+            self.tally.bates_last = None if high is None else int(high)
+        self.bates = None  # continuity is then read from the rows, not from the tracker
+        return int(ended)
 
     def resolve_parties(self) -> None:
         """Link this production's participants to parties (the identity resolver, set-based).

@@ -1,4 +1,5 @@
-"""The domain model (DESIGN.md §3). Import tables from here; Alembic reads this metadata."""
+"""The domain model (docs/architecture.md §3). Import tables from here; Alembic reads this
+metadata."""
 
 from sqlmodel import SQLModel
 
@@ -54,6 +55,7 @@ from gaptrack.models.request import (
     ItemCriterion,
     Reply,
     Request,
+    RequestCounsel,
     RequestItem,
     RequestItemRead,
     RequestRead,
@@ -106,6 +108,7 @@ __all__ = [
     "Reply",
     "Representation",
     "Request",
+    "RequestCounsel",
     "RequestItem",
     "RequestItemRead",
     "RequestKind",

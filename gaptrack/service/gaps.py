@@ -119,12 +119,16 @@ def status_report(
     party: str | None = None,
     committee: str | None = None,
     request: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
 ) -> str:
-    """The status ledger rendered (``table``, ``json``, ``csv``, ``md`` or ``html``)."""
+    """The status ledger rendered (``table``, ``json``, ``csv``, ``md`` or ``html``), with the
+    per-party line of the main screen; with ``kinds``, only the items with such gaps."""
     from gaptrack.reports.status import render_status
 
-    ledger = status_ledger(engine, as_of=as_of, party=party, committee=committee, request=request)
-    return render_status(ledger, fmt, as_of=as_of)
+    view = case_view(
+        engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
+    )
+    return render_status(view.status_rows(), fmt, as_of=as_of, parties=view.summaries)
 
 
 def gaps_report(

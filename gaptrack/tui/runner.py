@@ -1,4 +1,4 @@
-"""Run database work off the UI thread and bring the result back (DESIGN.md §6).
+"""Run database work off the UI thread and bring the result back (docs/architecture.md §6).
 
 ``load`` fetches data for a widget; ``act`` runs an action, notifies what it did and tells
 every open screen to reload. Widgets are touched only through ``call_from_thread``; a result

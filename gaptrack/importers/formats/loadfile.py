@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord
 from gaptrack.importers.delimited import CONCORDANCE, CSV, Dialect, dialect_of, open_reader
-from gaptrack.importers.encoding import detect_encoding, normalise_encoding
+from gaptrack.importers.encoding import detect_bytes, detect_encoding, normalise_encoding
 from gaptrack.importers.fieldmap import (
     build_field_map,
     looks_like_header,
@@ -94,9 +94,13 @@ def _chain(first: DatRecord, rest: Iterator[DatRecord]) -> Iterator[DatRecord]:
 
 
 def _looks_like_dat(path: Path) -> bool:
+    """Its first line, decoded, is text holding Concordance's DC4 separator."""
     with path.open("rb") as handle:
         head = handle.read(65536)
-    return b"\x14" in head and (b"\xc3\xbe" in head or b"\xfe" in head or b"\xfe\x00" in head)
+    if b"\x14" not in head or head.startswith(b"PK\x03\x04"):
+        return False
+    first = head.decode(detect_bytes(head), errors="replace").split("\n", 1)[0]
+    return "\x14" in first and "\x00" not in first and "\ufffd" not in first
 
 
 class DatImporter:
@@ -104,15 +108,24 @@ class DatImporter:
     kind = SourceKind.DAT
     target = "documents"
     summary = "Concordance DAT load file (þ quotes, DC4 separators), with its Opticon OPT"
-    options = ("opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline")
+    options: tuple[str, ...] = (
+        "opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline"
+    )
     default_dialect = CONCORDANCE
 
     def detect(self, path: Path) -> bool:
         return path.is_file() and _looks_like_dat(path)
 
+    always_header = False  # the first record is always the column names
+
     def dialect(self, run: Run) -> Dialect:
         return dialect_of(run.option("delimiter"), run.option("quote"), run.option("newline"),
                           self.default_dialect)
+
+    def open_records(self, run: Run) -> tuple[Any, str]:
+        """The reader of the file's records, and the encoding it decodes with."""
+        codec = codec_of(run.path, run.option("encoding"))
+        return open_reader(run.path, codec, self.dialect(run)), codec
 
     def sources(self, path: Path) -> list[Path]:
         require_file(path)
@@ -132,18 +145,16 @@ class DatImporter:
 
     def load(self, run: Run) -> None:
         path, report, conn = run.path, run.report, run.conn
-        codec = codec_of(path, run.option("encoding"))
+        reader, codec = self.open_records(run)
         report.encoding = run.inputs[0].encoding = codec
         overrides = overrides_of(run.option("map"))
-        dialect = self.dialect(run)
-        reader = open_reader(path, codec, dialect)
         records = iter(reader)
         first = next(records, None)
         if first is None:
             raise LoadFileError("the file holds no records", file=path)
         previous = run.previous_fields()
         named = {normalise_field_name(c) for c in overrides.values() if not c.isdigit()}
-        header = looks_like_header(first.values) or bool(
+        header = self.always_header or looks_like_header(first.values) or bool(
             named and named <= {normalise_field_name(v) for v in first.values}
         )
         if header:
@@ -168,6 +179,7 @@ class DatImporter:
         report.fields = field_report(
             columns, fields.mapping(), fields.unmapped, header, previous if header else None
         )
+        self.has_ends = "end_bates" in fields.index
         # Generic "column N" names say nothing about the layout: keep no field list then.
         keep = header or (previous is not None and columns == previous[1])
         made = run.open_production(field_names=columns if keep else None)
@@ -191,11 +203,11 @@ class DatImporter:
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
-            dialect=dialect,
+            dialect=getattr(reader, "dialect", CONCORDANCE),
         )
         source: LocalMapper | ChildMapper
         if child is not None:
-            records.close()  # type: ignore[attr-defined]  # the child reads the file itself
+            records.close()  # the child reads the file itself
             child.start(settings)
             source = child
         else:
@@ -212,6 +224,9 @@ class DatImporter:
         """The OPT's page counts: filled where the DAT has none, reconciled where it has."""
         opt = run.option("opt")
         if opt is None:
+            if not self.has_ends:
+                run.findings.append("the DAT has no ENDBATES column and no OPT was given: "
+                                    "each document is taken to end where it begins")
             return
         opt = Path(opt)
         writer, made = run.writer, run.production
@@ -228,6 +243,10 @@ class DatImporter:
         page_check = page_report(run.conn, made.id, 0)
         page_check.filled_from_opt = writer.apply_opt()
         run.report.page_check = page_check
+        if not self.has_ends:
+            ended = writer.apply_opt_ends()
+            run.findings.append(f"the DAT has no ENDBATES column: the ends of {ended} "
+                                "documents were taken from the OPT's last pages")
         if run.loaded_before(opt_sha, SourceKind.OPT):
             # The same image file came with an earlier volume (a re-sent OPT): it is used,
             # but recorded once.

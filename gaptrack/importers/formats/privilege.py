@@ -27,13 +27,19 @@ class PrivilegeLogImporter:
     name = "privlog"
     kind = SourceKind.PRIVLOG
     target = "privilege-log"
-    summary = "Privilege log (CSV): date, author, recipients, description, privilege claimed"
+    summary = ("Privilege log (CSV, or Excel .xlsx/.xls/.ods): date, author, recipients, "
+               "description, privilege claimed")
     options = ("encoding", "map")
 
     def detect(self, path: Path) -> bool:
-        if not path.is_file() or path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        suffix = path.suffix.lower()
+        if not path.is_file():
             return False
-        return privlog_format.looks_like_privilege_log(path)
+        if suffix in privlog_format.EXCEL_SUFFIXES:
+            return privlog_format.looks_like_excel_privilege_log(path)
+        return suffix in (".csv", ".txt", ".tsv") and privlog_format.looks_like_privilege_log(
+            path
+        )
 
     def sources(self, path: Path) -> list[Path]:
         require_file(path)
@@ -46,10 +52,13 @@ class PrivilegeLogImporter:
         return False
 
     def rows(self, run: Run) -> Iterator[privlog_format.PrivilegeRow | LoadFileError]:
-        codec = codec_of(run.path, run.option("encoding"))
-        run.report.encoding = run.inputs[0].encoding = codec
         overrides = overrides_of(run.option("map"))
-        self.log = privlog_format.PrivilegeLogReader(run.path, codec, overrides)
+        if run.path.suffix.lower() in privlog_format.EXCEL_SUFFIXES:
+            codec = ""  # a workbook says its own encoding
+        else:
+            codec = codec_of(run.path, run.option("encoding"))
+            run.report.encoding = run.inputs[0].encoding = codec
+        self.log = privlog_format.reader_for(run.path, codec, overrides)
         return iter(self.log)
 
     def load(self, run: Run) -> None:

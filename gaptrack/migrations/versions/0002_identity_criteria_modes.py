@@ -1,7 +1,7 @@
 """request items: how criteria combine (correspondents any/all; kinds all/any)
 
 Revision ID: 0002_identity
-Revises: 0002_letter
+Revises: 0002_caseview
 Create Date: 2026-12-07 16:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0002_identity'
-down_revision: str | None = '0002_letter'
+down_revision: str | None = '0002_caseview'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gaptrack.errors import InputError
 from gaptrack.gaps.kinds import spec as kind_spec
@@ -34,6 +34,7 @@ from gaptrack.reports.letter.prose import closing, cover_note, opening, signers_
 from gaptrack.reports.letter.sections import Voice, describe, headings, section_of
 from gaptrack.reports.letter.source import DocInfo, LetterFacts
 from gaptrack.reports.letter.words import (
+    and_list,
     citation,
     file_stem,
     long_date,
@@ -82,9 +83,7 @@ def build_letter_model(
         committee=facts.committee_name,
         date=options.as_of,
         recipient=_recipient(facts),
-        salutation="Dear Sir or Madam:"
-        if facts.organisation and facts.counsel is None
-        else salutation(addressee.name, addressee.honorific),
+        salutation=_salutation(facts),
         subject=f"Documents requested from {facts.party.name}",
         opening=opening(facts, voice, confirmed, overdue, options.as_of),
         sections=confirmed,
@@ -93,6 +92,7 @@ def build_letter_model(
         cc=cc,
         to_address=addressee.email,
         to_name=addressee.name,
+        to_more=[(c.name, c.email) for c in facts.co_counsel if c.email],
         cc_addresses=list(facts.contacts),
         file_stem=file_stem("letter", facts.party_slug, options.as_of.isoformat()),
     )
@@ -120,17 +120,24 @@ def _voice(facts: LetterFacts) -> Voice:
 def _recipient(facts: LetterFacts) -> list[str]:
     if facts.counsel is None:
         person = facts.party
-        return [
-            short_name(person.name, None)
-            if not person.honorific
-            else f"{person.honorific} {person.name}"
-        ]
-    c = facts.counsel
-    lines = [f"{c.honorific} {c.name}" if c.honorific else c.name]
-    if c.firm:
-        lines.append(c.firm)
+        return [f"{person.honorific} {person.name}" if person.honorific else person.name]
+    lines: list[str] = []
+    for c in [facts.counsel, *facts.co_counsel]:
+        lines.append(f"{c.honorific} {c.name}" if c.honorific else c.name)
+        if c.firm:
+            lines.append(c.firm)
     lines.append(f"Counsel for {facts.party.name}")
     return lines
+
+
+def _salutation(facts: LetterFacts) -> str:
+    """``Dear Mr. Lowell:``; ``Dear Mr. Lowell and Ms. Doe:`` for a letter via two counsel."""
+    if facts.counsel is None:
+        if facts.organisation:
+            return "Dear Sir or Madam:"
+        return salutation(facts.party.name, facts.party.honorific)
+    names = [short_name(c.name, c.honorific) for c in [facts.counsel, *facts.co_counsel]]
+    return f"Dear {and_list(names)}:"
 
 
 def _due(gap: Gap, facts: LetterFacts, as_of: dt.date) -> bool:
@@ -141,6 +148,52 @@ def _due(gap: Gap, facts: LetterFacts, as_of: dt.date) -> bool:
     return info is None or info.deadline is None or info.deadline < as_of
 
 
+Keyed = dict[SectionKind, list[tuple[tuple[object, ...], LetterEntry]]]
+Root = tuple[str, str]
+
+
+@dataclass(slots=True)
+class _Sorting:
+    """The letter's entries as they are sorted in: confirmed, unreviewed, passed deadlines."""
+
+    facts: LetterFacts
+    docs: dict[str, DocInfo]
+    voice: Voice
+    options: LetterOptions
+    keyed: dict[bool, Keyed] = field(
+        default_factory=lambda: {flag: {k: [] for k in SECTION_ORDER} for flag in (True, False)}
+    )
+    overdue: set[dt.date] = field(default_factory=set)
+    cited_roots: set[Root] = field(default_factory=set)
+
+    def add(self, gap: Gap, root: Root, *, confirmed: bool) -> None:
+        """Describe the gap and file it under its section, cited by the first item of its
+        renewal chain."""
+        info = self.facts.items.get(root)
+        when = info.root_date if info else dt.date.min
+        cite = citation(root[1], info.root_date if info else None) if root[1] else None
+        entry = describe(
+            gap, self.docs, self.voice, citation=cite, bates_only=self.options.bates_only
+        )
+        order = (when, natural_key(root[1]), gap.date or dt.date.min, gap.key)
+        self.keyed[confirmed][section_of(gap)].append((order, entry))
+        if confirmed and root[1]:
+            self.cited_roots.add(root)
+
+    def sections(self, confirmed: bool) -> list[LetterSection]:
+        words = headings(self.voice)
+        return [
+            LetterSection(
+                kind=kind,
+                heading=words[kind][0],
+                intro=words[kind][1],
+                entries=[e for _, e in sorted(rows, key=lambda p: p[0])],
+            )
+            for kind, rows in self.keyed[confirmed].items()
+            if rows
+        ]
+
+
 def _sort(
     facts: LetterFacts,
     gaps: Sequence[Gap],
@@ -149,66 +202,31 @@ def _sort(
     options: LetterOptions,
 ) -> tuple[list[LetterSection], list[LetterSection], list[dt.date]]:
     """(confirmed sections, unreviewed sections, passed deadlines)."""
-    keyed: dict[bool, dict[SectionKind, list[tuple[tuple[object, ...], LetterEntry]]]] = {
-        True: {k: [] for k in SECTION_ORDER},
-        False: {k: [] for k in SECTION_ORDER},
-    }
-    overdue: set[dt.date] = set()
-    cited_roots: set[tuple[str, str]] = set()
-    nothing: list[tuple[tuple[str, str], Gap]] = []
+    sorting = _Sorting(facts, docs, voice, options)
+    nothing: list[tuple[Root, Gap]] = []
     for gap in gaps:
         if gap.party != facts.party_slug:
             continue
         if gap.kind is GapKind.OVERDUE:
             if gap.evidence.deadline and gap.evidence.deadline < options.as_of:
-                overdue.add(gap.evidence.deadline)
+                sorting.overdue.add(gap.evidence.deadline)
             continue
-        letter_section = kind_spec(gap.kind).letter_section
-        if letter_section is None:  # never cited
-            continue
-        if not _due(gap, facts, options.as_of):
-            continue
+        section = kind_spec(gap.kind).letter_section
+        if section is None or not _due(gap, facts, options.as_of):
+            continue  # never cited, or not yet due
         info = facts.items.get((gap.request or "", gap.item or ""))
         root = info.root if info else (gap.request or "", gap.item or "")
         if gap.kind is GapKind.NOTHING_PRODUCED:
             nothing.append((root, gap))
-            continue
-        confirmed = letter_section not in UNREVIEWED_SECTIONS or bool(gap.known_item)
-        if confirmed and gap.item:
-            cited_roots.add(root)
-        cite = citation(root[1], info.root_date if info else None) if gap.item else None
-        entry = describe(gap, docs, voice, citation=cite, bates_only=options.bates_only)
-        order = (
-            info.root_date if info else dt.date.min,
-            natural_key(root[1]),
-            gap.date or dt.date.min,
-            gap.key,
-        )
-        keyed[confirmed][section_of(gap)].append((order, entry))
+        else:
+            confirmed = section not in UNREVIEWED_SECTIONS or bool(gap.known_item)
+            sorting.add(gap, root, confirmed=confirmed)
+    # A request with nothing produced, once, unless a cited document already answers it or
+    # the party produced nothing at all (the opening says so).
     for root, gap in nothing:
-        if root in cited_roots or not facts.productions:
-            continue
-        cited_roots.add(root)
-        info = facts.items.get(root)
-        cite = citation(root[1], info.root_date if info else None)
-        entry = describe(gap, docs, voice, citation=cite, bates_only=options.bates_only)
-        order = (info.root_date if info else dt.date.min, natural_key(root[1]), dt.date.min, "")
-        keyed[True][SectionKind.NOTHING].append((order, entry))
-    words = headings(voice)
-    out = [
-        [
-            LetterSection(
-                kind=kind,
-                heading=words[kind][0],
-                intro=words[kind][1],
-                entries=[e for _, e in sorted(rows, key=lambda p: p[0])],
-            )
-            for kind, rows in keyed[flag].items()
-            if rows
-        ]
-        for flag in (True, False)
-    ]
-    return out[0], out[1], sorted(overdue)
+        if root not in sorting.cited_roots and facts.productions:
+            sorting.add(gap, root, confirmed=True)
+    return sorting.sections(True), sorting.sections(False), sorted(sorting.overdue)
 
 
 __all__ = ["LetterOptions", "build_letter_model", "long_date"]

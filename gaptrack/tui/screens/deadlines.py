@@ -59,7 +59,16 @@ class DeadlinesScreen(DataScreen):
         return self.query_one(RecordTable)
 
     def fetch(self, engine: Engine) -> list[DeadlineRow]:
-        return browse.deadlines(engine, as_of=self.state.as_of)
+        from gaptrack.service.views import case_view
+
+        # "Overdue" is the case view's answer (an item still open after its deadline), as on
+        # the main screen; the passed deadlines of produced or renewed items are "passed".
+        overdue = case_view(engine, as_of=self.state.as_of).overdue_deadlines()
+        rows = [
+            r.model_copy(update={"overdue": (r.party, r.request, r.deadline) in overdue})
+            for r in browse.deadlines(engine, as_of=self.state.as_of)
+        ]
+        return sorted(rows, key=lambda r: (not r.overdue, r.deadline, r.party, r.request))
 
     def show(self, rows: list[DeadlineRow]) -> None:
         self.sub_title = f"Deadlines as of {self.state.as_of.isoformat()}"

@@ -19,7 +19,6 @@ from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
 
-
 SHORT = 32  # terminal rows below which the caption shrinks to four lines
 
 

@@ -58,13 +58,13 @@ def party_record(summary: PartySummary) -> Record:
 
 
 def overview_record(row: PartyOverview) -> Record:
-    overdue = Text("OVERDUE", style="bold red") if row.overdue else Text("")
+    # "Overdue" waits for the case view too: only it knows which items are still open.
     pending = Text("…", style="dim")
     return Record(
         key=row.party,
         cells=[Text(row.name), pending, Text("computing…", style="dim"), row.next_deadline,
-               overdue, row.requests],
-        sort=[row.name, None, None, row.next_deadline, not row.overdue, row.requests],
+               pending, row.requests],
+        sort=[row.name, None, None, row.next_deadline, None, row.requests],
         data=row,
         search=f"{row.party} {row.name}",
     )

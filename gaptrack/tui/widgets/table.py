@@ -1,7 +1,7 @@
 """A DataTable of records that filters as you type and sorts on any column.
 
 Cells are always ``rich.text.Text``: a ``str`` cell would be read as markup, and a subject
-like ``[b]x[/b]`` must show exactly so (DESIGN.md §6). Records are held here, and at most
+like ``[b]x[/b]`` must show exactly so (docs/architecture.md §6). Records are held here, and at most
 ``MAX_ROWS`` are put into the DataTable at once: it measures every cell it is given.
 """
 
