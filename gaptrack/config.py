@@ -8,6 +8,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 ENV_URL = "GAPTRACK_DATABASE_URL"
+ENV_ACTOR = "GAPTRACK_ACTOR"
 
 
 def default_database_path() -> Path:
@@ -29,3 +30,17 @@ def database_url(db: str | None = None) -> str:
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def default_actor() -> str:
+    """Who the event log names when no ``--actor`` is given: ``$GAPTRACK_ACTOR``, else the OS
+    user (so two staff on one database keep their own undo)."""
+    import getpass
+
+    value = os.environ.get(ENV_ACTOR, "").strip()
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "unknown"

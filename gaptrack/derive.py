@@ -26,23 +26,9 @@ from gaptrack.matching import (
     participant_key,
 )
 from gaptrack.models.enums import ParticipantRole
+from gaptrack.quotes import BLOCK_START, HEADER, HEADER_NAMES, NOTES_SENDER, might_quote, unwrap
 
-# The lines that open a quoted message in the bodies of real productions.
-_BLOCK_START = re.compile(
-    r"^[ \t>]*(?:"
-    r"-{2,}\s*(?P<orig>original message)\s*-{2,}"
-    r"|-{2,}\s*(?P<fwd>forwarded message)\s*-{2,}"
-    r"|(?P<begin>begin forwarded message):"
-    r"|(?P<by>-+\s*forwarded by\s+(?P<by_name>.+?)\s+on\s+.+?-+)"
-    # Outlook 2010+: a rule of underscores, then From:/Sent:/To:/Subject: lines.
-    r"|(?P<rule>_{10,})"
-    # Gmail / Apple Mail replies: "On <date>, Name <address> wrote:".
-    r"|(?P<wrote>on\s.+?,\s*(?P<wrote_who>[^,]+?)\s+wrote:)"
-    r")\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_HEADER = re.compile(r"^[ \t>]*(from|sent|date|to|cc|bcc|subject)\s*:\s*(.*)$", re.IGNORECASE)
-_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd)\s*:", re.IGNORECASE)
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|wg|tr|rv)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,49 +67,59 @@ class Derived:
 
 
 def quoted_messages(text: str | None) -> list[QuotedMessage]:
-    """Every quoted forwarded / original message in ``text``, outermost first."""
-    if not text:
+    """Every quoted forwarded / original message in ``text``, outermost first (the layouts
+    and languages of :mod:`gaptrack.quotes`)."""
+    if not text or not might_quote(text):
         return []
+    text = unwrap(text)
     found: list[QuotedMessage] = []
     lines = text.splitlines()
-    for match in _BLOCK_START.finditer(text):
+    for match in BLOCK_START.finditer(text):
         forwarded = bool(match.group("fwd") or match.group("begin") or match.group("by"))
         quoted = QuotedMessage(forwarded=forwarded)
         if match.group("by"):
             quoted.forwarded_by = match.group("by_name").strip()
-        if match.group("wrote"):
+        who = match.group("wrote_who") or match.group("schrieb_who")
+        if who:
             # The author is named in the line itself; what follows is quoted text, whose
             # header-like lines belong to older messages.
-            quoted.sender = match.group("wrote_who").strip()
+            quoted.sender = who.strip()
             found.append(quoted)
             continue
         line_no = text.count("\n", 0, match.end()) + 1
-        current: str | None = None
-        for line in lines[line_no : line_no + 16]:
-            header = _HEADER.match(line)
-            if header:
-                current = header.group(1).lower()
-                value = header.group(2).strip()
-                if current == "from":
-                    quoted.sender = value
-                elif current in ("sent", "date"):
-                    quoted.sent = value
-                elif current == "to":
-                    quoted.to = value
-                elif current == "cc":
-                    quoted.cc = value
-                elif current == "subject":
-                    quoted.subject = value
-            elif not line.strip():
-                if quoted.sender:
-                    break
-            elif current in ("to", "cc"):  # a folded header line continues the list
-                if current == "to":
-                    quoted.to += " " + line.strip()
-                else:
-                    quoted.cc += " " + line.strip()
+        _read_headers(quoted, lines[line_no : line_no + 16])
         found.append(quoted)
     return found
+
+
+def _read_headers(quoted: QuotedMessage, lines: list[str]) -> None:
+    """Fill ``quoted`` from the header lines that follow a block's opening line."""
+    current: str | None = None
+    for n, line in enumerate(lines):
+        header = HEADER.match(line)
+        if header:
+            current = HEADER_NAMES.get(header.group(1).lower())
+            value = header.group(2).strip()
+            if current == "from":
+                quoted.sender = value
+            elif current == "sent":
+                quoted.sent = value
+            elif current == "to":
+                quoted.to = value
+            elif current == "cc":
+                quoted.cc = value
+            elif current == "subject":
+                quoted.subject = value
+        elif not line.strip():
+            if quoted.sender:
+                break
+        elif current in ("to", "cc"):  # a folded header line continues the list
+            if current == "to":
+                quoted.to += " " + line.strip()
+            else:
+                quoted.cc += " " + line.strip()
+        elif n < 4 and not quoted.sender and (notes := NOTES_SENDER.match(line)):
+            quoted.sender = notes.group("who").strip()
 
 
 def parse_sent(value: str) -> dt.datetime | None:
@@ -177,8 +173,8 @@ def derive(
     for q in quoted:
         if q.forwarded_by:
             add(ParticipantRole.FORWARDED, parse_addresses(q.forwarded_by))
-        for header in (q.sender, q.to, q.cc):
-            for name, address in parse_addresses(header):
+        for header, single in ((q.sender, True), (q.to, False), (q.cc, False)):
+            for name, address in parse_addresses(header, single=single):
                 key = address or normalise_name(name)
                 if key in direct or (key, ParticipantRole.QUOTED) in seen:
                     continue

@@ -24,12 +24,12 @@ import hashlib
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from gaptrack.importers.rows import TableWriter
 from gaptrack.matching import body_hash, edrm_mih, normalise_name, normalise_subject
 from gaptrack.models import (
     Committee,
@@ -171,71 +171,6 @@ class _Ids:
         return value
 
 
-class _Writer:
-    """Buffers rows per table and flushes them with the driver's executemany in chunks.
-
-    Values are handed to the driver as the column types would store them (on SQLite, UTC
-    datetimes as ``YYYY-MM-DD HH:MM:SS.ffffff`` text, as SQLAlchemy's ``DateTime`` writes
-    them), which skips per-value type processing: the build is dominated by it otherwise.
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self.sqlite = connection.dialect.name == "sqlite"
-        self.marker = "?" if self.sqlite else "%s"
-        self.buffers: dict[str, list[dict[str, Any]]] = {}
-        self.tables: dict[str, sa.Table] = {}
-        self.order: list[str] = []
-
-    def add(self, model: Any, row: dict[str, Any]) -> None:
-        table: sa.Table = model.__table__
-        if table.name not in self.buffers:
-            self.buffers[table.name] = []
-            self.tables[table.name] = table
-            self.order.append(table.name)
-        buffer = self.buffers[table.name]
-        buffer.append(row)
-        if len(buffer) >= CHUNK and table.name == "document":
-            # Children reference documents: write parents first, then everything buffered.
-            self.flush()
-
-    def _dated(self, table: sa.Table) -> list[int]:
-        """Positions of the date and datetime columns (SQLite gets them as text)."""
-        found = []
-        for position, column in enumerate(table.columns):
-            kind = getattr(column.type, "impl", column.type)
-            if isinstance(kind, sa.DateTime | sa.Date):
-                found.append(position)
-        return found
-
-    def flush(self) -> None:
-        for name in self.order:
-            rows = self.buffers[name]
-            if not rows:
-                continue
-            table = self.tables[name]
-            columns = [c.name for c in table.columns]
-            blank = dict.fromkeys(columns)
-            pick = itemgetter(*columns)
-            values = [list(pick(blank | row)) for row in rows]
-            if self.sqlite:
-                for position in self._dated(table):
-                    for value in values:
-                        cell = value[position]
-                        if isinstance(cell, dt.datetime):
-                            value[position] = cell.astimezone(dt.UTC).strftime(
-                                "%Y-%m-%d %H:%M:%S.%f"
-                            )
-                        elif isinstance(cell, dt.date):
-                            value[position] = cell.isoformat()
-            sql = (
-                f"INSERT INTO {name} ({', '.join(columns)}) "
-                f"VALUES ({', '.join(self.marker for _ in columns)})"
-            )
-            self.connection.exec_driver_sql(sql, [tuple(v) for v in values])
-            rows.clear()
-
-
 def _fingerprint(sender: str, recipients: Iterable[str], subject_norm: str) -> str:
     """The same value as :func:`gaptrack.matching.fingerprint` for bare lower-case addresses.
 
@@ -245,7 +180,7 @@ def _fingerprint(sender: str, recipients: Iterable[str], subject_norm: str) -> s
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def _make_parties(count: int, ids: _Ids, out: _Writer) -> list[_Party]:
+def _make_parties(count: int, ids: _Ids, out: TableWriter) -> list[_Party]:
     parties: list[_Party] = []
     for index in range(count):
         first = _FIRST[index % len(_FIRST)]
@@ -290,7 +225,7 @@ def _make_parties(count: int, ids: _Ids, out: _Writer) -> list[_Party]:
 
 
 def _make_requests(
-    parties: list[_Party], committee_ids: list[int], ids: _Ids, out: _Writer
+    parties: list[_Party], committee_ids: list[int], ids: _Ids, out: TableWriter
 ) -> tuple[int, int]:
     """One letter per party with four items; every fifth party gets a deficiency letter."""
     requests = items = 0
@@ -446,7 +381,7 @@ def _make_requests(
     return requests, items
 
 
-def _make_productions(parties: list[_Party], ids: _Ids, out: _Writer) -> int:
+def _make_productions(parties: list[_Party], ids: _Ids, out: TableWriter) -> int:
     for index, party in enumerate(parties):
         party.prefix = f"SYN{index:03d}-"
         received = dt.date(2017, 6, 15) + dt.timedelta(days=index % 20)
@@ -517,7 +452,7 @@ def build_synthetic(
     ]
     with engine.begin() as connection:
         ids = _Ids(connection, tables)
-        out = _Writer(connection)
+        out = TableWriter(connection, CHUNK)
         committee_ids = []
         for slug, name, chamber, thomas in _COMMITTEES:
             committee_id = ids.take(Committee)
@@ -579,7 +514,7 @@ def _make_documents(
     n_documents: int,
     wanted_known: int,
     ids: _Ids,
-    out: _Writer,
+    out: TableWriter,
 ) -> tuple[int, int, int, list[_Candidate]]:
     """Emails (and some phone bills and memos) until ``n_documents`` copies were produced."""
     documents = emails = participants = 0
@@ -822,7 +757,7 @@ def _make_known(
     candidates: list[_Candidate],
     wanted: int,
     ids: _Ids,
-    out: _Writer,
+    out: TableWriter,
 ) -> tuple[int, int]:
     """Known items (mostly from other productions, some presumed) and privilege entries."""
     made = privileged = 0

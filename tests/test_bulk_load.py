@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from gaptrack.importers.formats import loadfile
 from gaptrack.importers.generate import generate_dat
-from gaptrack.service import intake
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
@@ -23,7 +23,7 @@ RECORDS = 3_000
 def dat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A DAT counted as a bulk load: the threshold is lowered to its size."""
     path = generate_dat(tmp_path / "bulk.dat", RECORDS)
-    monkeypatch.setattr(intake, "BULK_LOAD_MIN_BYTES", path.stat().st_size)
+    monkeypatch.setattr(loadfile, "BULK_LOAD_MIN_BYTES", path.stat().st_size)
     return path
 
 

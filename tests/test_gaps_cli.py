@@ -69,10 +69,10 @@ def test_acceptance_letter(kushner: str, as_of: list[str]) -> None:
     result = run(kushner, "letter", "--party", "kushner", *as_of)
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    forwarded = text.split("## Documents forwarded by Jared Kushner")[1].split("\n## ")[0]
+    forwarded = text.split("## Documents Mr. Kushner forwarded")[1].split("\n## ")[0]
     assert "HICKS-000101" in forwarded and "the third request" in forwarded
     assert "DJTFP-0000340" in forwarded and "the second request" in forwarded
-    copied = text.split("## Documents sent or copied to Jared Kushner")[1].split("\n## ")[0]
+    copied = text.split("## Documents Mr. Kushner received or was copied on")[1].split("\n## ")[0]
     assert "DJTFP-0000341" in copied and "the second request" in copied
     presumed = text.split("## Documents presumed to exist")[1].split("\n## ")[0]
     assert "Phone records" in presumed and "the fourth request" in presumed

@@ -148,3 +148,88 @@ def test_dat_mail_and_case_file_link_the_same_parties(engine: Engine, tmp_path: 
     assert links(engine, "CASE-") == EXPECTED
     assert links(engine, "DAT-") == EXPECTED
     assert links(engine, "MAIL-") == EXPECTED
+
+
+# -- unresolved names: reported with suggestions, fixed by an alias ----------------------
+
+QC_PARTIES = """
+parties:
+  - {slug: hicks, name: Hope Hicks}
+  - {slug: kushner, name: Jared Kushner, addresses: [jared@kushner.example]}
+  - {slug: mike-a, name: Michael Able, aliases: [Mike]}
+  - {slug: mike-b, name: Michael Baker, aliases: [Mike]}
+"""
+
+
+def party_of(engine: Engine, name: str) -> set[str | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT party.slug FROM document_participant p"
+            " LEFT JOIN party ON party.id = p.party_id WHERE p.name = :name"
+        ), {"name": name}).all()
+    return {r[0] for r in rows}
+
+
+def test_qc_lists_unresolved_and_an_alias_relinks(engine: Engine, tmp_path: Path) -> None:
+    from gaptrack.service.parties import add_aliases
+
+    case = tmp_path / "case.yaml"
+    case.write_text(QC_PARTIES, encoding="utf-8")
+    load_case_files(engine, [case])
+    rows = [
+        [f"DAT-{n:04d}", f"DAT-{n:04d}", "Hicks Hope", "jared@kushner.example; Mike",
+         f"Note {n}", "01/02/2017"]
+        for n in range(1, 4)
+    ]
+    dat = build_dat(tmp_path / "v.dat", rows, header=[
+        "BEGBATES", "ENDBATES", "FROM", "TO", "SUBJECT", "DATESENT",
+    ])
+    report = import_dat(engine, dat, party="kushner", production="kushner-dat",
+                        bates_prefix="DAT-")
+    assert report.participants is not None
+    assert (report.participants.participants, report.participants.linked) == (9, 3)
+    found = {u.name: u for u in report.participants.unresolved}
+    assert found["Hicks Hope"].count == 3
+    assert found["Hicks Hope"].suggested == ["hicks"]
+    assert found["Mike"].ambiguous and found["Mike"].suggested == ["mike-a", "mike-b"]
+    assert any("unresolved" in r["check"] and "perhaps: hicks" in str(r["result"])
+               for r in report.summary_rows())
+
+    fixed = add_aliases(engine, "hicks", ["Hicks Hope", "Hope Hicks"], actor="test")
+    assert fixed.added == ["Hicks Hope"] and fixed.already == ["Hope Hicks"]
+    assert fixed.relinked == 3
+    assert party_of(engine, "Hicks Hope") == {"hicks"}
+    # The same name given to another party: it now fits two, and links to neither.
+    clash = add_aliases(engine, "kushner", ["hicks hope"], actor="test")
+    assert clash.ambiguous == {"hicks hope": ["hicks", "kushner"]}
+    assert clash.relinked == 3
+    assert party_of(engine, "Hicks Hope") == {None}
+    with engine.connect() as conn:
+        actions = conn.execute(sa.text(
+            "SELECT action FROM event WHERE action = 'party.alias.add'")).all()
+    assert len(actions) == 2
+
+
+def test_cli_party_alias_add(sqlite_engine: Engine, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    case = tmp_path / "case.yaml"
+    case.write_text(QC_PARTIES, encoding="utf-8")
+    load_case_files(sqlite_engine, [case])
+    root = Path(__file__).resolve().parent.parent
+    db = str(sqlite_engine.url.database)
+    result = subprocess.run(
+        [sys.executable, "-m", "gaptrack", "--db", db, "party", "alias", "add", "hicks",
+         "Hicks, Hope", "HHICKS", "--format", "json"],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["added"] == ["HHICKS"] and payload["already"] == ["Hicks, Hope"]
+    missing = subprocess.run(
+        [sys.executable, "-m", "gaptrack", "--db", db, "party", "alias", "add", "nobody", "X"],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert missing.returncode == 2 and "unknown party" in missing.stderr

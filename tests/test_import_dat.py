@@ -291,7 +291,11 @@ def test_text_files_give_body_hash_and_forwarded_participants(
     create_party(engine)
     (tmp_path / "TEXT").mkdir()
     (tmp_path / "TEXT" / "T-1.txt").write_text(
-        "FYI\n\n-----Original Message-----\nFrom: Sergei Millian <sm@example.ru>\n"
+        # The author's own text long enough for a body hash (matching.MIN_BODY_CHARS).
+        "FYI: the dinner invitation below came in this morning; please tell me who from the "
+        "campaign should attend, and whether counsel needs to see it first. The hotel has "
+        "asked for the list of names by Friday.\n\n-----Original Message-----\n"
+        "From: Sergei Millian <sm@example.ru>\n"
         "Sent: Tuesday, September 20, 2016 9:00 AM\nTo: Campaign <campaign@campaign.example>\n"
         "Subject: Dinner invite\n\nPlease join us.\n",
         encoding="utf-8",
@@ -527,7 +531,7 @@ def test_resent_opt_is_used_and_recorded_once(engine: Engine, tmp_path: Path) ->
 def test_rolling_volume_after_a_case_file_production(engine: Engine, tmp_path: Path) -> None:
     from gaptrack.service.cases import load_case_files
 
-    load_case_files(engine, [ROOT / "fixtures" / "sjc-kushner-2017.yaml"])
+    load_case_files(engine, [ROOT / "gaptrack" / "demo" / "cases" / "sjc-kushner-2017.yaml"])
     with engine.connect() as connection:
         last = connection.execute(sa.text(
             "SELECT max(d.bates_end) FROM document d JOIN party p ON p.id = d.party_id"

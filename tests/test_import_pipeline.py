@@ -25,8 +25,8 @@ from sqlalchemy.engine import Engine
 from gaptrack.db import open_database
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import write_dat
+from gaptrack.importers.formats import loadfile
 from gaptrack.importers.generate import HEADER, synthetic_rows
-from gaptrack.service import intake
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
@@ -94,7 +94,7 @@ def test_bulk_load_writes_the_same_rows_and_puts_every_index_back(
     or left empty) ends exactly as an ordinary load does."""
     dat = _varied_dat(tmp_path / "vol1.dat")
     plain, plain_report = _load(tmp_path, "plain.db", dat, pipeline=pipeline)
-    monkeypatch.setattr(intake, "BULK_LOAD_MIN_BYTES", 0)
+    monkeypatch.setattr(loadfile, "BULK_LOAD_MIN_BYTES", 0)
     bulk, bulk_report = _load(tmp_path, "bulk.db", dat, pipeline=pipeline)
     assert bulk_report == plain_report
     for table in WRITTEN:

@@ -248,8 +248,8 @@ def references(cat: Catalog) -> Iterator[Ref]:
                 yield Ref("request", r.follows_up, w, ("follows_up",))
             for j, slug in enumerate(r.to):
                 yield Ref("party", slug, w, ("to", j))
-            if r.via:
-                yield Ref("counsel", r.via, w, ("via",))
+            for j, slug in enumerate(r.counsel):
+                yield Ref("counsel", slug, w, ("via",) if isinstance(r.via, str) else ("via", j))
             numbers = {item.number for item in r.items}
             for j, item in enumerate(r.items):
                 if item.renews:
@@ -259,6 +259,10 @@ def references(cat: Catalog) -> Iterator[Ref]:
             for j, reply in enumerate(r.replies):
                 if reply.party:
                     yield Ref("party", reply.party, w, ("replies", j, "party"))
+                for k, number in enumerate(reply.response.items if reply.response else []):
+                    if number not in numbers:
+                        raise w.error(f"this letter has no item {number!r}",
+                                      "replies", j, "response", "items", k)
             for j, cert in enumerate(r.certifications):
                 yield Ref("party", cert.party, w, ("certifications", j, "party"))
                 if cert.item not in numbers:

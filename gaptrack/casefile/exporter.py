@@ -26,6 +26,7 @@ from gaptrack.casefile.schema import (
     CaseFile,
     CertificationSpec,
     CommitteeSpec,
+    ContactSpec,
     CounselSpec,
     CriteriaSpec,
     DocumentSpec,
@@ -38,7 +39,9 @@ from gaptrack.casefile.schema import (
     ProductionSpec,
     ReplySpec,
     RequestSpec,
+    ResponseSpec,
     SignatorySpec,
+    WithdrawalSpec,
 )
 from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
@@ -107,14 +110,23 @@ class _Exporter:
         self.entry_no = {r.id: r.entry_no for r in _rows(conn, "privilege_entry", "id")}
 
     def committees(self) -> list[CommitteeSpec]:
+        contacts = _group(_rows(self.conn, "committee_contact", "id"), "committee_id")
         return [
-            CommitteeSpec(slug=r.slug, name=r.name, chamber=r.chamber, thomas_id=r.thomas_id)
+            CommitteeSpec(
+                slug=r.slug, name=r.name, chamber=r.chamber, thomas_id=r.thomas_id,
+                contacts=[
+                    ContactSpec(name=c.name, email=c.email, role=c.role)
+                    for c in sorted(contacts[r.id], key=lambda c: c.position)
+                ],
+            )
             for r in _rows(self.conn, "committee", "slug")
         ]
 
     def counsel(self) -> list[CounselSpec]:
         return [
-            CounselSpec(slug=r.slug, name=r.name, firm=r.firm, email=r.email)
+            CounselSpec(
+                slug=r.slug, name=r.name, honorific=r.honorific, firm=r.firm, email=r.email
+            )
             for r in _rows(self.conn, "counsel", "slug")
         ]
 
@@ -124,7 +136,8 @@ class _Exporter:
         counsel = _group(_rows(self.conn, "representation", "id"), "party_id")
         return [
             PartySpec(
-                slug=r.slug, name=r.name, kind=r.kind, description=r.description,
+                slug=r.slug, name=r.name, kind=r.kind, honorific=r.honorific,
+                description=r.description,
                 aliases=[a.alias for a in aliases[r.id]],
                 addresses=[a.address for a in addresses[r.id]],
                 counsel=[self.counsel_slug[c.counsel_id] for c in counsel[r.id]],
@@ -136,12 +149,16 @@ class _Exporter:
         recipients = _group(_rows(self.conn, "request_recipient", "id"), "request_id")
         signatories = _group(_rows(self.conn, "signatory", "position", "id"), "request_id")
         replies = _group(_rows(self.conn, "reply", "date", "id"), "request_id")
+        via_rows = _group(_rows(self.conn, "request_counsel", "position", "id"), "request_id")
         items = _group(_rows(self.conn, "request_item", "position", "id"), "request_id")
         criteria = _group(_rows(self.conn, "item_criterion", "id"), "item_id")
         certs = _group(_rows(self.conn, "item_certification", "id"), "item_id")
         out = []
         for r in _rows(self.conn, "request", "date_sent", "slug"):
-            via = next((x.counsel_id for x in recipients[r.id] if x.counsel_id), None)
+            via: list[str] = [self.counsel_slug[x.counsel_id] for x in via_rows[r.id]]
+            if not via:  # loaded before letters kept their counsel in order
+                via = [self.counsel_slug[x.counsel_id] for x in recipients[r.id][:1]
+                       if x.counsel_id]
             item_specs: list[ItemSpec] = []
             cert_specs: list[CertificationSpec] = []
             for item in items[r.id]:
@@ -155,6 +172,8 @@ class _Exporter:
                                         if c.kind == CriterionKind.CORRESPONDENT],
                         keywords=[c.value for c in crit if c.kind == CriterionKind.KEYWORD],
                         doc_types=[c.value for c in crit if c.kind == CriterionKind.DOC_TYPE],
+                        correspondents_match=item.correspondents_match,
+                        combine=item.criteria_combine,
                     ),
                 ))
                 cert_specs.extend(
@@ -167,15 +186,18 @@ class _Exporter:
                 title=r.title, date_sent=r.date_sent, deadline=r.deadline,
                 follows_up=self.request_slug.get(r.follows_up_id),
                 to=[self.party_slug[x.party_id] for x in recipients[r.id]],
-                via=self.counsel_slug.get(via) if via else None,
+                via=(via[0] if len(via) == 1 else via) or None,
                 summary=r.summary, source=r.source,
                 signatories=[SignatorySpec(name=s.name, role=s.role, bioguide_id=s.bioguide_id)
                              for s in signatories[r.id]],
                 items=item_specs,
                 replies=[ReplySpec(date=x.date, author=x.author,
                                    party=self.party_slug.get(x.party_id), summary=x.summary,
-                                   source=x.source) for x in replies[r.id]],
+                                   source=x.source, response=_response(x))
+                         for x in replies[r.id]],
                 certifications=cert_specs,
+                withdrawn=WithdrawalSpec(date=r.withdrawn_on, reason=r.withdrawn_reason)
+                if r.withdrawn_on else None,
             ))
         return out
 
@@ -271,12 +293,23 @@ class _Exporter:
         ]
 
     def events(self) -> list[EventSpec]:
-        return [
-            EventSpec(at=_utc(e.at) or e.at, actor=e.actor, action=e.action, entity=e.entity,
-                      key=e.entity_key, reason=e.reason)
-            for e in _rows(self.conn, "event", "at", "id")
-            if e.action != "load"
-        ]
+        """The history with its data and undo links; events loaded as history go back out
+        under the actor their file named (``data.origin``), so export → load is stable."""
+        rows = [e for e in _rows(self.conn, "event", "at", "id") if e.action != "load"]
+        position = {e.id: n for n, e in enumerate(rows, start=1)}
+        undone = {e.undoes_id for e in rows if e.undoes_id is not None}
+        out = []
+        for e in rows:
+            data = dict(e.data) if isinstance(e.data, dict) else None
+            origin = data.pop("origin", None) if data is not None else None
+            actor = origin["actor"] if isinstance(origin, dict) and "actor" in origin else e.actor
+            out.append(EventSpec(
+                at=_utc(e.at) or e.at, actor=actor, action=e.action, entity=e.entity,
+                key=e.entity_key, reason=e.reason, data=data or None,
+                ref=f"e{position[e.id]}" if e.id in undone else None,
+                undoes=f"e{position[e.undoes_id]}" if e.undoes_id in position else None,
+            ))
+        return out
 
 
 def _split(value: str | None) -> list[str]:
@@ -318,3 +351,10 @@ def export_case(engine: Engine) -> str:
         default_flow_style=False,
     )
     return HEADER + body
+
+
+def _response(reply: Any) -> ResponseSpec | None:
+    if not reply.response_kind:
+        return None
+    items = (reply.response_items or "").splitlines()
+    return ResponseSpec(kind=reply.response_kind, items=items)

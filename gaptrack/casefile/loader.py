@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from gaptrack.audit import seal
 from gaptrack.casefile.catalog import Catalog, build_catalog, check_against_database
 from gaptrack.casefile.documents import PartyResolver, as_utc, document_row
 from gaptrack.casefile.reader import ParsedFile, read_case_file
@@ -104,17 +105,27 @@ class _Load:
                 rows.append((self.rep(f), {"slug": c.slug, "name": c.name,
                                            "chamber": str(c.chamber), "thomas_id": c.thomas_id}))
         self.committees.update(upsert(self.conn, T["committee"], ["slug"], rows))
+        contacts: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
+        for f in self.cat.files:
+            for c in f.case.committees:
+                contacts[self.committees[c.slug]] = (self.rep(f), [
+                    {"position": i, "name": x.name, "email": x.email, "role": x.role}
+                    for i, x in enumerate(c.contacts)
+                ])
+        sync_children(self.conn, T["committee_contact"], "committee_id", contacts,
+                      ["position", "name", "email", "role"])
         rows = []
         for f in self.cat.files:
             for cn in f.case.counsel:
                 rows.append((self.rep(f), {"slug": cn.slug, "name": cn.name, "firm": cn.firm,
-                                           "email": cn.email}))
+                                           "email": cn.email, "honorific": cn.honorific}))
         self.counsel.update(upsert(self.conn, T["counsel"], ["slug"], rows))
         rows = []
         for f in self.cat.files:
             for p in f.case.parties:
                 rows.append((self.rep(f), {"slug": p.slug, "name": p.name, "kind": str(p.kind),
-                                           "description": p.description}))
+                                           "description": p.description,
+                                           "honorific": p.honorific}))
         self.parties.update(upsert(self.conn, T["party"], ["slug"], rows))
         aliases: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         addresses: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
@@ -147,6 +158,8 @@ class _Load:
                     "slug": r.slug, "committee_id": self.committees[r.committee],
                     "kind": str(r.kind), "title": r.title, "date_sent": r.date_sent,
                     "deadline": r.deadline, "summary": r.summary, "source": r.source,
+                    "withdrawn_on": r.withdrawn.date if r.withdrawn else None,
+                    "withdrawn_reason": r.withdrawn.reason if r.withdrawn else None,
                 }))
         added: set[int] = set()
         self.requests.update(upsert(self.conn, T["request"], ["slug"], rows, added=added))
@@ -154,15 +167,20 @@ class _Load:
         recipients: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         signatories: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         replies: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
+        counsel: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         item_rows: list[tuple[FileReport, dict[str, Any]]] = []
         for f in self.cat.files:
             rep = self.rep(f)
             for r in f.case.requests:
                 rid = self.requests[r.slug]
                 follows[rid] = (rep, self.requests.get(r.follows_up))
-                via = self.counsel.get(r.via)
+                via = [self.counsel[c] for c in r.counsel]
                 recipients[rid] = (rep, [
-                    {"party_id": self.parties[p], "counsel_id": via} for p in r.to
+                    {"party_id": self.parties[p], "counsel_id": via[0] if via else None}
+                    for p in r.to
+                ])
+                counsel[rid] = (rep, [
+                    {"position": n, "counsel_id": c} for n, c in enumerate(via)
                 ])
                 signatories[rid] = (rep, [
                     {"position": n, "name": s.name, "role": s.role, "bioguide_id": s.bioguide_id}
@@ -170,7 +188,9 @@ class _Load:
                 ])
                 replies[rid] = (rep, [
                     {"party_id": self.parties.get(x.party), "date": x.date, "author": x.author,
-                     "summary": x.summary, "source": x.source}
+                     "summary": x.summary, "source": x.source,
+                     "response_kind": str(x.response.kind) if x.response else None,
+                     "response_items": "\n".join(x.response.items) if x.response else None}
                     for x in r.replies
                 ])
                 for n, item in enumerate(r.items):
@@ -178,14 +198,19 @@ class _Load:
                         "request_id": rid, "number": item.number, "position": n,
                         "text": item.text, "date_from": item.date_from, "date_to": item.date_to,
                         "deadline": item.deadline,
+                        "correspondents_match": item.criteria.correspondents_match,
+                        "criteria_combine": item.criteria.combine,
                     }))
         link(self.conn, T["request"], "follows_up_id", follows, added)
         sync_children(self.conn, T["request_recipient"], "request_id", recipients,
                       ["party_id", "counsel_id"])
         sync_children(self.conn, T["signatory"], "request_id", signatories,
                       ["position", "name", "role", "bioguide_id"])
+        sync_children(self.conn, T["request_counsel"], "request_id", counsel,
+                      ["position", "counsel_id"])
         sync_children(self.conn, T["reply"], "request_id", replies,
-                      ["party_id", "date", "author", "summary", "source"])
+                      ["party_id", "date", "author", "summary", "source", "response_kind",
+                       "response_items"])
         added_items: set[int] = set()
         item_ids = upsert(self.conn, T["request_item"], ["request_id", "number"], item_rows,
                           in_col="request_id", added=added_items)
@@ -427,18 +452,58 @@ class _Load:
                     ),
                     "privilege_entry_id": privilege,
                 }))
-        upsert(self.conn, T["known_item"], ["slug"], rows)
+        # A status decided by an action since (version > 1) is the action's: a re-load of
+        # the file keeps it, and the file's status applies to new items only.
+        ki = T["known_item"]
+        decided = set(self.conn.execute(
+            sa.select(ki.c.slug).where(ki.c.version > 1,
+                                       ki.c.slug.in_([r["slug"] for _, r in rows]))
+        ).scalars()) if rows else set()
+        upsert(self.conn, ki, ["slug"], [r for r in rows if r[1]["slug"] not in decided])
+        upsert(self.conn, ki, ["slug"], [r for r in rows if r[1]["slug"] in decided],
+               insert_only=KNOWN_DECISION)
 
-    def events(self) -> None:
+    def _entity_id(self, entity: str | None, key: str | None) -> int | None:
+        if not key or entity not in HISTORY_ENTITIES:
+            return None
+        table = T[entity]
+        found = self.conn.execute(sa.select(table.c.id).where(table.c.slug == key)).first()
+        return int(found[0]) if found is not None else None
+
+    def events(self, actor: str) -> None:
+        """Recorded history, under ``actor`` (the person loading) with its origin noted; an
+        event already loaded is never written again, and never changed."""
         rows: list[tuple[FileReport, dict[str, Any]]] = []
+        refs: dict[str, Any] = {}
+        undo: list[tuple[Any, str]] = []
+        key_cols = ["at", "action", "entity", "entity_key", "reason"]
         for f in self.cat.files:
             for e in f.case.events:
-                rows.append((self.rep(f), {
-                    "at": as_utc(e.at), "actor": e.actor, "action": e.action,
+                row = {
+                    "at": as_utc(e.at), "actor": actor, "action": e.action,
                     "entity": e.entity, "entity_key": e.key, "reason": e.reason,
-                }))
-        upsert(self.conn, T["event"], ["at", "actor", "action", "entity", "entity_key", "reason"],
-               rows)
+                    "entity_id": self._entity_id(e.entity, e.key),
+                    "data": {**(e.data or {}), "origin": {"file": Path(f.name).name,
+                                                          "actor": e.actor}},
+                }
+                rows.append((self.rep(f), row))
+                key: Any = tuple(row[c] for c in key_cols)
+                if e.ref:
+                    refs[e.ref] = key
+                if e.undoes:
+                    undo.append((key, e.undoes))
+        added: set[int] = set()
+        ids = upsert(self.conn, T["event"], key_cols, rows, added=added,
+                     insert_only=("actor", "entity_id", "data"))
+        for key, target in undo:
+            row_id, undone = ids.get(key), ids.get(refs.get(target, ()))
+            if row_id in added and undone is not None:  # only rows this load wrote
+                self.conn.execute(sa.update(T["event"]).where(T["event"].c.id == row_id)
+                                  .values(undoes_id=undone))
+
+
+HISTORY_ENTITIES = {"party", "request", "known_item", "production", "committee"}
+KNOWN_DECISION = ("status", "status_reason", "produced_document_id", "privilege_entry_id")
 
 
 def read_all(paths: Sequence[str | Path]) -> list[ParsedFile]:
@@ -461,7 +526,8 @@ def load_parsed(
             load.productions_and_documents()
             load.privilege_logs()
             load.known_items()
-            load.events()
+            before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
+            load.events(actor)
             if any(r.updated.get("document") for r in reports):  # words changed in place
                 rebuild_index(conn)
             at = utcnow()
@@ -473,6 +539,9 @@ def load_parsed(
                         reason=f"loaded {report.file}",
                         data={**report.to_dict(), "sha256": parsed.sha256},
                     ))
+            seal(conn, conn.execute(
+                sa.select(T["event"].c.id).where(T["event"].c.id > before)
+            ).scalars().all())
     except sa.exc.IntegrityError as exc:
         # The checks above catch what they can name a line for; this is the safety net.
         raise CaseFileError(

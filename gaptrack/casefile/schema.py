@@ -2,9 +2,10 @@
 
 A file has optional top-level sections: ``case`` (title, summary, sources, which identifiers
 are illustrative: not stored), ``committees``, ``counsel``, ``parties``, ``requests`` (letters,
-with ``signatories``, numbered ``items`` and their ``criteria``, ``replies`` and
-``certifications``), ``productions`` (with their ``documents``), ``known_items``,
-``privilege_logs`` and ``events``. A file may refer to anything loaded before it.
+with ``signatories``, numbered ``items`` and their ``criteria``, ``replies`` (a refusal or
+objection says so in ``response``), ``certifications`` and a ``withdrawn`` date),
+``productions`` (with their ``documents``), ``known_items``, ``privilege_logs`` and
+``events``. A file may refer to anything loaded before it.
 
 References between sections use slugs: ``party: kushner``, ``committee: ssju``; a request item
 is ``<request slug>#<item number>`` (``sjc-2017-10-18#3``); a document is its Bates label.
@@ -20,7 +21,7 @@ from ``pages``. Unknown keys are errors (a typo must not be silently ignored).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -33,6 +34,7 @@ from gaptrack.models.enums import (
     ParticipantRole,
     PartyKind,
     RequestKind,
+    ResponseKind,
 )
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=64)]
@@ -51,16 +53,26 @@ class CaseInfo(Strict):
     illustrative: str | None = None  # which identifiers are invented
 
 
+class ContactSpec(Strict):
+    """Committee staff copied on the committee's letters (the cc of a letter's email draft)."""
+
+    name: str
+    email: str
+    role: str | None = None
+
+
 class CommitteeSpec(Strict):
     slug: Slug
     name: str
     chamber: Chamber
     thomas_id: str | None = None
+    contacts: list[ContactSpec] = []
 
 
 class CounselSpec(Strict):
     slug: Slug
     name: str
+    honorific: str | None = None  # "Mr.": the letter's salutation ("Dear Mr. Lowell:")
     firm: str | None = None
     email: str | None = None
 
@@ -69,6 +81,7 @@ class PartySpec(Strict):
     slug: Slug
     name: str
     kind: PartyKind = PartyKind.PERSON
+    honorific: str | None = None  # "Mr.", "Ms.": a letter addressed to the party itself
     description: str | None = None
     aliases: list[str] = []
     addresses: list[str] = []
@@ -82,10 +95,25 @@ class SignatorySpec(Strict):
 
 
 class CriteriaSpec(Strict):
+    """What makes a document responsive to an item, besides the item's date range.
+
+    * ``correspondents``: parties; with ``correspondents_match: any`` (the default) one of
+      them on the document (from, to, cc, bcc, forwarded or quoted) is enough; with ``all``
+      every one must be on it ("communications between John and Jane").
+    * ``keywords``: one of them in the subject or the text, as whole words with case and
+      accents folded; ``word*`` is a prefix (through the search index).
+    * ``doc_types``: the document is one of these types.
+    * ``combine``: ``all`` (the default) — the document meets every kind of criterion the
+      item has (correspondents *and* keywords *and* types); ``any`` — one kind is enough.
+    * Always: the document falls inside ``date_from``..``date_to`` (undated documents pass),
+      and it is produced by, or names, a party the letter was addressed to.
+    """
+
     correspondents: list[Slug] = []
-    # Whole words, case and accents folded; "word*" a prefix (gaptrack.search.criteria).
+    correspondents_match: Literal["any", "all"] = "any"
     keywords: list[str] = []
     doc_types: list[DocType] = []
+    combine: Literal["all", "any"] = "all"
 
 
 class ItemSpec(Strict):
@@ -98,12 +126,28 @@ class ItemSpec(Strict):
     criteria: CriteriaSpec = CriteriaSpec()
 
 
+class ResponseSpec(Strict):
+    """What a reply does to the letter's items: a refusal or an objection sets the items it
+    names (numbers on the letter; none named: every item) to "refused" in the ledger."""
+
+    kind: ResponseKind
+    items: list[str] = []
+
+
 class ReplySpec(Strict):
     date: dt.date
     author: str
     party: Slug | None = None
     summary: str
     source: str | None = None
+    response: ResponseSpec | None = None
+
+
+class WithdrawalSpec(Strict):
+    """The committee withdrew the letter (a subpoena): from ``date`` it asks for nothing."""
+
+    date: dt.date
+    reason: str | None = None
 
 
 class CertificationSpec(Strict):
@@ -123,13 +167,22 @@ class RequestSpec(Strict):
     deadline: dt.date | None = None
     follows_up: Slug | None = None
     to: list[Slug] = Field(min_length=1)
-    via: Slug | None = None  # counsel the letter was addressed to
+    # counsel the letter was addressed to: one slug, or a list when it went via several
+    via: Slug | list[Slug] | None = None
     summary: str | None = None
     source: str | None = None
     signatories: list[SignatorySpec] = []
     items: list[ItemSpec] = []
     replies: list[ReplySpec] = []
     certifications: list[CertificationSpec] = []
+    withdrawn: WithdrawalSpec | None = None
+
+    @property
+    def counsel(self) -> list[str]:
+        """``via`` as a list, in the letter's order."""
+        if self.via is None:
+            return []
+        return [self.via] if isinstance(self.via, str) else list(self.via)
 
 
 class DocumentSpec(Strict):
@@ -209,12 +262,18 @@ class PrivilegeLogSpec(Strict):
 
 
 class EventSpec(Strict):
+    """Recorded history. Loaded as history, never as a live action: under the loader's name,
+    with the file and the actor written here kept in ``data.origin``."""
+
     at: dt.datetime
     actor: str
     action: str
     entity: str | None = None
     key: str | None = None
     reason: str | None = None
+    data: dict[str, Any] | None = None
+    ref: str | None = None  # a name for this event in the file, for ``undoes``
+    undoes: str | None = None  # the ``ref`` of the event this one reverses
 
 
 class CaseFile(Strict):

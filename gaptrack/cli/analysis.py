@@ -52,7 +52,7 @@ def search_command(
     and fold case and accents: "résumé" finds "RÉSUMÉ", "page" does not find "pages".
     """
     result = search_service.search_documents(
-        state(ctx).engine, query, party=party, production=production, limit=limit,
+        state(ctx).existing, query, party=party, production=production, limit=limit,
         offset=offset,
     )
     rows = [
@@ -79,7 +79,7 @@ def terms_command(
 ) -> None:
     """Search-term report: per term, documents hit, with families, families, unique hits,
     and documents per party and per production."""
-    report = search_service.term_report(state(ctx).engine, file, party=party)
+    report = search_service.term_report(state(ctx).existing, file, party=party)
     rows = [
         {
             **r.model_dump(exclude={"by_party", "by_production"}),

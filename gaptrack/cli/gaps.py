@@ -9,6 +9,7 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
+from gaptrack.cli.files import BomOption, emit, require_output, wants_bom
 from gaptrack.reports.tabular import ReportFormat
 from gaptrack.service import gaps as service
 
@@ -21,7 +22,10 @@ PartyOpt = typer.Option(None, "--party", "-p", help="Party slug, name or alias."
 CommitteeOpt = typer.Option(None, "--committee", "-c", help="Committee slug, name or thomas_id.")
 RequestOpt = typer.Option(None, "--request", "-r", help="Request (letter) slug or title.")
 Format = typer.Option(
-    ReportFormat.TABLE, "--format", "-f", help="Output format: table, json, csv, md or html."
+    ReportFormat.TABLE,
+    "--format",
+    "-f",
+    help="Output format: table, json, csv, md, html, or xlsx (an Excel workbook; needs -o).",
 )
 Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
@@ -42,10 +46,7 @@ def as_of_date(value: str | None) -> dt.date:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    emit(text, output, fmt="text")
 
 
 def gaps_command(
@@ -58,6 +59,7 @@ def gaps_command(
     fmt: ReportFormat = Format,
     check: bool = Check,
     output: Path | None = Output,
+    bom: bool | None = BomOption,
 ) -> None:
     """List the gaps: known documents not produced, documents other parties produced that the
     party left out, items with nothing produced, passed deadlines, withheld documents, and
@@ -80,7 +82,17 @@ def gaps_command(
         "request": request,
         "kinds": sorted(k.value for k in kinds) if kind else None,
     }
-    _emit(render_gaps(found, fmt, as_of=when, filters=filters), output)
+    if fmt is ReportFormat.XLSX:
+        from gaptrack.reports.xlsx import gaps_workbook, write_workbook
+
+        view = service.case_view(  # the same (cached) view the gaps came from
+            engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds
+        )
+        book = gaps_workbook(found, view.summaries, as_of=when, filters=filters)
+        write_workbook(require_output(output, "xlsx"), book)
+    else:
+        text = render_gaps(found, fmt, as_of=when, filters=filters)
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     if check and found:
         raise typer.Exit(EXIT_GAPS)
 
@@ -95,6 +107,7 @@ def status_command(
     fmt: ReportFormat = Format,
     check: bool = Check,
     output: Path | None = Output,
+    bom: bool | None = BomOption,
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
@@ -106,13 +119,20 @@ def status_command(
     """
     engine = state(ctx).existing
     when = as_of_date(as_of)
-    view = service.case_view(
-        engine, as_of=when, party=party, committee=committee, request=request, kinds=kind
-    )
-    from gaptrack.reports.status import render_status
+    filters = {"party": party, "committee": committee, "request": request}
+    if fmt is ReportFormat.XLSX:
+        from gaptrack.reports.xlsx import status_workbook, write_workbook
 
-    _emit(render_status(view.status_rows(), fmt, as_of=when, parties=view.summaries), output)
-    if check and view.gaps:
+        view = service.case_view(engine, as_of=when, kinds=kind, **filters)
+        book = status_workbook(
+            view.status_rows(), view.summaries, as_of=when, filters={**filters, "kinds": kind}
+        )
+        write_workbook(require_output(output, "xlsx"), book)
+    else:
+        text = service.status_report(engine, as_of=when, fmt=fmt, kinds=kind, **filters)
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
+    # The same (kept) case view: --check answers for exactly the rows printed.
+    if check and service.find_gaps(engine, as_of=when, kinds=kind, **filters):
         raise typer.Exit(EXIT_GAPS)
 
 
@@ -125,7 +145,10 @@ def letter_command(
     as_of: str | None = typer.Option(
         None, "--as-of", metavar="DATE", help="Date of the letter (YYYY-MM-DD). Default: today."
     ),
-    fmt: str = typer.Option("md", "--format", "-f", help="md or html."),
+    fmt: str = typer.Option(
+        "md", "--format", "-f", help="md, html, docx (Word) or eml (an unsent email draft "
+        "with the letter attached as .docx); docx and eml need --output."
+    ),
     business_days: int = typer.Option(
         10,
         "--business-days",
@@ -134,31 +157,65 @@ def letter_command(
         help="New deadline: this many business days after the letter's date (weekends and US "
         "federal holidays skipped).",
     ),
+    include_findings: bool = typer.Option(
+        False,
+        "--include-findings",
+        help="Add unreviewed inferred findings, apart and labelled, for review before sending.",
+    ),
+    signed_by: list[str] | None = typer.Option(
+        None,
+        "--signed-by",
+        help="Signatory by name or role (repeat). Default: those of the latest letter. A "
+        "chairman signing alone puts the ranking member on the cc line.",
+    ),
+    template: Path | None = typer.Option(
+        None,
+        "--template",
+        exists=True,
+        dir_okay=False,
+        help="A .docx whose styles, margins, header and footer (the letterhead) the Word "
+        "letter uses; its body is replaced by the letter.",
+    ),
     bates_only: bool = typer.Option(
         False, "--bates-only", help="Cite Bates numbers and request numbers without content."
     ),
     output: Path | None = Output,
 ) -> None:
     """Draft a deficiency letter to a party's counsel, in the shape of the Senate Judiciary
-    Committee's 16 Nov 2017 letter: documents forwarded by the party, sent or copied to it,
-    otherwise produced by others, and presumed to exist, each under the request it answers
-    with the other party's Bates numbers; a new deadline; the last letter's signatories.
+    Committee's 16 Nov 2017 letter: the confirmed documents the party forwarded, sent,
+    received or was copied on, that others' productions refer to, that testimony or reports
+    describe and that are presumed to exist, each under the request it answers (by its
+    ordinal: "the third request") with the other party's Bates numbers; requests past due with
+    nothing produced; a new deadline; signature blocks.
 
     Exit codes: 0 success; 2 error.
     """
+    from gaptrack.errors import InputError
+    from gaptrack.service.letter import draft_letter
+
+    form = fmt.strip().lower()
+    if form in {"docx", "eml"} and output is None:
+        raise InputError(f"--format {form} writes a file: give it with --output FILE")
     engine = state(ctx).existing
-    text = service.draft_letter(
+    result = draft_letter(
         engine,
         party=party,
         as_of=as_of_date(as_of),
+        fmt=form,
+        template=template,
         committee=committee,
         request=request,
-        kinds=kind,
-        fmt=fmt,
+        kinds=tuple(kind or ()),
         business_days=business_days,
         bates_only=bates_only,
+        include_findings=include_findings,
+        signed_by=tuple(signed_by or ()),
     )
-    _emit(text, output)
+    if isinstance(result, bytes):
+        assert output is not None
+        output.write_bytes(result)
+    else:
+        _emit(result, output)
 
 
 findings = typer.Typer(

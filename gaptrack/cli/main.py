@@ -9,7 +9,9 @@ import typer
 from gaptrack import __version__
 from gaptrack.cli import db as db_commands
 from gaptrack.cli.context import AppState
+from gaptrack.config import default_actor
 from gaptrack.errors import GaptrackError
+from gaptrack.text import printable
 
 EXIT_OK = 0
 EXIT_GAPS = 1  # --check: outstanding gaps exist
@@ -45,12 +47,17 @@ def main(
         "Default: $GAPTRACK_DATABASE_URL, else gaptrack.db in the user data directory.",
         envvar=None,
     ),
-    actor: str = typer.Option("cli", "--actor", help="Who to record in the event log."),
+    actor: str | None = typer.Option(
+        None,
+        "--actor",
+        help="Who to record in the event log (and whose actions undo reverses). "
+        "Default: $GAPTRACK_ACTOR, else the OS user.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    ctx.obj = AppState(db=db, actor=actor)
+    ctx.obj = AppState(db=db, actor=actor or default_actor())
 
 
 app.add_typer(db_commands.app, name="db")
@@ -60,7 +67,9 @@ def _register() -> None:
     """Attach the optional command modules that exist (each is one face of one service)."""
     import importlib
 
-    for name in ("case", "intake", "gaps", "tui", "analysis"):
+    modules = ("case", "intake", "gaps", "party", "tui", "analysis", "deadlines", "serve",
+               "committees", "audit")
+    for name in modules:
         try:
             module = importlib.import_module(f"gaptrack.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -81,7 +90,7 @@ def run() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except GaptrackError as exc:
-        typer.echo(f"error: {exc.title}: {exc.message}", err=True)
+        typer.echo(printable(f"error: {exc.title}: {exc.message}"), err=True)
         sys.exit(EXIT_ERROR)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -99,4 +108,25 @@ def run() -> None:
                 hint = f" (see {exc.ctx.command_path} --help)"
             typer.echo(f"error: {title}: {exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_ERROR)
+        problem = database_problem(exc)
+        if problem is not None:  # a database fault, not a bug: no traceback, data as it was
+            typer.echo(printable(f"error: Database error: {problem}"), err=True)
+            sys.exit(EXIT_ERROR)
         raise
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """What went wrong, when ``exc`` is the database's failure (locked, read-only, corrupt,
+    disk full, server gone) rather than gaptrack's; None otherwise. Every transaction was
+    rolled back by then, so the data is as it was."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    if isinstance(exc, sa.exc.DBAPIError):
+        orig = exc.orig if exc.orig is not None else exc
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return f"{first} (nothing was changed)"
+    if isinstance(exc, sqlite3.Error):
+        return f"{exc} (nothing was changed)"
+    return None

@@ -1,1 +1,2 @@
-"""The gap engine: derives every gap of DESIGN.md §4 with set-based SQL, given ``as_of``."""
+"""The gap engine: derives every gap of docs/architecture.md §4 with set-based SQL, given
+``as_of``."""

@@ -1,8 +1,8 @@
 """Does party P's own production hold a copy of document ``ref``? One scalar subquery per key.
 
 Each returns the id of P's matching copy (the lowest, for determinism) or NULL, so one query
-yields both the answer and *which* key matched (DESIGN.md §4): EDRM MIH, body hash, or the
-fingerprint with the sent times within the tolerance. Each probe is an index lookup on
+yields both the answer and *which* key matched (docs/architecture.md §4): EDRM MIH, body
+hash, or the fingerprint with the sent times within the tolerance. Each probe is an index lookup on
 ``(mih, party_id)``, ``(body_hash, party_id)`` or ``(fingerprint, party_id, date_sent)``.
 """
 

@@ -27,9 +27,10 @@ from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
 from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
 from gaptrack.gaps.query_items import nothing_produced, overdue
 from gaptrack.gaps.query_known import known_rows
-from gaptrack.gaps.query_referenced import referenced_unproduced
+from gaptrack.gaps.query_referenced import answered_by_quote, referenced_unproduced
 from gaptrack.gaps.query_silent import silent_period_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
+from gaptrack.gaps.unify import group_copies
 from gaptrack.models.enums import KnownBasis, KnownStatus
 
 _DIGITS = re.compile(r"(\d+)")
@@ -286,25 +287,15 @@ class _Builder:
 
     # -- inferred ----------------------------------------------------------------------------
 
-    def email_group(self, row: Any) -> tuple[Any, ...]:
-        """Which gap an inferred row belongs to: copies of one email produced by several
-        other parties make one gap per item, and the same email found under an item and
-        under its renewal is one gap too."""
-        email = (
-            ("fp", row.fingerprint, _as_date(row.doc_date))
-            if row.fingerprint
-            else ("mih", row.mih)
-            if row.mih
-            else ("doc", row.document_id)
-        )
-        return (int(row.party_id), self.root(int(row.item_id)), *email)
+    def email_groups(self, rows: Iterable[Any]) -> list[list[Any]]:
+        """The inferred rows, one group per gap: the copies of one email (by the union of
+        their keys, gaps.unify) that other parties produced, per item chain — the same
+        email under an item and under its renewal is one gap too."""
+        return group_copies(rows, lambda row: (int(row.party_id), self.root(int(row.item_id))))
 
     def inferred(self, rows: Iterable[Any]) -> list[Gap]:
-        groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-        for row in rows:
-            groups[self.email_group(row)].append(row)
         gaps: list[Gap] = []
-        for members in groups.values():
+        for members in self.email_groups(rows):
             members.sort(key=lambda r: (r.begin_label, r.document_id))
             first = members[0]
             # Cite the earliest letter's item, as the 2017 letter cited "the third request".
@@ -496,7 +487,8 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
     if GapKind.OVERDUE in kinds:
         gaps.extend(build.overdue(connection.execute(overdue(scope))))
     if GapKind.REFERENCED_UNPRODUCED in kinds and not scope.narrowed_to_requests:
-        gaps.extend(build.referenced(connection.execute(referenced_unproduced(scope))))
+        rows = connection.execute(referenced_unproduced(scope)).all()
+        gaps.extend(build.referenced(answered_by_quote(connection, rows, scope)))
     if GapKind.SILENT_PERIOD in kinds:
         gaps.extend(silent_period_gaps(connection, scope, build.base, build.party_name))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)

@@ -1,7 +1,7 @@
 """Every cross-production finding with the key that matched (or ``none``): the audit view.
 
 Gaps show only the unmatched ones; this lists the matched ones too, so a person can judge
-each match (DESIGN.md §4: "every match records which key matched").
+each match (docs/architecture.md §4: "every match records which key matched").
 """
 
 from __future__ import annotations

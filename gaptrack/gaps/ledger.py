@@ -9,7 +9,9 @@ Item status, first rule that applies:
 * nothing produced: matching privilege-log entries and no other gap → ``withheld``; a
   certification of no responsive documents (or of completeness) → ``no responsive documents``;
 * deadline passed: nothing at all produced for the letter and no reply → ``ignored``, else
-  ``overdue``; otherwise ``requested``.
+  ``overdue``; otherwise ``requested``;
+* then: a letter withdrawn by ``as_of`` → ``withdrawn`` (it asks for nothing); an item still
+  open that a reply refused or objected to → ``refused`` (still owed).
 
 A request rolls up to ``produced`` when every item is produced or has no responsive documents,
 to ``partially produced`` when some documents came in, else to the most pressing item status.
@@ -20,156 +22,32 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.engine import Catalogue, GapResult, ItemInfo, PartyInfo
 from gaptrack.gaps.kinds import DOCUMENT_GAPS
-from gaptrack.gaps.model import GapKind, ItemStatus, ItemStatusKind, RequestStatus
-from gaptrack.gaps.scope import (
-    Scope,
-    party_filter,
-    received_by,
-    renewal_chain,
-    request_filters,
+from gaptrack.gaps.ledger_facts import (
+    Letter,
+    Response,
+    certified,
+    documents_per_item,
+    documents_per_letter,
+    letters_in_scope,
+    replied,
+    responses,
 )
+from gaptrack.gaps.model import GapKind, ItemStatus, ItemStatusKind, RequestStatus
+from gaptrack.gaps.scope import Scope
 
 ROLL_UP_ORDER = [
     ItemStatusKind.IGNORED,
     ItemStatusKind.OVERDUE,
+    ItemStatusKind.REFUSED,
     ItemStatusKind.WITHHELD,
     ItemStatusKind.REQUESTED,
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class _Letter:
-    id: int
-    slug: str
-    title: str
-    kind: str
-    committee: str
-    date_sent: dt.date
-    deadline: dt.date | None
-    follows_up: str | None
-
-
-def _documents_per_item(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
-    chain = renewal_chain()
-    di, d, pr, ri, rr, rq = (
-        t.document_item,
-        t.document,
-        t.production,
-        t.item,
-        t.recipient,
-        t.request,
-    )
-    source = (
-        chain.join(di, di.c.item_id == chain.c.member_id)
-        .join(d, d.c.id == di.c.document_id)
-        .join(ri, ri.c.id == chain.c.item_id)
-        .join(rq, rq.c.id == ri.c.request_id)
-        .join(rr, sa.and_(rr.c.request_id == rq.c.id, rr.c.party_id == d.c.party_id))
-    )
-    if not scope.all_received:
-        source = source.join(pr, pr.c.id == d.c.production_id)
-    query = (
-        sa.select(chain.c.item_id, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
-        .select_from(source)
-        .where(
-            *request_filters(rq, scope),
-            *party_filter(d.c.party_id, scope),
-            *([] if scope.all_received else [received_by(pr, scope)]),
-        )
-        .group_by(chain.c.item_id, d.c.party_id)
-    )
-    return {(int(i), int(p)): int(n) for i, p, n in connection.execute(query)}
-
-
-def _documents_per_letter(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
-    """Distinct documents per (letter, party): a document answering three items counts once."""
-    chain = renewal_chain()
-    di, d, pr, ri, rr, rq = (
-        t.document_item, t.document, t.production, t.item, t.recipient, t.request
-    )
-    source = (
-        chain.join(di, di.c.item_id == chain.c.member_id)
-        .join(d, d.c.id == di.c.document_id)
-        .join(ri, ri.c.id == chain.c.item_id)
-        .join(rq, rq.c.id == ri.c.request_id)
-        .join(rr, sa.and_(rr.c.request_id == rq.c.id, rr.c.party_id == d.c.party_id))
-    )
-    if not scope.all_received:
-        source = source.join(pr, pr.c.id == d.c.production_id)
-    query = (
-        sa.select(rq.c.id, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
-        .select_from(source)
-        .where(
-            *request_filters(rq, scope),
-            *party_filter(d.c.party_id, scope),
-            *([] if scope.all_received else [received_by(pr, scope)]),
-        )
-        .group_by(rq.c.id, d.c.party_id)
-    )
-    return {(int(r), int(p)): int(n) for r, p, n in connection.execute(query)}
-
-
-def letters_in_scope(connection: Connection, scope: Scope) -> tuple[dict[int, _Letter], list[Any]]:
-    rq, rr, cm = t.request, t.recipient, t.committee
-    earlier = t.request.alias("earlier")
-    rows = connection.execute(
-        sa.select(
-            rq.c.id,
-            rq.c.slug,
-            rq.c.title,
-            rq.c.kind,
-            cm.c.slug.label("committee"),
-            rq.c.date_sent,
-            rq.c.deadline,
-            earlier.c.slug.label("follows_up"),
-        )
-        .select_from(
-            rq.join(cm, cm.c.id == rq.c.committee_id).outerjoin(
-                earlier, earlier.c.id == rq.c.follows_up_id
-            )
-        )
-        .where(*request_filters(rq, scope))
-    ).all()
-    letters = {
-        int(r.id): _Letter(
-            int(r.id), r.slug, r.title, r.kind, r.committee, r.date_sent, r.deadline, r.follows_up
-        )
-        for r in rows
-    }
-    pairs = connection.execute(
-        sa.select(rr.c.request_id, rr.c.party_id).where(
-            rr.c.request_id.in_(list(letters) or [-1]), *party_filter(rr.c.party_id, scope)
-        )
-    ).all()
-    return letters, list(pairs)
-
-
-def _certified(connection: Connection, scope: Scope) -> set[tuple[int, int]]:
-    ic = t.certification
-    return {
-        (int(i), int(p))
-        for i, p in connection.execute(
-            sa.select(ic.c.item_id, ic.c.party_id).where(ic.c.date <= scope.as_of)
-        )
-    }
-
-
-def _replied(connection: Connection, scope: Scope) -> set[tuple[int, int | None]]:
-    reply = t.reply
-    return {
-        (int(r), p)
-        for r, p in connection.execute(
-            sa.select(reply.c.request_id, reply.c.party_id).where(reply.c.date <= scope.as_of)
-        )
-    }
 
 
 def _chain(info: ItemInfo, catalogue: Catalogue) -> list[ItemInfo]:
@@ -246,7 +124,9 @@ def _known_and_inferred(known: int, inferred: int) -> str:
 def _roll_up(statuses: list[ItemStatusKind]) -> ItemStatusKind:
     if not statuses:
         return ItemStatusKind.REQUESTED
-    done = {ItemStatusKind.PRODUCED, ItemStatusKind.NO_RESPONSIVE}
+    if set(statuses) == {ItemStatusKind.WITHDRAWN}:
+        return ItemStatusKind.WITHDRAWN
+    done = {ItemStatusKind.PRODUCED, ItemStatusKind.NO_RESPONSIVE, ItemStatusKind.WITHDRAWN}
     if set(statuses) <= done:
         return ItemStatusKind.PRODUCED
     if set(statuses) & {ItemStatusKind.PRODUCED, ItemStatusKind.PARTIAL}:
@@ -267,6 +147,7 @@ class _Facts:
     gaps: dict[tuple[str, str, str], dict[GapKind, int]]
     known: dict[tuple[int, int], list[bool]]
     renewed_by: dict[int, str]
+    responses: dict[tuple[int, int | None], Response]
 
 
 def _facts(connection: Connection, scope: Scope, result: GapResult) -> _Facts:
@@ -285,11 +166,12 @@ def _facts(connection: Connection, scope: Scope, result: GapResult) -> _Facts:
             later.setdefault(info.renews_item_id, f"{info.request}#{info.number}")
     return _Facts(
         catalogue,
-        _documents_per_item(connection, scope),
-        _certified(connection, scope),
+        documents_per_item(connection, scope),
+        certified(connection, scope),
         gaps,
         known,
         later,
+        responses(connection, scope),
     )
 
 
@@ -298,11 +180,35 @@ OPEN = {
     ItemStatusKind.PARTIAL,
     ItemStatusKind.OVERDUE,
     ItemStatusKind.IGNORED,
+    ItemStatusKind.REFUSED,
 }
 
 
+def _answered(
+    facts: _Facts, letter: Letter, owner: PartyInfo, info: ItemInfo,
+    status: ItemStatusKind, reason: str,
+) -> tuple[ItemStatusKind, str]:
+    """A withdrawn letter asks for nothing; a refusal or objection marks what it names."""
+    if letter.withdrawn_on is not None:
+        why = f": {letter.withdrawn_reason}" if letter.withdrawn_reason else ""
+        return ItemStatusKind.WITHDRAWN, f"letter withdrawn on {letter.withdrawn_on}{why}"
+    response = facts.responses.get((letter.id, owner.id)) or facts.responses.get(
+        (letter.id, None)
+    )
+    if (
+        response is not None
+        and status in OPEN
+        and (not response.items or info.number in response.items)
+    ):
+        return ItemStatusKind.REFUSED, (
+            f"{response.kind} in the reply of {response.date.isoformat()} by "
+            f"{response.author}; {reason}"
+        )
+    return status, reason
+
+
 def _item_row(
-    facts: _Facts, owner: PartyInfo, letter: _Letter, info: ItemInfo, *, untouched: bool,
+    facts: _Facts, owner: PartyInfo, letter: Letter, info: ItemInfo, *, untouched: bool,
     as_of: dt.date,
 ) -> ItemStatus:
     count = facts.documents.get((info.id, owner.id), 0)
@@ -321,6 +227,7 @@ def _item_row(
         as_of=as_of,
         letter_untouched=untouched,
     )
+    status, reason = _answered(facts, letter, owner, info, status, reason)
     states = [flag for member in chain for flag in facts.known.get((owner.id, member.id), [])]
     renewed_by = facts.renewed_by.get(info.id)
     if renewed_by:
@@ -351,8 +258,8 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
     t.tune(connection)
     facts = _facts(connection, scope, result)
     letters, pairs = letters_in_scope(connection, scope)
-    replied = _replied(connection, scope)
-    per_letter = _documents_per_letter(connection, scope)
+    answered = replied(connection, scope)
+    per_letter = documents_per_letter(connection, scope)
     items_of = facts.catalogue.items_by_request()
     out: list[RequestStatus] = []
     for request_id, party_id in pairs:
@@ -361,7 +268,7 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
         infos = items_of[letter.id]
         produced_any = any(facts.documents.get((i.id, owner.id), 0) for i in infos)
         untouched = not produced_any and not (
-            (letter.id, owner.id) in replied or (letter.id, None) in replied
+            (letter.id, owner.id) in answered or (letter.id, None) in answered
         )
         untouched = untouched and not any((i.id, owner.id) in facts.certified for i in infos)
         rows = [
@@ -381,6 +288,8 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
                 follows_up=letter.follows_up,
                 status=_roll_up([r.status for r in rows]),
                 items=rows,
+                minority=letter.minority,
+                withdrawn_on=letter.withdrawn_on,
                 documents_produced=per_letter.get((letter.id, owner.id), 0),
                 known_total=sum(r.known_total for r in rows),
                 known_produced=sum(r.known_produced for r in rows),
@@ -390,6 +299,6 @@ def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> lis
     return out
 
 
-def catalogue_deadline(info: ItemInfo, letter: _Letter) -> dt.date | None:
+def catalogue_deadline(info: ItemInfo, letter: Letter) -> dt.date | None:
     """The item's own (staged) deadline, else the letter's."""
     return info.deadline if info.deadline is not None else letter.deadline

@@ -7,12 +7,13 @@
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
    produced that answers an item asked of P, with the document's matching keys copied along.
 
-Criteria semantics (documented in docs/json-schema.md too): an item with at least one criterion
-is answered by a document that is produced by, or names (in any role), a party the item's letter
-was addressed to, that falls inside the item's date range (undated documents pass), and that
-meets every *kind* of criterion the item has: one of its correspondents is on the document, one
-of its keywords appears in the subject or text (as whole words, case and accents folded,
-through the full-text index), its type is one of the types.
+Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
+criterion is answered by a document that is produced by, or names (in any role), a party
+the item's letter was addressed to, that falls inside the item's date range (undated documents
+pass), and that meets every *kind* of criterion the item has (``combine: all``, the default) or
+one of them (``combine: any``): one — or with ``correspondents_match: all`` every one — of its
+correspondents is on the document, one of its keywords appears in the subject or text (as whole
+words, case and accents folded, through the full-text index), its type is one of the types.
 
 The work is incremental. The inputs that change what is derived (addresses, aliases, criteria,
 items, recipients) are hashed into a signature kept, with the highest document id done, in
@@ -35,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
@@ -60,7 +62,8 @@ def _signature(connection: Connection) -> str:
         (t.party_address, ("party_id", "address")),
         (t.party_alias, ("party_id", "alias_norm")),
         (t.criterion, ("item_id", "kind", "value", "party_id")),
-        (t.item, ("id", "request_id", "date_from", "date_to")),
+        (t.item, ("id", "request_id", "date_from", "date_to", "correspondents_match",
+                  "criteria_combine")),
         (t.recipient, ("request_id", "party_id")),
     ):
         cols = [table.c[c] for c in columns]
@@ -111,27 +114,35 @@ def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
         return sa.exists().where(c.c.item_id == ri.c.id, c.c.kind == kind.value, *extra)
 
     corr = t.participant.alias("corr")
-    correspondent_met = sa.exists().where(
-        c.c.item_id == ri.c.id,
-        c.c.kind == CriterionKind.CORRESPONDENT.value,
-        corr.c.document_id == d.c.id,
-        corr.c.party_id == c.c.party_id,
+    on_it = (
+        sa.exists()
+        .where(corr.c.document_id == d.c.id, corr.c.party_id == c.c.party_id)
+        .correlate_except(corr)
+    )
+    is_correspondent = (c.c.item_id == ri.c.id, c.c.kind == CriterionKind.CORRESPONDENT.value)
+    correspondent_met = sa.case(
+        (ri.c.correspondents_match == "all", ~sa.exists().where(*is_correspondent, ~on_it)),
+        else_=sa.exists().where(*is_correspondent, on_it),
     )
     # Keywords go through the full-text index (gaptrack.search.criteria): whole words,
     # case and accents folded; the hits were put in ``keyword_hit`` first.
     keyword_met = sa.exists().where(
         KEYWORD_HIT.c.item_id == ri.c.id, KEYWORD_HIT.c.document_id == d.c.id
     )
+    type_met = has(CriterionKind.DOC_TYPE, c.c.value == d.c.doc_type)
+    kinds = [
+        (has(CriterionKind.DOC_TYPE), type_met),
+        (has(CriterionKind.CORRESPONDENT), correspondent_met),
+        (has(CriterionKind.KEYWORD), keyword_met),
+    ]
+    every_kind = sa.and_(*(sa.or_(~present, met) for present, met in kinds))
+    some_kind = sa.or_(*(sa.and_(present, met) for present, met in kinds))
     conditions = [
         sa.exists().where(c.c.item_id == ri.c.id),
         d.c.id > after_id,
         sa.or_(ri.c.date_from.is_(None), doc_date.is_(None), doc_date >= ri.c.date_from),
         sa.or_(ri.c.date_to.is_(None), doc_date.is_(None), doc_date <= ri.c.date_to),
-        sa.or_(
-            ~has(CriterionKind.DOC_TYPE), has(CriterionKind.DOC_TYPE, c.c.value == d.c.doc_type)
-        ),
-        sa.or_(~has(CriterionKind.CORRESPONDENT), correspondent_met),
-        sa.or_(~has(CriterionKind.KEYWORD), keyword_met),
+        sa.case((ri.c.criteria_combine == "any", some_kind), else_=every_kind),
     ]
     if scope == "own":
         source = ri.join(rr, rr.c.request_id == ri.c.request_id).join(
@@ -332,10 +343,14 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
                 )
             )
             connection.execute(sa.delete(t.candidate))
-        resolved = _resolve_participants(connection, after, relink=full)
+        # Names or addresses changed since the last run: re-link what is stored. (A first run
+        # finds the links the loads made by the same rule.)
+        renamed = last is not None and last.get("signature") != signature
+        resolved = _resolve_participants(connection, after, relink=renamed)
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)
+        copies += spread_copies(connection)  # held under one key: held under all
         item_top = int(
             connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))

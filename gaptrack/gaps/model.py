@@ -73,6 +73,8 @@ class ItemStatusKind(StrEnum):
     NO_RESPONSIVE = "no responsive documents"
     OVERDUE = "overdue"
     IGNORED = "ignored"
+    REFUSED = "refused"  # a reply refused or objected to it; still owed
+    WITHDRAWN = "withdrawn"  # the committee withdrew the letter (a subpoena)
 
 
 class ItemStatus(BaseModel):
@@ -106,6 +108,8 @@ class RequestStatus(BaseModel):
     follows_up: str | None
     status: ItemStatusKind  # rolled up from the items
     items: list[ItemStatus]
+    minority: bool = False  # signed by the committee's minority only (signatories' roles)
+    withdrawn_on: dt.date | None = None
     documents_produced: int = 0  # distinct documents answering any item of the letter
     known_total: int
     known_produced: int

@@ -113,6 +113,8 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool
             doc_date.label("doc_date"),
             c.c.mih,
             c.c.fingerprint,
+            c.c.body_hash,
+            c.c.date_sent,
             c.c.role_rank,
             *(probes.labelled() if not only_missing else probes.nulls()),
             withheld_entry(

@@ -36,6 +36,8 @@ def _active_items(scope: Scope, *columns: Any) -> Any:
             *request_filters(rq, scope),
             *party_filter(rr.c.party_id, scope),
             ~superseded(ri.c.id, scope),
+            # A withdrawn letter (a subpoena) asks for nothing from the day it was withdrawn.
+            sa.or_(rq.c.withdrawn_on.is_(None), rq.c.withdrawn_on > scope.as_of),
         )
     )
 

@@ -1,4 +1,4 @@
-"""Known items (DESIGN.md §3) with what decides their state as of a date.
+"""Known items (docs/architecture.md §3) with what decides their state as of a date.
 
 Every known item of the scope comes back once (known items are a few thousand rows, not a
 corpus), with the three copy probes against the owing party's productions when the item rests

@@ -216,6 +216,7 @@ def parse_piece(piece: str, single: bool = False) -> tuple[Person, ...]:
     names one person (every comma before its address belongs to the name)."""
     text = _MAILTO.sub(lambda m: f" <{m.group(1)}>", piece).strip()
     single = single or text != piece.strip()  # Outlook writes [mailto:] for one sender only
+    text = text.replace("(<", "<").replace(">)", ">")  # Gmail's Spanish "Name (<addr>)"
     text = _GROUP.sub("", text).strip()
     if not text:
         return ()

@@ -1,4 +1,4 @@
-"""Importers: load files and mailboxes in, documents out (DESIGN.md §5–§6).
+"""Importers: load files and mailboxes in, documents out (docs/architecture.md §5–§6).
 
 Each source format has a model of its own records (``dat``, ``opt``, ``mail``, ``privlog``),
 streaming readers, and pure functions that map a record to gaptrack rows (``mapping``). The

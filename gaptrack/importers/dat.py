@@ -1,4 +1,4 @@
-"""Concordance DAT load files: a streaming reader and a writer (DESIGN.md §5).
+"""Concordance DAT load files: a streaming reader and a writer (docs/architecture.md §5).
 
 One record per line (CRLF); fields wrapped in þ (U+00FE) and separated by DC4 (U+0014, the
 byte 0x14 in every 8-bit encoding — some fonts draw it as ¶, but ¶ U+00B6 is never the

@@ -109,15 +109,17 @@ DAT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "text_path": (
         "textpath",
         "textlink",
-        "extractedtext",
         "textfile",
         "textfilepath",
         "ocrpath",
-        "text",
+        "extractedtextpath",
     ),
     "native_path": ("nativepath", "nativelink", "nativefile", "nativefilepath", "native"),
     "doc_type": ("doctype", "documenttype", "recordtype", "filetype"),
     "file_ext": ("fileext", "fileextension", "extension", "docext"),
+    # The extracted text itself, inline (a value that is a file path is read as TEXTPATH).
+    "text": ("text", "extractedtext", "body", "bodytext", "emailbody", "fulltext", "ocrtext",
+             "documenttext"),
 }
 
 _NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)

@@ -21,6 +21,8 @@ from gaptrack.importers.dat import DatRecord, multi
 from gaptrack.importers.dates import DateError, combine, parse_date, parse_time
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mail import MailMessage
+from gaptrack.importers.rows import sqlite_datetime, width
+from gaptrack.limits import MAX_BIGINT, MAX_INT
 from gaptrack.matching import edrm_mih
 from gaptrack.models.enums import DocType
 
@@ -93,19 +95,6 @@ def _kind(doc_type: str, file_ext: str, emailish: bool, has_parent: bool) -> str
 
 def participant_rows(derived_people: Any) -> list[ParticipantRow]:
     return [(str(p.role), p.address, p.name, p.name_norm) for p in derived_people]
-
-
-def sqlite_datetime(value: dt.datetime | None) -> str | None:
-    """A naive UTC datetime as SQLModel's ``UTCDateTime`` stores it on SQLite."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    if value.year >= 1000:
-        # isoformat is several times faster than strftime and gives the same text from
-        # year 1000 on (strftime does not zero-pad smaller years on glibc).
-        return value.isoformat(" ", "microseconds")
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _same(value: dt.datetime | None) -> dt.datetime | None:
@@ -189,12 +178,14 @@ class DatMapper:
         last = self._last_prefix
         if last and value.startswith(last):
             digits = value[len(last) :]
-            if digits.isdigit() and digits.isascii():
+            if digits.isdigit() and digits.isascii() and len(digits) < 19:
                 return last, int(digits), "", len(digits)
         try:
             bates = parse_bates(value, self.bates_prefix)
         except ValueError as exc:
             raise self._error(record, name, str(exc)) from exc
+        if bates.number > MAX_BIGINT:
+            raise self._error(record, name, f"the number in {value!r} is too large to store")
         if not bates.suffix and self.bates_prefix in (None, bates.prefix):
             self._last_prefix = bates.prefix
         return bates.prefix, bates.number, bates.suffix, bates.width
@@ -213,6 +204,11 @@ class DatMapper:
                 file=self.file,
                 line=record.line,
             )
+        if "\x00" in "".join(values):  # PostgreSQL's text cannot hold it: refused on both
+            column = next(i for i, v in enumerate(values) if "\x00" in v)
+            raise LoadFileError("holds a NUL byte", file=self.file, line=record.line,
+                                field=self.fields.columns[column]
+                                if column < len(self.fields.columns) else f"column {column + 1}")
         # Stripped once per column of the file (not once per field read), then gathered.
         stripped = list(map(str.strip, values))
         stripped.append("")  # what unmapped fields read (see _getter)
@@ -220,8 +216,10 @@ class DatMapper:
             begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
             cc, bcc, subject, title, file_name, date_sent, time_sent, timezone, date_created,
             md5, sha1, message_id, in_reply_to, references_text, pages_text, text_path,
-            native_path, doc_type, file_ext,
+            native_path, doc_type, file_ext, inline,
         ) = self._getter(stripped)
+        if inline and not text_path and _is_text_path(inline):
+            text_path, inline = inline, ""  # an "Extracted Text" column holding file paths
         # The widths (FIELD_WIDTHS) spelt out: a loop over them cost more than all of this.
         if (
             len(begin_label) > _LABEL_WIDTH or len(end_label) > _LABEL_WIDTH
@@ -271,9 +269,11 @@ class DatMapper:
 
         page_count: int | str = ""
         if pages_text:
-            if not pages_text.isdigit():
+            if not (pages_text.isdigit() and pages_text.isascii()):
                 raise self._error(record, "page_count", f"{pages_text!r} is not a number")
             page_count = int(pages_text)
+            if page_count > MAX_INT:
+                raise self._error(record, "page_count", f"{pages_text} pages is too many")
 
         sent: Any = ""
         if date_sent:
@@ -305,7 +305,7 @@ class DatMapper:
             references = multi(in_reply_to)
         if references_text:
             references += [r for r in references_text.replace(",", " ").split() if r]
-        text = (self.load_text(text_path) or "") if (text_path and self.load_text) else ""
+        text = (self.load_text(text_path) or "") if (text_path and self.load_text) else inline
         subject_norm, mih, fingerprint, body_hash, participants, refs = derive_row_values(
             sender, to, cc, bcc, subject, message_id, references, text
         )
@@ -363,6 +363,12 @@ class DatMapper:
 
 
 _new_tuple = tuple.__new__
+_TEXT_FILE = re.compile(r"^[^\n]{1,1000}\.(txt|text)$", re.IGNORECASE)
+
+
+def _is_text_path(value: str) -> bool:
+    """An inline-text value that is in fact a text file's path (``TEXT\\ABC0001.txt``)."""
+    return "\n" not in value and _TEXT_FILE.match(value) is not None
 
 
 def _mih(message_id: str) -> str:
@@ -371,7 +377,9 @@ def _mih(message_id: str) -> str:
 
 # The fields whose document columns have a width, checked (stripped, as stored) before any
 # other work is done on a record.
-_LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = 120, 300, 32, 40, 1000
+_LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = (
+    width("document", c) for c in ("begin_label", "custodian", "md5", "sha1", "message_id")
+)
 FIELD_WIDTHS = {
     "begin_bates": _LABEL_WIDTH,
     "end_bates": _LABEL_WIDTH,
@@ -386,17 +394,21 @@ FIELD_WIDTHS = {
 # Column widths of the document table: PostgreSQL enforces them, SQLite does not, so a value
 # that would fail on one backend only is bad input on both.
 LIMITS = {
-    "bates_prefix": ("begin_bates", 64),
-    "bates_suffix": ("begin_bates", 32),
-    "begin_label": ("begin_bates", 120),
-    "end_label": ("end_bates", 120),
-    "custodian": ("custodian", 300),
-    "message_id": ("message_id", 1000),
-    "md5": ("md5", 32),
-    "sha1": ("sha1", 40),
-    "text_path": ("text_path", 1000),
-    "native_path": ("native_path", 1000),
+    column: (name, width("document", column))
+    for column, name in (
+        ("bates_prefix", "begin_bates"),
+        ("bates_suffix", "begin_bates"),
+        ("begin_label", "begin_bates"),
+        ("end_label", "end_bates"),
+        ("custodian", "custodian"),
+        ("message_id", "message_id"),
+        ("md5", "md5"),
+        ("sha1", "sha1"),
+        ("text_path", "text_path"),
+        ("native_path", "native_path"),
+    )
 }
+assert all(width("document", c) == _LONG_WIDTH for c in ("text_path", "native_path"))
 
 
 def check_limits(draft: DocumentDraft) -> tuple[str, str] | None:
@@ -467,11 +479,11 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         "text": message.text or None,
         "text_path": None,
         "native_path": f"{message.source.name}#{message.number}",
-        "source_line": message.number,
+        "source_line": message.line,
     }
     drafts = [
         DocumentDraft(
-            line=message.number,
+            line=message.line,
             prefix=prefix,
             begin=number,
             suffix="",
@@ -484,7 +496,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         child = format_bates(prefix, number + offset, width)
         drafts.append(
             DocumentDraft(
-                line=message.number,
+                line=message.line,
                 prefix=prefix,
                 begin=number + offset,
                 suffix="",
@@ -501,7 +513,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
                     "date_sent": message.date,
                     "md5": attachment.md5,
                     "native_path": f"{message.source.name}#{message.number}/{attachment.filename}",
-                    "source_line": message.number,
+                    "source_line": message.line,
                 }),
                 parent=(prefix, number),
             )
@@ -538,6 +550,7 @@ _FIELDS = (
     "native_path",
     "doc_type",
     "file_ext",
+    "text",
 )
 
 DOCUMENT_COLUMNS = (
@@ -598,11 +611,11 @@ FILLED_BY: dict[str, tuple[str, ...]] = {
     "mih": ("message_id",),
     "md5": ("md5",),
     "sha1": ("sha1",),
-    "body_hash": ("text_path",),
+    "body_hash": ("text_path", "text"),
     "fingerprint": ("sender",),
     "page_count": ("page_count",),
-    "text": ("text_path",),
-    "text_path": ("text_path",),
+    "text": ("text_path", "text"),
+    "text_path": ("text_path", "text"),
     "native_path": ("native_path",),
 }
 

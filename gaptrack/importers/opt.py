@@ -1,4 +1,4 @@
-"""Opticon OPT image load files: one CSV line per page (DESIGN.md §5).
+"""Opticon OPT image load files: one CSV line per page (docs/architecture.md §5).
 
 ``PAGEID,VOLUME,PATH,DOCBREAK,BOXBREAK,FOLDERBREAK,PAGECOUNT`` — DOCBREAK is ``Y`` on the
 first page of a document, and PAGECOUNT is usually (not always) given on that line. Page ids
@@ -37,6 +37,7 @@ class OptDocument:
     pages: int  # pages counted in the file
     declared_pages: int | None  # PAGECOUNT on the first page, when given
     volume: str
+    end_label: str = ""  # the id of its last page
 
 
 def read_pages(path: Path, encoding: str) -> Iterator[OptPage]:
@@ -88,5 +89,6 @@ def read_documents(
                 volume=page.volume,
             )
         current.pages += 1
+        current.end_label = page.page_id
     if current is not None:
         yield current

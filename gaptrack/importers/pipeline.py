@@ -32,19 +32,24 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatReader, DatRecord
+from gaptrack.importers.delimited import CONCORDANCE, DelimitedReader, Dialect, open_reader
 from gaptrack.importers.encoding import detect_bytes
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import DatMapper, DocumentDraft
+from gaptrack.importers.paths import resolve_inside
 from gaptrack.importers.writer import PreparedRows, RowPlan, prepare_rows
 
 Item = DocumentDraft | LoadFileError
+# From about this size (≈ 30,000 DAT records) an input is read and mapped in a child process
+# while this one writes.
+PIPELINE_MIN_BYTES = 8_000_000
 BATCH = 1000  # records per message from the child: ~0.3 MB pickled
 QUEUED = 8  # batches the child may map ahead of the parent (besides what the pipe holds)
 _PIPE_SIZE = 1 << 20  # ask Linux for a 1 MB pipe: a few batches of slack between the two
@@ -56,19 +61,28 @@ _CHILD_GC_THRESHOLD = (100_000, 50, 100)
 
 
 class TextLoader:
-    """Reads TEXTPATH files: relative to the DAT, often written with backslashes."""
+    """Reads TEXTPATH files: relative to the DAT, often written with backslashes, and only
+    inside ``base`` (:func:`~gaptrack.importers.paths.resolve_inside`); a path pointing
+    outside is counted in ``outside`` and never opened."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
         self.missing = 0
+        self.outside = 0
 
     def __call__(self, value: str) -> str | None:
-        relative = value.replace("\\", "/").lstrip("./")
-        path = self.base / relative
-        if not path.is_file():
+        path = resolve_inside(self.base, value)
+        if path is None:
+            self.outside += 1
+            return None
+        try:
+            if not path.is_file():
+                self.missing += 1
+                return None
+            data = path.read_bytes()
+        except OSError:
             self.missing += 1
             return None
-        data = path.read_bytes()
         return data.decode(detect_bytes(data[:65536]), errors="replace").replace("\x00", "")
 
 
@@ -86,6 +100,12 @@ class MapSettings:
     skip_first: bool  # the first record is the header row
     # SQLite: build the rows ready for executemany here (see RowBatch); None: send drafts.
     rows: RowPlan | None = None
+    dialect: Dialect = CONCORDANCE  # separator, quote and newline character
+
+    def local(self) -> LocalMapper:
+        """The mapper that reads these settings in this process (the child calls it: any
+        picklable settings with a ``local()`` giving such a mapper can run there)."""
+        return LocalMapper(self)
 
 
 class RowBatch(NamedTuple):
@@ -107,13 +127,84 @@ def _error(args: tuple[str, str | None, int | None, str | None]) -> LoadFileErro
     return LoadFileError(reason, file=file, line=line, field=field)
 
 
+# Maps one record to its document, or to a family of them (a message and its attachments);
+# raises the LoadFileError of a bad record.
+MapOne = Callable[[Any], "DocumentDraft | list[DocumentDraft]"]
+
+
+def items(records: Iterable[Any], map_one: MapOne) -> Iterator[Item]:
+    """The drafts of ``records`` in order, a bad record as its error (the writer decides)."""
+    for record in records:
+        try:
+            made = map_one(record)
+        except LoadFileError as exc:
+            yield exc
+            continue
+        if type(made) is list:
+            yield from made
+        else:
+            yield made  # type: ignore[misc]
+
+
+def row_batches(
+    records: Iterable[Any], map_one: MapOne, plan: RowPlan, position: Callable[[], int]
+) -> Iterator[RowBatch]:
+    """``records`` mapped and made into rows ready for ``executemany``, BATCH records at a
+    time, numbered on from ``plan.first_id``; ``position()``: the bytes read so far."""
+    next_id = plan.first_id
+    drafts: list[DocumentDraft] = []
+    errors: list[LoadFileError] = []
+    count = 0
+    # What iterating items() gives, without a generator step and a type test per record.
+    for record in records:
+        count += 1
+        try:
+            made = map_one(record)
+        except LoadFileError as exc:
+            errors.append(exc)
+        else:
+            if type(made) is list:
+                drafts.extend(made)
+            else:
+                drafts.append(made)  # type: ignore[arg-type]
+        if count >= BATCH:
+            yield RowBatch(position(), count, errors, prepare_rows(drafts, plan, next_id))
+            next_id += len(drafts)
+            drafts, errors, count = [], [], 0
+    if count:
+        yield RowBatch(position(), count, errors, prepare_rows(drafts, plan, next_id))
+
+
+@contextlib.contextmanager
+def mapping_child(use: bool) -> Iterator[ChildMapper | None]:
+    """A child process to read and map in, if ``use`` (stopped on the way out, whatever
+    happens). Started before it is given its settings: its imports overlap the caller's
+    first work (hashing the file)."""
+    if not use:
+        yield None
+        return
+    child = ChildMapper()
+    try:
+        yield child
+    finally:
+        child.close()
+
+
+def worth_a_child(size: int, wanted: bool | None) -> bool:
+    """Whether to map ``size`` bytes of input in a child: as ``wanted``, else for large
+    inputs on a machine with more than one core (the child costs ~0.3 s to start)."""
+    if wanted is not None:
+        return wanted
+    return (os.cpu_count() or 1) >= 2 and size >= PIPELINE_MIN_BYTES
+
+
 class LocalMapper:
     """Read and map in this process (small files, and the reference for the child's output)."""
 
     def __init__(self, settings: MapSettings, records: Iterator[DatRecord] | None = None,
-                 reader: DatReader | None = None) -> None:
+                 reader: DatReader | DelimitedReader | None = None) -> None:
         self.settings = settings
-        self.reader = reader or DatReader(settings.path, settings.encoding)
+        self.reader = reader or open_reader(settings.path, settings.encoding, settings.dialect)
         self._records = records
         self.loader = TextLoader(settings.text_base)
         self.mapper = DatMapper(
@@ -132,6 +223,12 @@ class LocalMapper:
     def text_missing(self) -> int:
         return self.loader.missing
 
+    @property
+    def extra(self) -> dict[str, Any]:
+        """What the format reports besides the items: for a DAT, the TEXTPATH values that
+        pointed outside the text root (never read)."""
+        return {"text_outside": self.loader.outside}
+
     def _record_stream(self) -> Iterator[DatRecord]:
         records = self._records
         if records is None:
@@ -141,38 +238,16 @@ class LocalMapper:
         return records
 
     def __iter__(self) -> Iterator[Item]:
-        map_record = self.mapper.map
-        for record in self._record_stream():
-            try:
-                yield map_record(record)
-            except LoadFileError as exc:
-                yield exc
+        return items(self._record_stream(), self.mapper.map)
 
     def batches(self) -> Iterator[RowBatch]:
         """The records as :class:`RowBatch` values (``settings.rows`` must be set).
 
         The mapping child sends these, so the writer has no per-row work left but SQLite's.
         """
-        plan = self.settings.rows
-        assert plan is not None
-        next_id = plan.first_id
-        drafts: list[DocumentDraft] = []
-        errors: list[LoadFileError] = []
-        count = 0
-        map_record = self.mapper.map
-        # What iterating self gives, without a generator step and a type test per record.
-        for record in self._record_stream():
-            count += 1
-            try:
-                drafts.append(map_record(record))
-            except LoadFileError as exc:
-                errors.append(exc)
-            if count >= BATCH:
-                yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
-                next_id += len(drafts)
-                drafts, errors, count = [], [], 0
-        if count:
-            yield RowBatch(self.bytes_read, count, errors, prepare_rows(drafts, plan, next_id))
+        assert self.settings.rows is not None
+        return row_batches(self._record_stream(), self.mapper.map, self.settings.rows,
+                           lambda: self.bytes_read)
 
     def close(self) -> None:
         pass
@@ -186,6 +261,7 @@ class ChildMapper:
         early, its imports (~0.4 s) overlap what this process does first."""
         self.bytes_read = 0
         self.text_missing = 0
+        self.extra: dict[str, Any] = {}
         # The child imports gaptrack from where this process did, installed or not.
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
@@ -203,7 +279,7 @@ class ChildMapper:
         assert self.process.stdin is not None and self.process.stdout is not None
         _grow_pipe(self.process.stdout)
 
-    def start(self, settings: MapSettings) -> None:
+    def start(self, settings: Any) -> None:
         """Tell the child what to read and how to map it."""
         assert self.process.stdin is not None
         pickle.dump(settings, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -223,19 +299,19 @@ class ChildMapper:
                 self._stderr.seek(0)
                 said = self._stderr.read()[-2000:].decode("utf-8", "replace")
                 raise RuntimeError(
-                    f"the DAT mapping process ended unexpectedly (exit {code}): {said}"
+                    f"the mapping process ended unexpectedly (exit {code}): {said}"
                 ) from None
             if kind == wanted:
                 yield payload
             elif kind == "end":
-                self.bytes_read, self.text_missing = payload
+                self.bytes_read, self.text_missing, self.extra = payload
                 return
             elif kind == "fatal":
                 raise _error(payload)
             elif kind in ("batch", "rows"):
-                raise RuntimeError(f"the DAT mapping process sent {kind} where {wanted} was due")
+                raise RuntimeError(f"the mapping process sent {kind} where {wanted} was due")
             else:
-                raise RuntimeError(f"the DAT mapping process failed:\n{payload}")
+                raise RuntimeError(f"the mapping process failed:\n{payload}")
 
     def __iter__(self) -> Iterator[Item]:
         for bytes_read, items in self._messages("batch"):
@@ -301,11 +377,11 @@ def _dumps(message: Any) -> bytes:
 def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
     """The child: read settings, then map and send batches until the file ends."""
     _die_with_parent(parent)
-    settings: MapSettings = pickle.load(stdin)
+    settings: Any = pickle.load(stdin)  # MapSettings, or another format's (see local())
     _grow_pipe(stdout)
     gc.freeze()  # what is loaded by now lives as long as the child: never scan it again
     gc.set_threshold(*_CHILD_GC_THRESHOLD)
-    local = LocalMapper(settings)
+    local = settings.local()
     # A sender thread writes the pickled batches: while the parent is busy in SQLite and the
     # pipe is full, this thread waits in write() (without the GIL) and the main thread maps
     # ahead — at most QUEUED batches (a few MB), so memory stays flat.
@@ -340,7 +416,7 @@ def child_main(parent: int, stdin: BinaryIO, stdout: BinaryIO) -> None:
                     batch = []
             if batch:
                 send("batch", (local.bytes_read, batch))
-        send("end", (local.bytes_read, local.text_missing))
+        send("end", (local.bytes_read, local.text_missing, local.extra))
     except LoadFileError as exc:  # the reader's own errors stop the import
         send("fatal", _error_args(exc))
     except BaseException:

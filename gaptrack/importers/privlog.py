@@ -13,6 +13,10 @@ from typing import Any
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dates import DateError, parse_date
 from gaptrack.importers.fieldmap import FieldMap, build_field_map
+from gaptrack.importers.rows import width
+
+# Column widths of privilege_entry, read from the model.
+_WIDTHS = {c: width("privilege_entry", c) for c in ("privilege", "entry_no", "bates", "doc_type")}
 
 PRIVLOG_SYNONYMS: dict[str, tuple[str, ...]] = {
     "entry_no": (
@@ -89,6 +93,8 @@ class PrivilegeRow:
             "source_line": self.line,
         }
 
+FIELD_LIMIT = 16 * 1024 * 1024  # characters in one CSV cell (the csv default: 131,072)
+
 
 class PrivilegeLogReader:
     """Yields a :class:`PrivilegeRow` per entry, or the :class:`LoadFileError` of a bad one."""
@@ -103,32 +109,56 @@ class PrivilegeLogReader:
         assert self.fields is not None
         return self.fields.column_name(name) if name in self.fields.index else name
 
-    def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+    def table(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) per row of the file, the header first (a CSV here; a sheet reader
+        overrides this)."""
+        if csv.field_size_limit() < FIELD_LIMIT:
+            csv.field_size_limit(FIELD_LIMIT)  # a long description is fine; a runaway is not
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise LoadFileError("the file is empty", file=self.path)
-            self.fields = build_field_map(
-                [h.strip() for h in header],
-                self.overrides,
-                synonyms=PRIVLOG_SYNONYMS,
-                file=str(self.path),
-            )
-            if "privilege" not in self.fields.index:
-                raise LoadFileError(
-                    "no privilege column found; name it with --map privilege=COLUMN",
-                    file=self.path,
-                    line=1,
-                    field="privilege",
-                )
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue
+            while True:  # a byte the encoding cannot read, or broken CSV: a clean error
                 try:
-                    yield self._map(reader.line_num, row)
-                except LoadFileError as exc:
-                    yield exc
+                    row = next(reader, None)
+                except UnicodeDecodeError as exc:
+                    raise LoadFileError(
+                        f"cannot be read as {self.encoding} ({exc.reason}); try --encoding",
+                        file=self.path, line=reader.line_num + 1,
+                    ) from exc
+                except csv.Error as exc:
+                    raise LoadFileError(f"is not valid CSV: {exc}", file=self.path,
+                                        line=reader.line_num) from exc
+                if row is None:
+                    return
+                yield reader.line_num, row
+
+    def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
+        rows = self.table()
+        first = next(rows, None)
+        if first is None:
+            raise LoadFileError("the file is empty", file=self.path)
+        self.fields = build_field_map(
+            [str(h).strip() for h in first[1]],
+            self.overrides,
+            synonyms=PRIVLOG_SYNONYMS,
+            file=str(self.path),
+        )
+        if "privilege" not in self.fields.index:
+            raise LoadFileError(
+                "no privilege column found; name it with --map privilege=COLUMN",
+                file=self.path,
+                line=first[0],
+                field="privilege",
+            )
+        for line, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            if any("\x00" in str(cell) for cell in row):  # PostgreSQL text cannot hold it
+                yield LoadFileError("holds a NUL byte", file=self.path, line=line)
+                continue
+            try:
+                yield self._map(line, row)
+            except LoadFileError as exc:
+                yield exc
 
     def _map(self, line: int, row: list[str]) -> PrivilegeRow:
         assert self.fields is not None
@@ -144,11 +174,11 @@ class PrivilegeLogReader:
         privilege = get("privilege")
         if not privilege:
             raise error("privilege", "no privilege claimed")
-        if len(privilege) > 200:
-            raise error("privilege", "is longer than 200 characters")
+        if len(privilege) > _WIDTHS["privilege"]:
+            raise error("privilege", f"is longer than {_WIDTHS['privilege']} characters")
         entry_no = get("entry_no") or f"line {line}"
-        if len(entry_no) > 64:
-            raise error("entry_no", "is longer than 64 characters")
+        if len(entry_no) > _WIDTHS["entry_no"]:
+            raise error("entry_no", f"is longer than {_WIDTHS['entry_no']} characters")
         date_text = get("doc_date")
         doc_date = None
         if date_text:
@@ -158,8 +188,8 @@ class PrivilegeLogReader:
                 raise error("doc_date", str(exc)) from exc
         recipients = "; ".join(v for v in (get("recipients"), get("cc")) if v)
         bates = get("bates")
-        if len(bates) > 120:
-            raise error("bates", "is longer than 120 characters")
+        if len(bates) > _WIDTHS["bates"]:
+            raise error("bates", f"is longer than {_WIDTHS['bates']} characters")
         return PrivilegeRow(
             line=line,
             entry_no=entry_no,
@@ -168,6 +198,79 @@ class PrivilegeLogReader:
             recipients=recipients or None,
             description=get("description") or None,
             privilege=privilege,
-            doc_type=(get("doc_type") or None) and get("doc_type")[:24],
+            doc_type=(get("doc_type") or None) and get("doc_type")[: _WIDTHS["doc_type"]],
             bates=bates or None,
         )
+
+
+def is_privilege_header(cells: list[str]) -> bool:
+    """Whether a header row names a privilege column (how a log is told from other tables)."""
+    fields = build_field_map([str(c).strip() for c in cells], {}, synonyms=PRIVLOG_SYNONYMS)
+    return "privilege" in fields.index
+
+
+def looks_like_privilege_log(path: Path) -> bool:
+    """A CSV whose first row names a privilege column."""
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            header = next(csv.reader([handle.readline()]), [])
+    except OSError:
+        return False
+    return bool(header) and is_privilege_header(header)
+
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _cell(value: Any, is_date: bool) -> str:
+    """A spreadsheet cell as the text a CSV would hold: dates ISO, whole numbers without
+    ".0", an Excel date serial in the date column as its date."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, float):
+        if is_date and 1 <= value < 2_958_466:
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+class ExcelPrivilegeLogReader(PrivilegeLogReader):
+    """A privilege log in the first sheet of a workbook (python-calamine reads .xlsx, .xls,
+    .xlsb and .ods); lines are the sheet's row numbers."""
+
+    def table(self) -> Iterator[tuple[int, list[str]]]:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:
+            raise LoadFileError(f"cannot be read as a workbook ({exc})", file=self.path) from exc
+        sheet = book.get_sheet_by_index(0)
+        first = sheet.start[0] + 1 if sheet.start else 1
+        date_at = -1
+        for offset, row in enumerate(sheet.iter_rows()):
+            if offset == 0:
+                header = [_cell(v, False).strip() for v in row]
+                fields = build_field_map(header, self.overrides, synonyms=PRIVLOG_SYNONYMS,
+                                         file=str(self.path))
+                date_at = fields.index.get("doc_date", -1)
+                yield first, header
+                continue
+            yield first + offset, [_cell(v, i == date_at) for i, v in enumerate(row)]
+
+
+def reader_for(path: Path, encoding: str, overrides: Mapping[str, str]) -> PrivilegeLogReader:
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return ExcelPrivilegeLogReader(path, encoding, overrides)
+    return PrivilegeLogReader(path, encoding, overrides)
+
+
+def looks_like_excel_privilege_log(path: Path) -> bool:
+    try:
+        header = next(iter(ExcelPrivilegeLogReader(path, "", {}).table()), None)
+    except (LoadFileError, OSError):
+        return False
+    return header is not None and is_privilege_header(header[1])

@@ -1,4 +1,4 @@
-"""The intake QC report: is the production just loaded sound? (issue 4, DESIGN.md §5)
+"""The intake QC report: is the production just loaded sound? (issue 4, docs/architecture.md §5)
 
 Bates continuity, gaps and overlaps (inside the production and against the party's earlier
 volumes), DAT↔OPT page reconciliation, field names and order against earlier volumes,
@@ -13,8 +13,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from gaptrack.identity.report import ParticipantReport
+from gaptrack.importers.rows import SqlDialect
 from gaptrack.importers.tally import DocumentTally
-from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker, SqlDialect
+from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker
 
 
 class BadRecord(BaseModel):
@@ -105,13 +107,19 @@ class IntakeReport(BaseModel):
     attachments_linked: int = 0
     orphan_attachments: int = 0
     text_files_missing: int = 0
+    text_files_outside: int = 0  # TEXTPATH values pointing outside the text root: not read
+    text_root: str | None = None
     bad_records: list[BadRecord] = []
     bad_count: int = 0
     fields: FieldReport | None = None
     bates: BatesReport | None = None
     page_check: PageReport | None = None
     email_metadata: EmailMetadataReport | None = None
+    participants: ParticipantReport | None = None  # who is linked to a party, who is not
     skipped_files: list[str] = Field(default_factory=list)  # mail files already loaded
+    # Headers kept as written because they could not be read (the message was loaded).
+    header_problems: list[BadRecord] = Field(default_factory=list)
+    header_problem_count: int = 0
     findings: list[str] = []  # one line per problem worth a person's attention
 
     def summary_rows(self) -> list[dict[str, Any]]:
@@ -192,6 +200,9 @@ class IntakeReport(BaseModel):
                     f"Message-ID {e.missing_message_id}",
                 }
             )
+        if self.participants is not None:
+            for check, result in self.participants.summary():
+                rows.append({"check": check, "result": result})
         if self.attachments_linked or self.orphan_attachments:
             rows.append(
                 {
@@ -202,12 +213,19 @@ class IntakeReport(BaseModel):
             )
         if self.text_files_missing:
             rows.append({"check": "text files missing", "result": self.text_files_missing})
+        if self.text_files_outside:
+            rows.append({"check": "text paths outside", "result": self.text_files_outside})
         if self.skipped_files:
             rows.append({
                 "check": "files already loaded",
                 "result": f"{len(self.skipped_files)} skipped: " + ", ".join(self.skipped_files[:5])
                 + (" …" if len(self.skipped_files) > 5 else ""),
             })
+        if self.header_problem_count:
+            rows.append({"check": "headers kept as written", "result": self.header_problem_count})
+            for bad in self.header_problems:
+                rows.append({"check": "  header",
+                             "result": f"{bad.file}:{bad.line} {bad.field}: {bad.reason}"})
         for finding in self.findings:
             rows.append({"check": "finding", "result": finding})
         return rows
@@ -525,6 +543,17 @@ def findings(report: IntakeReport) -> list[str]:
         out.append(f"{report.orphan_attachments} attachments whose parent was not found")
     if report.text_files_missing:
         out.append(f"{report.text_files_missing} TEXTPATH files not found")
+    if report.text_files_outside:
+        out.append(
+            f"{report.text_files_outside} TEXTPATH values point outside {report.text_root}"
+            " (not read)"
+        )
     if report.bad_count:
         out.append(f"{report.bad_count} bad records skipped")
+    if report.header_problem_count:
+        names = sorted({h.field or "" for h in report.header_problems})
+        out.append(
+            f"{report.header_problem_count} headers could not be read and were kept as written "
+            f"({', '.join(names)})"
+        )
     return out

@@ -1,7 +1,7 @@
 """Bulk insert of documents and what hangs off them, inside the caller's transaction.
 
 Rows go in through the driver's ``executemany`` in chunks (SQLModel's ``add_all`` is 20–40×
-slower, DESIGN.md §7). Participants and references need the new document ids:
+slower, docs/architecture.md §7). Participants and references need the new document ids:
 
 * on SQLite the writer numbers documents itself, from ``max(id) + 1`` — exactly the rowids
   SQLite would pick, and safe because the import's transaction already holds the write lock
@@ -47,10 +47,10 @@ from gaptrack.importers.mapping import (
     DocumentDraft,
 )
 from gaptrack.importers.opt import OptDocument
+from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows, sqlite_value
 from gaptrack.importers.tally import EXAMPLES, DocumentTally
 from gaptrack.models import metadata
 
-CHUNK = 5000
 PARTICIPANT_COLUMNS = ("document_id", "role", "address", "name", "name_norm", "party_id")
 REFERENCE_COLUMNS = ("document_id", "message_id", "mih")
 FAMILY_TABLE = "gt_import_family"
@@ -86,15 +86,6 @@ Row = tuple[Any, ...]
 # string back into NULL inside SQLite for a few nanoseconds. Only nullable columns are bound
 # this way, and none of them holds an empty string as a value.
 _BLANK_IS_NULL = "nullif(?, '')"
-
-
-def sqlite_value(value: Any) -> Any:
-    """A datetime as SQLModel's ``UTCDateTime`` stores it on SQLite (see SqlDialect.value)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
 
 
 class RowPlan(NamedTuple):
@@ -243,31 +234,12 @@ class BatesTracker:
             run.count += 1
 
 
-class SqlDialect:
-    """The few differences between SQLite and PostgreSQL that bulk SQL needs."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.sqlite = connection.dialect.name == "sqlite"
-        self.mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-
-    def marks(self, n: int) -> str:
-        return ", ".join([self.mark] * n)
-
-    def value(self, value: Any) -> Any:
-        """Bind a value as the column types would (these inserts bypass them for speed).
-
-        Datetimes are naive UTC in drafts; the columns are SQLModel's ``UTCDateTime``, which
-        stores this exact text on SQLite (sqlite3's own datetime adapter is deprecated and
-        writes another format) and needs an aware value on PostgreSQL, where a naive one
-        would be read in the server's time zone.
-        """
-        if isinstance(value, dt.datetime):
-            if self.sqlite:
-                if value.tzinfo is not None:
-                    value = value.astimezone(dt.UTC).replace(tzinfo=None)
-                return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-            return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return value
+def _page_number(document: OptDocument) -> int | None:
+    """The number of a document's last page, when its id is a plain Bates number with the
+    document's own prefix (page ids with a suffix, ABC-0001_0002, give none)."""
+    label = document.end_label
+    digits = label[len(document.prefix):] if label.startswith(document.prefix) else ""
+    return int(digits) if digits.isdigit() else None
 
 
 class BulkWriter:
@@ -382,20 +354,8 @@ class BulkWriter:
     def _bulk(
         self, insert: str, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
     ) -> None:
-        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (2–3× faster, DESIGN.md §7).
-
-        Both run on the import's own connection, inside its transaction.
-        """
-        if self.sql.sqlite:
-            self.conn.exec_driver_sql(insert, rows)
-            return
-        raw: Any = self.conn.connection.driver_connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (see rows.insert_rows)."""
+        insert_rows(self.conn, table, columns, rows, insert=insert)
 
     def add(self, draft: DocumentDraft) -> None:
         self.pending.append(draft)
@@ -610,17 +570,19 @@ class BulkWriter:
         if first:
             self.conn.exec_driver_sql(
                 f"CREATE TEMPORARY TABLE {OPT_TABLE} (prefix VARCHAR(64), number BIGINT, "
-                "label VARCHAR(120), pages INTEGER, declared INTEGER, line INTEGER)"
+                "label VARCHAR(120), pages INTEGER, declared INTEGER, line INTEGER, "
+                "end_label VARCHAR(120), end_number BIGINT)"
             )
             self.conn.exec_driver_sql(
                 f"CREATE INDEX ix_{OPT_TABLE} ON {OPT_TABLE} (prefix, number)"
             )
         if documents:
             self.conn.exec_driver_sql(
-                f"INSERT INTO {OPT_TABLE} (prefix, number, label, pages, declared, line) "
-                f"VALUES ({self.sql.marks(6)})",
+                f"INSERT INTO {OPT_TABLE} (prefix, number, label, pages, declared, line, "
+                f"end_label, end_number) VALUES ({self.sql.marks(8)})",
                 [
-                    (d.prefix, d.number, d.begin_label, d.pages, d.declared_pages, d.line)
+                    (d.prefix, d.number, d.begin_label, d.pages, d.declared_pages, d.line,
+                     d.end_label, _page_number(d))
                     for d in documents
                 ],
             )
@@ -681,6 +643,29 @@ class BulkWriter:
             (self.production_id,),
         )
         return int(filled)
+
+    def apply_opt_ends(self) -> int:
+        """Document ends from the OPT's last pages (a DAT without ENDBATES); how many."""
+        m = self.sql.mark
+        match = (f"FROM {OPT_TABLE} o WHERE o.prefix = document.bates_prefix"
+                 " AND o.number = document.bates_begin")
+        where = f"production_id = {m} AND EXISTS (SELECT 1 {match} AND o.end_number IS NOT NULL)"
+        ended = self.conn.exec_driver_sql(
+            f"SELECT count(*) FROM document WHERE {where}", (self.production_id,)
+        ).scalar_one()
+        self.conn.exec_driver_sql(
+            f"UPDATE document SET bates_end = (SELECT max(o.end_number) {match}),"
+            f" end_label = (SELECT max(o.end_label) {match}) WHERE {where}",
+            (self.production_id,),
+        )
+        if self.tally is not None:
+            high = self.conn.exec_driver_sql(
+                f"SELECT max(bates_end) FROM document WHERE production_id = {m}",
+                (self.production_id,),
+            ).scalar()
+            self.tally.bates_last = None if high is None else int(high)
+        self.bates = None  # continuity is then read from the rows, not from the tracker
+        return int(ended)
 
     def resolve_parties(self) -> None:
         """Link this production's participants to parties (the identity resolver, set-based).
@@ -768,9 +753,10 @@ def defer_indexes(conn: Connection, *, keep: Collection[str] = ()) -> list[str]:
 
 
 # CREATE INDEX sorts in runs as large as the page cache. With the import's large cache
-# (intake._sqlite_tuning) the runs are few and big, sorted by this thread alone; with SQLite's
-# default 2 MB cache they are small, and worker threads sort and merge them alongside: at a
-# million documents the two rebuilds take ~0.65 s instead of ~1.3 s (and less memory).
+# (formats.loadfile.sqlite_tuning) the runs are few and big, sorted by this thread alone;
+# with SQLite's default 2 MB cache they are small, and worker threads sort and merge them
+# alongside: at a million documents the two rebuilds take ~0.65 s instead of ~1.3 s
+# (and less memory).
 REBUILD_CACHE_KIB = 2000
 REBUILD_THREADS = 2
 

@@ -1,8 +1,14 @@
-"""The domain model (DESIGN.md §3). Import tables from here; Alembic reads this metadata."""
+"""The domain model (docs/architecture.md §3). Import tables from here; Alembic reads this
+metadata."""
 
 from sqlmodel import SQLModel
 
-from gaptrack.models.committee import Committee, CommitteeCreate, CommitteeRead
+from gaptrack.models.committee import (
+    Committee,
+    CommitteeContact,
+    CommitteeCreate,
+    CommitteeRead,
+)
 from gaptrack.models.derived import DerivedState, InferredCandidate
 from gaptrack.models.document import (
     Document,
@@ -27,6 +33,7 @@ from gaptrack.models.enums import (
 )
 from gaptrack.models.event import Event, EventRead
 from gaptrack.models.known import FindingDecision, KnownItem, KnownItemRead
+from gaptrack.models.membership import CommitteeMember, Legislator
 from gaptrack.models.party import (
     Counsel,
     CounselRead,
@@ -49,6 +56,7 @@ from gaptrack.models.request import (
     ItemCriterion,
     Reply,
     Request,
+    RequestCounsel,
     RequestItem,
     RequestItemRead,
     RequestRead,
@@ -62,7 +70,9 @@ __all__ = [
     "CertificationKind",
     "Chamber",
     "Committee",
+    "CommitteeContact",
     "CommitteeCreate",
+    "CommitteeMember",
     "CommitteeRead",
     "Counsel",
     "CounselRead",
@@ -85,6 +95,7 @@ __all__ = [
     "KnownItem",
     "KnownItemRead",
     "KnownStatus",
+    "Legislator",
     "ParticipantRole",
     "Party",
     "PartyAddress",
@@ -100,6 +111,7 @@ __all__ = [
     "Reply",
     "Representation",
     "Request",
+    "RequestCounsel",
     "RequestItem",
     "RequestItemRead",
     "RequestKind",

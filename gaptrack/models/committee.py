@@ -20,6 +20,20 @@ class Committee(CommitteeBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
+class CommitteeContact(SQLModel, table=True):
+    """A member of the committee's staff who is copied on its correspondence (the clerk, the
+    chief counsel): the cc of a deficiency letter's email draft."""
+
+    __tablename__ = "committee_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    name: str = Field(max_length=300)
+    email: str = Field(max_length=320)
+    role: str | None = Field(default=None, max_length=300)  # "Chief Investigative Counsel"
+
+
 class CommitteeCreate(CommitteeBase):
     pass
 

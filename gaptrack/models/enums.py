@@ -76,6 +76,13 @@ class FindingDecisionKind(StrEnum):
     DISMISSED = "dismissed"
 
 
+class ResponseKind(StrEnum):
+    """What a reply to a letter says about its items (a plain answer has none)."""
+
+    REFUSAL = "refusal"
+    OBJECTION = "objection"
+
+
 class CertificationKind(StrEnum):
     COMPLETE = "complete"  # the party certifies its production for the item is complete
     NO_RESPONSIVE_DOCUMENTS = "no-responsive-documents"
@@ -87,3 +94,4 @@ class SourceKind(StrEnum):
     OPT = "opt"
     MAIL = "mail"
     PRIVLOG = "privlog"
+    PDF = "pdf"

@@ -13,6 +13,8 @@ class PartyBase(SQLModel):
     name: str = Field(max_length=300)
     kind: PartyKind = Field(default=PartyKind.PERSON, sa_type=sa.String(16))
     description: str | None = None
+    # "Mr.", "Ms.", "Dr.": the salutation of a letter addressed to the party ("Dear Mr. Page:").
+    honorific: str | None = Field(default=None, max_length=32)
 
 
 class Party(PartyBase, table=True):
@@ -57,6 +59,8 @@ class CounselBase(SQLModel):
     name: str = Field(max_length=300)
     firm: str | None = Field(default=None, max_length=300)
     email: str | None = Field(default=None, max_length=320)
+    # "Mr.", "Ms.": the salutation of a letter to counsel ("Dear Mr. Lowell:").
+    honorific: str | None = Field(default=None, max_length=32)
 
 
 class Counsel(CounselBase, table=True):

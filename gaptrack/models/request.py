@@ -21,6 +21,9 @@ class RequestBase(SQLModel):
     follows_up_id: int | None = Field(default=None, foreign_key="request.id", index=True)
     summary: str | None = None
     source: str | None = None  # citation of the public record the letter comes from
+    # A letter (a subpoena) withdrawn by the committee: from that date it asks for nothing.
+    withdrawn_on: dt.date | None = None
+    withdrawn_reason: str | None = None
 
 
 class Request(RequestBase, table=True):
@@ -41,6 +44,18 @@ class RequestRecipient(SQLModel, table=True):
     request_id: int = Field(foreign_key="request.id", index=True, ondelete="CASCADE")
     party_id: int = Field(foreign_key="party.id", index=True)
     counsel_id: int | None = Field(default=None, foreign_key="counsel.id")
+
+
+class RequestCounsel(SQLModel, table=True):
+    """A counsel the letter went to ("via"), in the order the letter names them."""
+
+    __tablename__ = "request_counsel"
+    __table_args__ = (UniqueConstraint("request_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="request.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    counsel_id: int = Field(foreign_key="counsel.id", index=True)
 
 
 class Signatory(SQLModel, table=True):
@@ -66,6 +81,14 @@ class RequestItemBase(SQLModel):
     deadline: dt.date | None = None  # a staged deadline for this item; else the letter's
     # The item of an earlier letter that this one renews; the chain keeps the history.
     renews_item_id: int | None = Field(default=None, foreign_key="request_item.id", index=True)
+    # How its criteria combine (casefile.schema.CriteriaSpec): a document must be on with
+    # "any" or "all" of the correspondents; and meet "all" the kinds of criterion, or "any".
+    correspondents_match: str = Field(
+        default="any", max_length=8, sa_column_kwargs={"server_default": "any"}
+    )
+    criteria_combine: str = Field(
+        default="all", max_length=8, sa_column_kwargs={"server_default": "all"}
+    )
 
 
 class RequestItem(RequestItemBase, table=True):
@@ -101,6 +124,10 @@ class Reply(SQLModel, table=True):
     author: str = Field(max_length=300)
     summary: str
     source: str | None = None
+    # A refusal or an objection: the items it names (numbers on the letter; none: all of
+    # them) stand "refused" in the ledger from its date.
+    response_kind: str | None = Field(default=None, max_length=16)
+    response_items: str | None = None  # the item numbers, one per line
 
 
 class ItemCertification(SQLModel, table=True):

@@ -153,6 +153,9 @@ def render_status(
                 f"## {status.party_name}: {status.request} ({status.status.value})",
                 "",
                 f"{status.title}. Sent {status.date_sent.isoformat()}"
+                + (" by the committee's minority" if status.minority else "")
+                + (f"; withdrawn {status.withdrawn_on.isoformat()}" if status.withdrawn_on
+                   else "")
                 + (f", due {status.deadline.isoformat()}" if status.deadline else "")
                 + f". Known items produced: {status.known_produced}/{status.known_total}.",
                 "",

@@ -37,7 +37,8 @@ from gaptrack.service.search import text_filter
 # overloads reject; these are Core selects of columns, so the call is typed loosely.
 _select: Any = sa.select
 
-PAGE_SIZE = 500  # rows a table holds at once; DESIGN.md §7: DataTable measures every cell
+# Rows a table holds at once (docs/architecture.md §7: DataTable measures every cell).
+PAGE_SIZE = 500
 COUNT_CAP = 100_000  # filtered counts stop here ("100,000+") instead of scanning everything
 
 
@@ -505,3 +506,4 @@ def party_overview(engine: Engine, *, as_of: dt.date) -> list[PartyOverview]:
             )
         )
     return out
+

@@ -119,12 +119,16 @@ def status_report(
     party: str | None = None,
     committee: str | None = None,
     request: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
 ) -> str:
-    """The status ledger rendered (``table``, ``json``, ``csv``, ``md`` or ``html``)."""
+    """The status ledger rendered (``table``, ``json``, ``csv``, ``md`` or ``html``), with the
+    per-party line of the main screen; with ``kinds``, only the items with such gaps."""
     from gaptrack.reports.status import render_status
 
-    ledger = status_ledger(engine, as_of=as_of, party=party, committee=committee, request=request)
-    return render_status(ledger, fmt, as_of=as_of)
+    view = case_view(
+        engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
+    )
+    return render_status(view.status_rows(), fmt, as_of=as_of, parties=view.summaries)
 
 
 def gaps_report(
@@ -164,23 +168,25 @@ def draft_letter(
     committee: str | None = None,
     kinds: Iterable[GapKind | str] | None = None,
 ) -> str:
-    """A deficiency letter to ``party`` in the shape of the 2017 letter (Markdown or HTML),
+    """A deficiency letter as Markdown or HTML text (see :mod:`gaptrack.service.letter`),
     citing the gaps of the party's case view."""
-    from gaptrack.reports.letter import build_letter, render_letter
+    from gaptrack.service.letter import draft_letter as draft
 
-    found = case_view(
-        engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
-    ).gaps
-    letter = build_letter(
+    if fmt.lower() not in {"md", "markdown", "html"}:
+        raise InputError(f"unknown letter format {fmt!r}; use md or html (docx: gaptrack letter)")
+    text = draft(
         engine,
         party=party,
         as_of=as_of,
-        gaps=found,
+        fmt=fmt,
+        committee=committee,
         request=request,
+        kinds=tuple(str(k) for k in kinds or ()),
         business_days=business_days,
         bates_only=bates_only,
     )
-    return render_letter(letter, fmt)
+    assert isinstance(text, str)
+    return text
 
 
 def findings(engine: Engine, *, as_of: dt.date, party: str | None = None) -> list[Finding]:

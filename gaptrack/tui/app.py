@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from gaptrack.config import default_actor
 from gaptrack.tui.commands import GaptrackCommands
 from gaptrack.tui.global_actions import GlobalActions
 from gaptrack.tui.screens.main import MainScreen
@@ -27,6 +28,7 @@ class GaptrackApp(GlobalActions, App[None]):
         Binding("D", "documents", "Documents", id="app.documents"),
         Binding("C", "letters", "Letters", id="app.letters"),
         Binding("T", "deadlines", "Deadlines", id="app.deadlines"),
+        Binding("h", "home", "Home", id="app.home"),
         Binding("a", "as_of", "As of", id="app.as-of"),
         Binding("E", "export_status", "Export", id="app.export"),
         Binding("u", "undo", "Undo", id="app.undo"),
@@ -37,12 +39,12 @@ class GaptrackApp(GlobalActions, App[None]):
         url: str,
         *,
         as_of: dt.date,
-        actor: str = "tui",
+        actor: str | None = None,  # default: $GAPTRACK_ACTOR, else the OS user
         export_dir: Path | None = None,
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
-        self.state = TuiState(url=url, as_of=as_of, actor=actor,
+        self.state = TuiState(url=url, as_of=as_of, actor=actor or default_actor(),
                               export_dir=export_dir or Path.cwd())
         self.sub_title = f"as of {as_of.isoformat()}"
         if keymap:

@@ -16,13 +16,41 @@ from gaptrack.tui.messages import DataChanged
 from gaptrack.tui.runner import act, load
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from collections.abc import Callable
+    from typing import Any
 
+    from textual.app import App
+    from textual.screen import Screen
+
+    from gaptrack.models.event import EventRead
     from gaptrack.tui.state import TuiState
 
     _Base = App[None]
 else:
     _Base = object
+
+
+# Screens that C, T and D switch between (named: they are imported only when first used).
+SWITCHED = {"ChainsScreen", "DeadlinesScreen", "DocumentsScreen"}
+ACTION_NAMES = {
+    "note": "the note",
+    "known.status": "the status change",
+    "request.follow-up": "the follow-up letter",
+    "finding.promote": "the promotion",
+    "finding.dismiss": "the dismissal",
+}
+
+
+def describe_event(event: EventRead) -> str:
+    """"the status change on kushner-phone-records (disputed: why), 2017-11-16 09:30"."""
+    what = ACTION_NAMES.get(event.action, event.action)
+    after = (event.data or {}).get("after")
+    detail = str(after.get("status") or "") if isinstance(after, dict) else ""
+    if event.reason:
+        detail = f"{detail}: {event.reason}" if detail else event.reason
+    on = f" on {event.entity_key}" if event.entity_key else ""
+    told = f" ({detail})" if detail else ""
+    return f"{what}{on}{told}, recorded {event.at:%Y-%m-%d %H:%M}"
 
 
 def _check_date(text: str) -> str | None:
@@ -52,21 +80,42 @@ class GlobalActions(_Base):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def _switch_to(self, kind: type[Screen[Any]], make: Callable[[], Screen[Any]]) -> None:
+        """C, T and D switch between their screens rather than stack them: an open one is
+        brought back (what was above it closes); from another of them, it is replaced."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, kind):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        if type(self.screen).__name__ in SWITCHED:
+            self.switch_screen(make())
+        else:
+            self.push_screen(make())
+
+    def action_home(self) -> None:
+        """Back to the parties, closing every screen above them."""
+        from gaptrack.tui.screens.main import MainScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+
     def action_documents(self) -> None:
         from gaptrack.tui.screens.documents import DocumentsScreen
 
         party = getattr(self.screen, "party", None)
-        self.push_screen(DocumentsScreen(party if isinstance(party, str) else None))
+        self._switch_to(DocumentsScreen,
+                        lambda: DocumentsScreen(party if isinstance(party, str) else None))
 
     def action_letters(self) -> None:
         from gaptrack.tui.screens.chains import ChainsScreen
 
-        self.push_screen(ChainsScreen())
+        self._switch_to(ChainsScreen, ChainsScreen)
 
     def action_deadlines(self) -> None:
         from gaptrack.tui.screens.deadlines import DeadlinesScreen
 
-        self.push_screen(DeadlinesScreen())
+        self._switch_to(DeadlinesScreen, DeadlinesScreen)
 
     def set_as_of(self, as_of: dt.date) -> None:
         self.state.as_of = as_of
@@ -86,15 +135,27 @@ class GlobalActions(_Base):
         )
 
     def action_undo(self) -> None:
-        def confirmed(yes: bool | None) -> None:
-            from gaptrack.service import actions
+        """Say what undo will reverse (this actor's last action), then reverse exactly that."""
+        from gaptrack.service import actions
 
-            if yes:
-                act(self, lambda e: actions.undo_last(e, actor=self.state.actor))
+        actor = self.state.actor
 
-        self.push_screen(
-            ConfirmDialog("Undo?", "Undo the last recorded action?", confirm="Undo"), confirmed
-        )
+        def ask(event: EventRead | None) -> None:
+            if event is None:
+                self.notify(f"{actor} has nothing to undo", title="Undo", severity="warning",
+                            markup=False)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    act(self, lambda e: actions.undo(e, event.id, actor=actor))
+
+            self.push_screen(
+                ConfirmDialog("Undo?", f"Undo {describe_event(event)}?", confirm="Undo"),
+                confirmed,
+            )
+
+        load(self, lambda e: actions.last_undoable(e, actor=actor), ask, group="undo")
 
     def _wrote(self, path: object) -> None:
         self.notify(f"Wrote {path}", title="Exported", markup=False)

@@ -1,7 +1,7 @@
 """What every screen shares: the database, the ``as_of`` date, who is acting, where exports go.
 
 The engine is opened lazily, from a worker thread: opening may run migrations, and nothing
-that touches the database may run on the UI thread (DESIGN.md §6).
+that touches the database may run on the UI thread (docs/architecture.md §6).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Builders for the load files and mailboxes the intake tests read.
 
-Every variant is written by the tests themselves (DESIGN.md §5): each encoding, with and
+Every variant is written by the tests themselves (docs/architecture.md §5): each encoding, with and
 without a header row, quoted and bare fields, ® for embedded newlines, a quoted field holding
 the 0x14 separator, a non-breaking space in a header name, OPT page ids with suffixes, and a
 family of a parent and two attachments.

@@ -28,8 +28,8 @@ def demo_app(sqlite_engine: Engine) -> Iterator[GaptrackApp]:
     yield GaptrackApp(url, as_of=AS_OF, actor="snapshot")
 
 
-def steps(*keys: str, gap_bates: str | None = None, known: str | None = None
-          ) -> Callable[[Pilot[Any]], Awaitable[None]]:
+def steps(*keys: str, gap_bates: str | None = None, known: str | None = None,
+          item: str | None = None) -> Callable[[Pilot[Any]], Awaitable[None]]:
     """Settle, open Kushner, press keys (settling after each), optionally move to a row."""
 
     async def run(pilot: Pilot[Any]) -> None:
@@ -45,6 +45,9 @@ def steps(*keys: str, gap_bates: str | None = None, known: str | None = None
                 table = app.screen.query_one(".gaps-table", DataTable)
                 table.move_cursor(row=next(i for i, r in enumerate(rows(table))
                                            if gap_bates in r[3]))
+            elif key == "@item" and item:
+                table = app.screen.query_one("#items-table", DataTable)
+                table.move_cursor(row=table.get_row_index(item))
             elif key == "@known" and known:
                 table = app.screen.query_one("#known-table", DataTable)
                 table.move_cursor(row=table.get_row_index(known))
@@ -74,4 +77,28 @@ def test_help_screen(snap_compare: Compare, demo_app: GaptrackApp) -> None:
 
 def test_confirm_modal(snap_compare: Compare, demo_app: GaptrackApp) -> None:
     assert snap_compare(demo_app, terminal_size=SIZE,
-                        run_before=steps("k", "@known", "x", known="kushner-millian-cc"))
+                        run_before=steps("k", "@known", "z", known="kushner-millian-cc"))
+
+
+# The small and the large terminal: what a laptop split pane and a full screen show.
+SMALL, LARGE = (80, 24), (160, 48)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x48"])
+def test_main_screen_sized(snap_compare: Compare, demo_app: GaptrackApp,
+                           size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app, terminal_size=size, run_before=steps())
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x48"])
+def test_party_gaps_sized(snap_compare: Compare, demo_app: GaptrackApp,
+                          size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app, terminal_size=size,
+                        run_before=steps("g", "@gap", gap_bates="HICKS-000101"))
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "160x48"])
+def test_item_screen_sized(snap_compare: Compare, demo_app: GaptrackApp,
+                           size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app, terminal_size=size,
+                        run_before=steps("@item", "enter", item="sjc-2017-11-16#2"))

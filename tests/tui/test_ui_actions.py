@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from support import table_snapshot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, Static
 
 from gaptrack.db import session_scope
 from gaptrack.models import (
@@ -110,16 +110,16 @@ async def test_disputed_asks_first_and_no_changes_nothing(
         await settle(pilot)
         await _known_tab(pilot, app, "kushner-millian-cc")
         before = table_snapshot(demo_engine)
-        await pilot.press("x")
+        await pilot.press("x")  # disputed keeps it outstanding: a reason, no confirmation
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
+        assert isinstance(app.screen, TextDialog)
+        prompt = app.screen.query_one(".dialog-body", Static)
+        assert "still counts as outstanding" in str(prompt.content)
+        await pilot.press("escape")
         await settle(pilot)
         assert table_snapshot(demo_engine) == before
 
         await pilot.press("x")
-        await settle(pilot)
-        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, TextDialog)
         await pilot.press(*"Lowell: not missing (17 Nov)", "enter")
@@ -227,8 +227,9 @@ async def test_errors_are_notified_not_raised(demo_url: str, tmp_path: Path) -> 
         await settle(pilot)
         await pilot.press("u", "y")  # nothing of this actor's to undo
         await settle(pilot)
-        errors = [n for n in app._notifications if n.severity == "error"]
-        assert errors and "nothing to undo" in errors[-1].message
+        told = [n for n in app._notifications if n.severity == "warning"]
+        assert told and "tester has nothing to undo" in told[-1].message
+        assert not isinstance(app.screen, ConfirmDialog)
 
 
 async def test_reopen_and_notes_on_known_items_gaps_and_items(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from gaptrack.coverage import Period
 from gaptrack.service.coverage import CoverageReport, coverage_report
+from gaptrack.tui.plain import Text
 from gaptrack.tui.screens.base import DataScreen
 
 NAME_WIDTH = 22

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from gaptrack.service import browse
 from gaptrack.service.browse import DeadlineRow
+from gaptrack.tui.plain import Text
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 
@@ -59,7 +59,16 @@ class DeadlinesScreen(DataScreen):
         return self.query_one(RecordTable)
 
     def fetch(self, engine: Engine) -> list[DeadlineRow]:
-        return browse.deadlines(engine, as_of=self.state.as_of)
+        from gaptrack.service.views import case_view
+
+        # "Overdue" is the case view's answer (an item still open after its deadline), as on
+        # the main screen; the passed deadlines of produced or renewed items are "passed".
+        overdue = case_view(engine, as_of=self.state.as_of).overdue_deadlines()
+        rows = [
+            r.model_copy(update={"overdue": (r.party, r.request, r.deadline) in overdue})
+            for r in browse.deadlines(engine, as_of=self.state.as_of)
+        ]
+        return sorted(rows, key=lambda r: (not r.overdue, r.deadline, r.party, r.request))
 
     def show(self, rows: list[DeadlineRow]) -> None:
         self.sub_title = f"Deadlines as of {self.state.as_of.isoformat()}"

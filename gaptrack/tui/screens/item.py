@@ -5,18 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from gaptrack.gaps.model import Gap, ItemStatus
 from gaptrack.service import actions
+from gaptrack.text import display
 from gaptrack.tui.dialogs import TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
+
+SHORT = 32  # terminal rows below which the caption shrinks to four lines
 
 
 @dataclass
@@ -42,9 +46,13 @@ class ItemScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"{self.party} · {self.ref}", id="item-caption", markup=False)
+        yield Static(display(f"{self.party} · {self.ref}", 300), id="item-caption", markup=False)
         yield GapsPanel(id="item-gaps")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A short terminal: the caption gives its lines to the gaps (at least five in view).
+        self.set_class(event.size.height < SHORT, "short")
 
     def loading_target(self) -> Any:
         return self.query_one(GapsPanel)

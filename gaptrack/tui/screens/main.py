@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from gaptrack.gaps.model import PartySummary
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.bar import share_bar
@@ -58,13 +58,13 @@ def party_record(summary: PartySummary) -> Record:
 
 
 def overview_record(row: PartyOverview) -> Record:
-    overdue = Text("OVERDUE", style="bold red") if row.overdue else Text("")
+    # "Overdue" waits for the case view too: only it knows which items are still open.
     pending = Text("…", style="dim")
     return Record(
         key=row.party,
         cells=[Text(row.name), pending, Text("computing…", style="dim"), row.next_deadline,
-               overdue, row.requests],
-        sort=[row.name, None, None, row.next_deadline, not row.overdue, row.requests],
+               pending, row.requests],
+        sort=[row.name, None, None, row.next_deadline, None, row.requests],
         data=row,
         search=f"{row.party} {row.name}",
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,7 +15,9 @@ from gaptrack.gaps.model import ItemStatusKind, PartySummary, RequestStatus
 from gaptrack.models import RequestKind
 from gaptrack.service import actions, browse
 from gaptrack.service.views import PartyView
+from gaptrack.text import display
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
@@ -58,6 +60,26 @@ def fetch_party(engine: Engine, party: str, as_of: Any) -> PartyView:
             ledger=[], gaps=[], known=[],
         )
     return view
+
+
+@dataclass
+class PartyData:
+    view: PartyView
+    notes: dict[str, dict[str, list[actions.Note]]]  # entity -> key -> notes
+
+
+def fetch_party_data(engine: Engine, party: str, as_of: Any) -> PartyData:
+    view = fetch_party(engine, party, as_of)
+    notes = {
+        "party": actions.notes_on(engine, "party", [party]),
+        "known_item": actions.notes_on(engine, "known_item", [k.slug for k in view.known]),
+        "gap": actions.notes_on(engine, "gap", [g.key for g in view.gaps]),
+    }
+    return PartyData(view, notes)
+
+
+def notes_text(notes: list[actions.Note]) -> str:
+    return "\n".join(f"note ({n.actor}, {n.at:%Y-%m-%d}): {n.text}" for n in notes)
 
 
 def party_caption(data: PartyView, as_of: dt.date) -> str:
@@ -113,7 +135,7 @@ class PartyScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.party, id="party-caption", markup=False)
+        yield Static(display(self.party, 300), id="party-caption", markup=False)
         with TabbedContent(initial="items", id="party-tabs"):
             with TabPane("Requests & items", id="items"):
                 yield RecordTable(ITEM_COLUMNS, id="items-table")
@@ -126,16 +148,22 @@ class PartyScreen(DataScreen):
     def loading_target(self) -> Any:
         return self.query_one(TabbedContent)
 
-    def fetch(self, engine: Engine) -> PartyView:
-        return fetch_party(engine, self.party, self.state.as_of)
+    def fetch(self, engine: Engine) -> PartyData:
+        return fetch_party_data(engine, self.party, self.state.as_of)
 
-    def show(self, data: PartyView) -> None:
-        self.data = data
+    def show(self, loaded: PartyData) -> None:
+        data = self.data = loaded.view
         self.sub_title = data.summary.name
-        self.query_one("#party-caption", Static).update(party_caption(data, self.state.as_of))
+        caption = party_caption(data, self.state.as_of)
+        mine = notes_text(loaded.notes["party"].get(self.party, []))
+        shown = display(caption, 1000) + (f"\n{display(mine, 2000)}" if mine else "")
+        self.query_one("#party-caption", Static).update(shown)
         self.query_one("#items-table", RecordTable).set_records(item_records(data.ledger))
-        self.query_one(GapsPanel).show_gaps(data.gaps)
-        self.query_one(KnownTable).set_records([KnownTable.record(k) for k in data.known])
+        self.query_one(GapsPanel).show_gaps(data.gaps, loaded.notes["gap"])
+        known_notes = loaded.notes["known_item"]
+        self.query_one(KnownTable).set_records(
+            [KnownTable.record(k, known_notes.get(k.slug, [])) for k in data.known]
+        )
         if not self.loaded:  # first load only: a reload must not move the user's focus
             self.query_one("#items-table", RecordTable).focus()
 

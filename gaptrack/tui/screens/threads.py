@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from gaptrack.service.threads import MessageView, ThreadView, party_threads
+from gaptrack.tui.plain import Text
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 

@@ -4,9 +4,9 @@ behind it (loaded in a worker when a gap is highlighted)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -16,6 +16,7 @@ from gaptrack.gaps.model import Gap, GapKind
 from gaptrack.service import actions
 from gaptrack.service.browse import DocumentRow, documents_by_ids
 from gaptrack.tui.dialogs import ConfirmDialog, DocumentDialog, TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act, load
 from gaptrack.tui.state import state_of
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
@@ -30,15 +31,16 @@ KIND_STYLE = {
     GapKind.SILENT_PERIOD: "yellow",
 }
 
-# "What is missing" comes last: it is the long one, and the Bates numbers must stay in view.
+# "What is missing" is the first wide column: what a person reads first, never scrolled away.
 GAP_COLUMNS = [
     Column("kind", "Kind", 21),
+    Column("title", "What is missing", 44),
     Column("item", "Item", 18),
-    Column("by", "Shown by", 18),
     Column("bates", "Bates", 28),
+    Column("by", "Shown by", 18),
     Column("key", "Key", 11),
-    Column("title", "What is missing"),
 ]
+FOLD_BELOW = 26  # rows: a shorter panel folds the evidence so the gaps stay in view ('e')
 
 DOC_COLUMNS = [
     Column("bates", "Bates", 18),
@@ -56,11 +58,11 @@ def gap_record(gap: Gap) -> Record:
         key=gap.key,
         cells=[
             Text(str(gap.kind), style=KIND_STYLE.get(gap.kind, "")),
-            item,
-            evidence.producing_party_name or evidence.citation or "",
-            ", ".join(evidence.bates),
-            str(evidence.match_key) if evidence.match_key else "",
             gap.title,
+            item,
+            ", ".join(evidence.bates),
+            evidence.producing_party_name or evidence.citation or "",
+            str(evidence.match_key) if evidence.match_key else "",
         ],
         data=gap,
     )
@@ -102,7 +104,23 @@ class GapsPanel(Vertical):
         Binding("P", "promote", "Promote", id="gap.promote"),
         Binding("X", "dismiss_finding", "Dismiss", id="gap.dismiss"),
         Binding("n", "note", "Note", id="gap.note"),
+        Binding("e", "toggle_evidence", "Evidence", id="gap.evidence"),
     ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.notes: dict[str, list[actions.Note]] = {}
+        self.unfolded = False  # on a short terminal the evidence folds until asked for ('e')
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fold()
+
+    def _fold(self) -> None:
+        self.set_class(self.size.height < FOLD_BELOW and not self.unfolded, "folded")
+
+    def action_toggle_evidence(self) -> None:
+        self.unfolded = not self.unfolded
+        self._fold()
 
     def compose(self) -> ComposeResult:
         yield RecordTable(GAP_COLUMNS, classes="gaps-table")
@@ -120,7 +138,10 @@ class GapsPanel(Vertical):
         record = self.gap_table.current
         return record.data if record is not None else None
 
-    def show_gaps(self, gaps: Sequence[Gap]) -> None:
+    def show_gaps(
+        self, gaps: Sequence[Gap], notes: dict[str, list[actions.Note]] | None = None
+    ) -> None:
+        self.notes = notes or {}
         self.gap_table.set_records([gap_record(g) for g in gaps])
         self._show_current()
 
@@ -141,7 +162,11 @@ class GapsPanel(Vertical):
             pane.update("no gaps")
             documents.set_records([])
             return
-        pane.update(describe(gap))
+        text = describe(gap)
+        for note in self.notes.get(gap.key, []):
+            text.append(f"{'note':>12}  ", style="bold")
+            text.append(f"{note.text} ({note.actor}, {note.at:%Y-%m-%d})\n")
+        pane.update(text)
         ids = list(gap.evidence.document_ids)
         load(self, lambda engine: documents_by_ids(engine, ids), self._show_documents,
              group="gap-documents")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
 from gaptrack.service.views import KnownView
 from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.state import state_of
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
@@ -38,7 +39,16 @@ COLUMNS = [
     Column("bates", "Shown by", 18),
     Column("produced", "Produced as", 18),
     Column("description", "Description"),
+    Column("notes", "Notes"),
 ]
+
+
+def _notes_cell(notes: Sequence[actions.Note]) -> str:
+    if not notes:
+        return ""
+    last = notes[-1]
+    count = f"{len(notes)} notes: " if len(notes) > 1 else ""
+    return f"{count}{last.text} ({last.actor})"
 
 
 class KnownTable(RecordTable):
@@ -56,7 +66,7 @@ class KnownTable(RecordTable):
         self.party = party
 
     @staticmethod
-    def record(row: KnownView) -> Record:
+    def record(row: KnownView, notes: Sequence[actions.Note] = ()) -> Record:
         status = row.status
         return Record(
             key=row.slug,
@@ -68,6 +78,8 @@ class KnownTable(RecordTable):
                 row.basis_bates or "",
                 row.produced_bates or "",
                 row.description,
+                # The notes written here, newest first: "2 notes: newest (actor)".
+                _notes_cell(notes),
             ],
             data=row,
         )
@@ -84,7 +96,8 @@ class KnownTable(RecordTable):
         produced document or the privilege-log entry."""
         actor = state_of(self).actor
         act(self, lambda e: actions.set_known_status(
-            e, row.slug, status, actor=actor, reason=reason or None, **details))
+            e, row.slug, status, actor=actor, reason=reason or None, version=row.version,
+            **details))
 
     def action_mark_produced(self) -> None:
         row = self.known

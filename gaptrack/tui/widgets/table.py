@@ -1,7 +1,7 @@
 """A DataTable of records that filters as you type and sorts on any column.
 
 Cells are always ``rich.text.Text``: a ``str`` cell would be read as markup, and a subject
-like ``[b]x[/b]`` must show exactly so (DESIGN.md §6). Records are held here, and at most
+like ``[b]x[/b]`` must show exactly so (docs/architecture.md §6). Records are held here, and at most
 ``MAX_ROWS`` are put into the DataTable at once: it measures every cell it is given.
 """
 
@@ -12,9 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rich.text import Text
+from rich.text import Text as RichText
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+
+from gaptrack.text import display
+from gaptrack.tui.plain import Text
+
+CELL_LIMIT = 500  # characters of one value in a table cell (the full text is in the dialogs)
 
 MAX_ROWS = 2_000
 
@@ -36,17 +41,20 @@ class Record:
     search: str = field(default="")
 
 
-def cell(value: object) -> Text:
-    """Any value as plain text (never markup)."""
-    if isinstance(value, Text):
-        return value
+def cell(value: object) -> RichText:
+    """Any value as plain text (never markup), one line, clipped to CELL_LIMIT characters."""
+    if isinstance(value, RichText):
+        plain = value.plain
+        if len(plain) <= CELL_LIMIT and "\n" not in plain and display(plain, None) == plain:
+            return value
+        return Text(display(value.plain, CELL_LIMIT, keep_newlines=False), style=value.style)
     if value is None:
         return Text("")
     if isinstance(value, dt.datetime):
         return Text(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, dt.date):
         return Text(value.isoformat())
-    return Text(str(value))
+    return Text(display(value, CELL_LIMIT, keep_newlines=False))
 
 
 def _sort_value(value: object) -> tuple[int, Any]:
@@ -60,7 +68,7 @@ def _sort_value(value: object) -> tuple[int, Any]:
     return (0, value)
 
 
-class RecordTable(DataTable[Text]):
+class RecordTable(DataTable[RichText]):
     """Holds records; shows those matching the filter, in the chosen order."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,7 +118,10 @@ class RecordTable(DataTable[Text]):
         return all(word in haystack.casefold() for word in self._filter.split())
 
     def _render_rows(self) -> None:
+        # The cursor stays on the row acted on; if that row left (a dismissed finding), on
+        # the row that took its place.
         keep = self.current.key if self.current else None
+        place = self.cursor_row
         rows = [r for r in self._records if self._matches(r)]
         if self.sort_column is not None:
             index = self.sort_column
@@ -124,11 +135,11 @@ class RecordTable(DataTable[Text]):
         self.clear()
         for record in self.shown:
             self.add_row(*(cell(c) for c in record.cells), key=record.key)
-        if keep is not None:
-            for row, record in enumerate(self.shown):
-                if record.key == keep:
-                    self.move_cursor(row=row, animate=False)
-                    break
+        if keep is None or not self.shown:
+            return
+        row = next((i for i, r in enumerate(self.shown) if r.key == keep), None)
+        self.move_cursor(row=min(place, len(self.shown) - 1) if row is None else row,
+                         animate=False)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
