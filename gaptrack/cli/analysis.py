@@ -10,6 +10,7 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.output import FormatOption, OutputFormat, render_rows
+from gaptrack.errors import InputError
 from gaptrack.service import search as search_service
 
 PartyOpt = typer.Option(None, "--party", "-p", help="Party slug, name or alias.")
@@ -74,12 +75,30 @@ def terms_command(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="Terms file: one search term or query per line."),
     party: str | None = PartyOpt,
-    fmt: OutputFormat = FormatOption,
+    fmt: str = typer.Option(
+        "table", "--format", "-f",
+        help="Output format: table, json, csv, md, or xlsx (a workbook; needs -o).",
+    ),
     output: Path | None = Output,
 ) -> None:
     """Search-term report: per term, documents hit, with families, families, unique hits,
     and documents per party and per production."""
     report = search_service.term_report(state(ctx).existing, file, party=party)
+    if fmt.strip().lower() == "xlsx":
+        import datetime as dt
+
+        from gaptrack.cli.files import require_output
+        from gaptrack.reports.xlsx import write_workbook
+        from gaptrack.search.terms import terms_workbook
+
+        write_workbook(require_output(output, "xlsx"),
+                       terms_workbook(report.terms, source=report.source, party=report.party,
+                                      as_of=dt.date.today()))
+        return
+    try:
+        out_format = OutputFormat(fmt.strip().lower())
+    except ValueError:
+        raise InputError(f"--format must be table, json, csv, md or xlsx, not {fmt!r}") from None
     rows = [
         {
             **r.model_dump(exclude={"by_party", "by_production"}),
@@ -91,7 +110,7 @@ def terms_command(
     columns = ["term", "documents", "with_family", "families", "unique", "by_party",
                "by_production"]
     document = {"schema": "gaptrack/terms@1", **report.model_dump(mode="json")}
-    _emit(render_rows(rows, columns, fmt, title="Search-term report", document=document),
+    _emit(render_rows(rows, columns, out_format, title="Search-term report", document=document),
           output)
 
 
