@@ -9,7 +9,7 @@ import typer
 
 from gaptrack.casefile.report import LoadReport
 from gaptrack.cli.context import state
-from gaptrack.cli.output import FormatOption, OutputFormat, render_rows
+from gaptrack.cli.output import FormatOption, OutputFormat, render_rows, write_output
 from gaptrack.service.cases import export_case, load_case_files
 
 _COLUMNS = ["file", "table", "added", "updated", "removed"]
@@ -81,7 +81,7 @@ def export_command(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         typer.echo(f"wrote {output}", err=True)
 
 

@@ -32,14 +32,22 @@ def wants_bom(bom: bool | None, output: Path | None) -> bool:
     return output is not None and output.suffix.lower() == ".csv"
 
 
-def emit(text: str, output: Path | None, *, bom: bool = False) -> None:
-    """Text to stdout or to ``output`` (UTF-8), with a BOM when asked."""
+def emit(text: str, output: Path | None, *, bom: bool = False, fmt: str | None = None) -> None:
+    """Text to stdout or to ``output`` (UTF-8), with a BOM when asked. Control characters
+    and bidi overrides in the data are escaped first (gaptrack.text.safe_output; JSON keeps
+    its meaning); a file that cannot be written is a clean error."""
+    from gaptrack.cli.output import write_output
+    from gaptrack.text import safe_output
+
+    if fmt is None:
+        fmt = "json" if text.lstrip().startswith(("{", "[")) else "text"
+    text = safe_output(text, fmt)
     if bom:
         text = BOM + text
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
 
 
 def require_output(output: Path | None, fmt: str) -> Path:

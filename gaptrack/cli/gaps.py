@@ -46,10 +46,7 @@ def as_of_date(value: str | None) -> dt.date:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    emit(text, output, fmt="text")
 
 
 def gaps_command(
@@ -95,7 +92,7 @@ def gaps_command(
         write_workbook(require_output(output, "xlsx"), book)
     else:
         text = render_gaps(found, fmt, as_of=when, filters=filters)
-        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output))
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     if check and found:
         raise typer.Exit(EXIT_GAPS)
 
@@ -133,7 +130,7 @@ def status_command(
         write_workbook(require_output(output, "xlsx"), book)
     else:
         text = service.status_report(engine, as_of=when, fmt=fmt, kinds=kind, **filters)
-        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output))
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     # The same (kept) case view: --check answers for exactly the rows printed.
     if check and service.find_gaps(engine, as_of=when, kinds=kind, **filters):
         raise typer.Exit(EXIT_GAPS)

@@ -56,12 +56,19 @@ OPTIONS: dict[str, FormatOption] = {
         ),
         FormatOption("quote", "Quote character of a delimited load file ('\"', 'þ', 'none')."),
         FormatOption("newline", "The character standing for a newline inside a field ('®')."),
+        FormatOption(
+            "text_root",
+            "Folder TEXTPATH files are read from (default: the load file's folder); paths "
+            "pointing outside it are reported, never read.",
+            path=True,
+        ),
     )
 }
 
 
 class Importer(Protocol):
-    """One input format. Instances are stateless; :meth:`load` gets a fresh :class:`Run`."""
+    """One input format. :func:`importer` makes a fresh instance per import, so a format may
+    keep what :meth:`load` read for :meth:`finish`; each import gets a fresh :class:`Run`."""
 
     name: str  # the format's name on the command line: gaptrack import NAME PATH
     kind: SourceKind  # how its source files are recorded

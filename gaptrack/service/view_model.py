@@ -29,6 +29,7 @@ class KnownView(BaseModel):
     produced_bates: str | None
     match_key: MatchKey | None
     counted: bool  # counts in "known items produced" (withdrawn items do not)
+    version: int = 1  # what an action on it names (optimistic concurrency, service.actions)
 
 
 class PartyView(BaseModel):

@@ -50,7 +50,7 @@ def _known_rows(connection: Connection, scope: Scope) -> dict[str, Any]:
             k.c.slug, k.c.party_id, p.c.slug.label("party"), rq.c.slug.label("request"),
             ri.c.number, k.c.description, k.c.basis, k.c.status, k.c.status_reason,
             basis.c.begin_label.label("basis_bates"),
-            produced.c.begin_label.label("produced_bates"), rq.c.date_sent,
+            produced.c.begin_label.label("produced_bates"), rq.c.date_sent, k.c.version,
         )
         .select_from(
             k.join(p, p.c.id == k.c.party_id)
@@ -113,7 +113,7 @@ def known_views(connection: Connection, scope: Scope, result: GapResult) -> list
                 description=row.description, basis=str(row.basis), status=status,
                 recorded_status=recorded, status_reason=row.status_reason,
                 basis_bates=row.basis_bates, produced_bates=produced, match_key=key,
-                counted=counted,
+                counted=counted, version=row.version,
             )
         )
     return out
