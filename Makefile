@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test check lint typecheck bench snapshots migration clean
+.PHONY: setup demo test check lint typecheck bench snapshots migration clean fuzz
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "gaptrack needs Python 3.11+"'
@@ -28,6 +28,10 @@ typecheck: setup
 	$(BIN)/mypy
 
 check: lint typecheck test  ## ruff, mypy and the tests
+
+FUZZ_EXAMPLES ?= 200
+fuzz: setup  ## the readers' fuzz tests at length (examples per reader and backend)
+	GAPTRACK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) tools/run-tests.sh tests/test_bad_input.py -k fuzz -s -q
 
 bench: setup  ## benchmarks under bench/ (ratios against a baseline in the same run)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -6,11 +6,13 @@ for a URL and brings the schema to the newest migration (the only way the schema
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -18,6 +20,7 @@ from sqlmodel import Session
 
 from gaptrack.errors import DatabaseError
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -87,6 +90,36 @@ def bulk_load(conn: Connection) -> Iterator[bool]:
         raw.execute("PRAGMA foreign_keys=ON")
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says another connection holds the database (SQLite's lock, or a
+    PostgreSQL lock or serialization timeout): worth waiting for and trying again."""
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    return isinstance(exc, sa.exc.OperationalError) and (
+        "database is locked" in text or "database table is locked" in text
+        or "lock timeout" in text or "could not serialize" in text
+    )
+
+
+def retry_busy(work: Callable[[], T], delays: Sequence[float]) -> T:
+    """``work()``, tried again after each of ``delays`` (seconds) while the database is busy;
+    still busy after the last, a :class:`DatabaseError` saying so (never a traceback)."""
+    for delay in (*delays, None):
+        try:
+            return work()
+        except sa.exc.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if delay is None:
+                raise DatabaseError(
+                    "the database is busy: another program (an import or a load) is writing "
+                    f"to it; try again when it has finished ({exc.orig})",
+                    title="Database busy",
+                ) from exc
+        time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
 def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:
     """Build the engine for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
     if url.startswith("sqlite"):
@@ -137,11 +170,68 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(sa.create_engine("sqlite://"))
+    return {r.revision for r in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def check_schema(engine: Engine) -> str | None:
+    """The database's revision, after refusing what must never be migrated: a revision this
+    gaptrack does not know (made by a newer one), or tables without any revision (not a
+    gaptrack database). Either refusal changes nothing."""
+    revision = current_revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseError(
+            f"the database at {where} is at schema revision {revision!r}, which this gaptrack "
+            f"does not know (its newest is {head_revision()!r}): it was written by a newer "
+            "gaptrack. Upgrade gaptrack; the database was not changed.",
+            title="Database too new",
+        )
+    if revision is None:
+        tables = [t for t in sa.inspect(engine).get_table_names() if not t.startswith("sqlite_")]
+        if tables:
+            raise DatabaseError(
+                f"the database at {where} holds tables ({', '.join(sorted(tables)[:5])}) but "
+                "no gaptrack schema revision: it is not a gaptrack database, and was not "
+                "changed.",
+                title="Not a gaptrack database",
+            )
+    return revision
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` through the migrations."""
+    """Bring the schema to ``revision`` through the migrations (never from an unknown
+    revision, never over another program's tables: :func:`check_schema`)."""
     from alembic import command
 
+    check_schema(engine)
     command.upgrade(alembic_config(engine), revision)
+
+
+def _create(engine: Engine) -> None:
+    """Make the schema in an empty database; if that fails, leave nothing behind (no
+    ``alembic_version`` claiming a schema that is not there)."""
+    try:
+        upgrade(engine)
+    except BaseException:
+        with contextlib.suppress(sa.exc.SQLAlchemyError), engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            for name in sa.inspect(conn).get_table_names():
+                if name.startswith("sqlite_"):
+                    continue
+                try:
+                    cascade = "" if sqlite else " CASCADE"
+                    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"{cascade}')
+                    conn.commit()
+                except sa.exc.SQLAlchemyError:
+                    conn.rollback()
+        raise
 
 
 def open_database(url: str, *, migrate: bool = True) -> Engine:
@@ -150,9 +240,14 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     try:
-        if migrate and current_revision(engine) != head_revision():
-            upgrade(engine)
-    except sa.exc.OperationalError as exc:
+        if migrate:
+            revision = check_schema(engine)
+            if revision is None:
+                _create(engine)
+            elif revision != head_revision():
+                upgrade(engine)
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return engine
 
@@ -172,12 +267,12 @@ def open_existing(url: str) -> Engine:
         raise missing
     engine = make_engine(url)
     try:
-        revision = current_revision(engine)
+        revision = check_schema(engine)
         if revision is None:
             engine.dispose()
             raise missing
         if revision != head_revision():
             upgrade(engine)
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return engine

@@ -8,6 +8,7 @@
      |    +-- LoadFileError       a DAT / OPT / mailbox / privilege log
      +-- NotFoundError            an unknown party, committee, request, production...
      +-- ConflictError            the change contradicts what the database holds
+     |    +-- StaleError          someone changed the record since it was read: reload
      +-- DatabaseError            the database cannot be reached or upgraded
 
 Every error that reaches a face is one of these; faces never show a traceback for them.
@@ -78,6 +79,12 @@ class NotFoundError(GaptrackError):
 
 class ConflictError(GaptrackError):
     title = "Conflict"
+
+
+class StaleError(ConflictError):
+    """The record changed after the face read it: the action was refused; reload and retry."""
+
+    title = "Changed meanwhile"
 
 
 class DatabaseError(GaptrackError):

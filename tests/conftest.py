@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from gaptrack.db import make_engine, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+FIXTURES = ROOT / "gaptrack" / "demo" / "cases"  # the demo cases, shipped in the package
 PG_URL = os.environ.get("GAPTRACK_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("GAPTRACK_REQUIRE_POSTGRES") == "1"
 BACKENDS_RAN: set[str] = set()

@@ -1,7 +1,7 @@
 """One answer on every screen: the main-screen line, the party header, the Known items tab,
-``gaptrack status`` and ``gaptrack gaps`` agree, on every fixture and a synthetic case, at
-several dates, on both backends. Each face is asked separately (the view cache is cleared
-between them), so agreement is not one cached value read twice."""
+``gaptrack status``, ``gaptrack gaps`` and the letter's confirmed count agree, on every fixture
+and a synthetic case, at several dates, on both backends. Each face is asked separately (the
+view cache is cleared between them), so agreement is not one cached value read twice."""
 
 from __future__ import annotations
 
@@ -102,11 +102,37 @@ def _faces(engine: Engine, as_of: dt.date) -> dict[str, dict[str, tuple[int, int
     }
 
 
+def _letter_agrees(engine: Engine, as_of: dt.date, party: str) -> None:
+    """The letter cites each known item the party still owes, once (its confirmed count)."""
+    from gaptrack.errors import GaptrackError
+    from gaptrack.gaps.model import GapKind
+    from gaptrack.service.letter import letter_model
+
+    views.clear_cache()
+    try:
+        model = letter_model(engine, party=party, as_of=as_of)
+    except GaptrackError:
+        return  # no letter to this party yet
+    view = views.case_view(engine, as_of=as_of, party=party).party_view(party)
+    assert view is not None
+    due = {(r.request, i.item): i.deadline for r in view.ledger for i in r.items}
+    owed = [
+        g for g in view.gaps
+        if g.kind is GapKind.KNOWN_NOT_PRODUCED
+        # Items not yet due are not deficiencies (the letter leaves them out).
+        and (due.get((g.request, g.item)) or dt.date.min) < as_of
+    ]
+    assert model.cited() == len(owed), f"the letter to {party} as of {as_of}"
+
+
 def _assert_agree(engine: Engine, as_of: dt.date) -> dict[str, tuple[int, int, int]]:
     faces = _faces(engine, as_of)
     main = faces["main"]
     for name, figures in faces.items():
         assert figures == main, f"{name} disagrees with the main screen as of {as_of}"
+    for party in ("kushner", "carter-page"):
+        if party in main:
+            _letter_agrees(engine, as_of, party)
     return main
 
 
@@ -175,3 +201,34 @@ def test_usage_errors_share_the_error_style(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: Bad usage: ")
     assert "Error:" not in result.stderr
+
+
+def test_a_party_screen_reuses_the_main_screens_computation(engine: Engine) -> None:
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    views.clear_cache()
+    whole = views.case_view(engine, as_of=dt.date(2017, 11, 16))
+    party = views.case_view(engine, as_of=dt.date(2017, 11, 16), party="kushner")
+    [kushner] = party.parties
+    # The same rows (not equal ones computed again): one engine run for both screens.
+    assert kushner.gaps[0] is whole.party_view("kushner").gaps[0]  # type: ignore[union-attr]
+    assert kushner.ledger[0] is whole.party_view("kushner").ledger[0]  # type: ignore[union-attr]
+
+
+def test_reads_never_refresh_derived_facts(engine: Engine) -> None:
+    import sqlalchemy as sa
+
+    from gaptrack.gaps import sql as t
+
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    with engine.connect() as connection:
+        before = connection.execute(sa.select(t.derived_state.c.data)).all()
+    with engine.begin() as connection:  # a change that derivation would notice
+        connection.execute(sa.insert(t.party_address).values(
+            party_id=connection.execute(sa.select(t.party.c.id).limit(1)).scalar_one(),
+            address="someone-new@example.org",
+        ))
+    views.clear_cache()
+    views.case_view(engine, as_of=dt.date(2017, 11, 16))
+    party_summaries(engine, as_of=dt.date(2017, 11, 16))
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(t.derived_state.c.data)).all() == before

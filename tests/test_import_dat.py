@@ -531,7 +531,7 @@ def test_resent_opt_is_used_and_recorded_once(engine: Engine, tmp_path: Path) ->
 def test_rolling_volume_after_a_case_file_production(engine: Engine, tmp_path: Path) -> None:
     from gaptrack.service.cases import load_case_files
 
-    load_case_files(engine, [ROOT / "fixtures" / "sjc-kushner-2017.yaml"])
+    load_case_files(engine, [ROOT / "gaptrack" / "demo" / "cases" / "sjc-kushner-2017.yaml"])
     with engine.connect() as connection:
         last = connection.execute(sa.text(
             "SELECT max(d.bates_end) FROM document d JOIN party p ON p.id = d.party_id"

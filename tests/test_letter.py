@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
 import re
+from email import policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from gaptrack.errors import InputError, NotFoundError
 from gaptrack.reports.deadline import add_business_days
+from gaptrack.reports.letter import render_letter
 from gaptrack.service import gaps
 from gaptrack.service.cases import export_case, load_case_files
 from gaptrack.service.letter import draft_letter, letter_model
@@ -209,3 +213,38 @@ def test_the_letter_cites_what_the_case_view_counts(kushner: Engine) -> None:
     known = [g for g in view.gaps if g.kind.value == "known-not-produced"]
     model = letter_model(kushner, party="kushner", as_of=AS_OF)
     assert model.cited() == len(known) == len(REAL_LETTER)
+
+
+def test_a_letter_via_several_counsel(engine: Engine, tmp_path: Path) -> None:
+    case = (FIXTURES / "sjc-kushner-2017.yaml").read_text(encoding="utf-8")
+    case = case.replace(
+        "    email: abbe.lowell@counsel.example\n",
+        "    email: abbe.lowell@counsel.example\n"
+        "  - {slug: doe, name: Jane Q. Doe, honorific: Ms., firm: Doe LLP,"
+        " email: jdoe@counsel.example}\n",
+    )
+    # The follow-up of 16 Nov 2017 goes via both counsel, Mr. Lowell first.
+    head, tail = case.split("  - slug: sjc-2017-11-16\n")
+    tail = tail.replace("    via: lowell\n", "    via: [lowell, doe]\n", 1)
+    path = tmp_path / "kushner.yaml"
+    path.write_text(head + "  - slug: sjc-2017-11-16\n" + tail, encoding="utf-8")
+    load_case_files(engine, [path])
+    model = letter_model(engine, party="kushner", as_of=AS_OF)
+    assert model.salutation == "Dear Mr. Lowell and Ms. Doe:"
+    assert model.recipient == [
+        "Mr. Abbe D. Lowell",
+        "Ms. Jane Q. Doe",
+        "Doe LLP",
+        "Counsel for Jared Kushner",
+    ]
+    assert model.to_more == [("Jane Q. Doe", "jdoe@counsel.example")]
+    # Before the follow-up, the letter of 18 Oct went via Mr. Lowell alone.
+    earlier = letter_model(engine, party="kushner", as_of=dt.date(2017, 11, 10))
+    assert earlier.salutation == "Dear Mr. Lowell:"
+    data = render_letter(model, "eml")
+    assert isinstance(data, bytes)
+    sent_to = email.message_from_bytes(data, policy=policy.default)["To"]
+    assert [a.addr_spec for a in sent_to.addresses] == [
+        "abbe.lowell@counsel.example",
+        "jdoe@counsel.example",
+    ]

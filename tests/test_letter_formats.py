@@ -147,6 +147,7 @@ def test_email_draft(kushner: Engine) -> None:
     assert isinstance(data, bytes)
     message = parse(data)
     assert message["X-Unsent"] == "1"
+    assert len(message["To"].addresses) == 1
     assert message["To"].addresses[0].addr_spec == "abbe.lowell@counsel.example"
     assert message["To"].addresses[0].display_name == "Abbe D. Lowell"
     assert [a.addr_spec for a in message["Cc"].addresses] == [

@@ -293,12 +293,23 @@ class _Exporter:
         ]
 
     def events(self) -> list[EventSpec]:
-        return [
-            EventSpec(at=_utc(e.at) or e.at, actor=e.actor, action=e.action, entity=e.entity,
-                      key=e.entity_key, reason=e.reason)
-            for e in _rows(self.conn, "event", "at", "id")
-            if e.action != "load"
-        ]
+        """The history with its data and undo links; events loaded as history go back out
+        under the actor their file named (``data.origin``), so export → load is stable."""
+        rows = [e for e in _rows(self.conn, "event", "at", "id") if e.action != "load"]
+        position = {e.id: n for n, e in enumerate(rows, start=1)}
+        undone = {e.undoes_id for e in rows if e.undoes_id is not None}
+        out = []
+        for e in rows:
+            data = dict(e.data) if isinstance(e.data, dict) else None
+            origin = data.pop("origin", None) if data is not None else None
+            actor = origin["actor"] if isinstance(origin, dict) and "actor" in origin else e.actor
+            out.append(EventSpec(
+                at=_utc(e.at) or e.at, actor=actor, action=e.action, entity=e.entity,
+                key=e.entity_key, reason=e.reason, data=data or None,
+                ref=f"e{position[e.id]}" if e.id in undone else None,
+                undoes=f"e{position[e.undoes_id]}" if e.undoes_id in position else None,
+            ))
+        return out
 
 
 def _split(value: str | None) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from gaptrack.audit import seal
 from gaptrack.casefile.catalog import Catalog, build_catalog, check_against_database
 from gaptrack.casefile.documents import PartyResolver, as_utc, document_row
 from gaptrack.casefile.reader import ParsedFile, read_case_file
@@ -450,18 +451,58 @@ class _Load:
                     ),
                     "privilege_entry_id": privilege,
                 }))
-        upsert(self.conn, T["known_item"], ["slug"], rows)
+        # A status decided by an action since (version > 1) is the action's: a re-load of
+        # the file keeps it, and the file's status applies to new items only.
+        ki = T["known_item"]
+        decided = set(self.conn.execute(
+            sa.select(ki.c.slug).where(ki.c.version > 1,
+                                       ki.c.slug.in_([r["slug"] for _, r in rows]))
+        ).scalars()) if rows else set()
+        upsert(self.conn, ki, ["slug"], [r for r in rows if r[1]["slug"] not in decided])
+        upsert(self.conn, ki, ["slug"], [r for r in rows if r[1]["slug"] in decided],
+               insert_only=KNOWN_DECISION)
 
-    def events(self) -> None:
+    def _entity_id(self, entity: str | None, key: str | None) -> int | None:
+        if not key or entity not in HISTORY_ENTITIES:
+            return None
+        table = T[entity]
+        found = self.conn.execute(sa.select(table.c.id).where(table.c.slug == key)).first()
+        return int(found[0]) if found is not None else None
+
+    def events(self, actor: str) -> None:
+        """Recorded history, under ``actor`` (the person loading) with its origin noted; an
+        event already loaded is never written again, and never changed."""
         rows: list[tuple[FileReport, dict[str, Any]]] = []
+        refs: dict[str, Any] = {}
+        undo: list[tuple[Any, str]] = []
+        key_cols = ["at", "action", "entity", "entity_key", "reason"]
         for f in self.cat.files:
             for e in f.case.events:
-                rows.append((self.rep(f), {
-                    "at": as_utc(e.at), "actor": e.actor, "action": e.action,
+                row = {
+                    "at": as_utc(e.at), "actor": actor, "action": e.action,
                     "entity": e.entity, "entity_key": e.key, "reason": e.reason,
-                }))
-        upsert(self.conn, T["event"], ["at", "actor", "action", "entity", "entity_key", "reason"],
-               rows)
+                    "entity_id": self._entity_id(e.entity, e.key),
+                    "data": {**(e.data or {}), "origin": {"file": Path(f.name).name,
+                                                          "actor": e.actor}},
+                }
+                rows.append((self.rep(f), row))
+                key: Any = tuple(row[c] for c in key_cols)
+                if e.ref:
+                    refs[e.ref] = key
+                if e.undoes:
+                    undo.append((key, e.undoes))
+        added: set[int] = set()
+        ids = upsert(self.conn, T["event"], key_cols, rows, added=added,
+                     insert_only=("actor", "entity_id", "data"))
+        for key, target in undo:
+            row_id, undone = ids.get(key), ids.get(refs.get(target, ()))
+            if row_id in added and undone is not None:  # only rows this load wrote
+                self.conn.execute(sa.update(T["event"]).where(T["event"].c.id == row_id)
+                                  .values(undoes_id=undone))
+
+
+HISTORY_ENTITIES = {"party", "request", "known_item", "production", "committee"}
+KNOWN_DECISION = ("status", "status_reason", "produced_document_id", "privilege_entry_id")
 
 
 def read_all(paths: Sequence[str | Path]) -> list[ParsedFile]:
@@ -484,7 +525,8 @@ def load_parsed(
             load.productions_and_documents()
             load.privilege_logs()
             load.known_items()
-            load.events()
+            before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
+            load.events(actor)
             at = utcnow()
             for parsed, report in zip(files, reports, strict=True):
                 if report.changed:
@@ -494,6 +536,9 @@ def load_parsed(
                         reason=f"loaded {report.file}",
                         data={**report.to_dict(), "sha256": parsed.sha256},
                     ))
+            seal(conn, conn.execute(
+                sa.select(T["event"].c.id).where(T["event"].c.id > before)
+            ).scalars().all())
     except sa.exc.IntegrityError as exc:
         # The checks above catch what they can name a line for; this is the safety net.
         raise CaseFileError(

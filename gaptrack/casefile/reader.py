@@ -7,6 +7,7 @@ Input should be a valid datetime``.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from gaptrack.casefile.schema import CaseFile
 from gaptrack.casefile.yamlsrc import LineMap, field_label, read_yaml
 from gaptrack.errors import CaseFileError
+from gaptrack.limits import MAX_BIGINT, MAX_INT
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +110,49 @@ def validate(data: object, lines: LineMap, name: str) -> ParsedFile:
     return ParsedFile(name=name, case=case, lines=lines)
 
 
+def _unstorable(value: Any, name: str | int) -> str | None:
+    """Why ``value`` (of the field ``name``) cannot be stored alike on SQLite and PostgreSQL,
+    if it cannot: Bates numbers are BIGINT columns, other numbers INTEGER ones."""
+    if isinstance(value, str) and "\x00" in value:
+        return "holds a NUL byte"
+    if isinstance(value, bool):
+        return None
+    limit = MAX_BIGINT if "bates" in str(name) else MAX_INT
+    if isinstance(value, int) and not -limit <= value <= limit:
+        return f"is too large a number to store (at most {limit})"
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            return "falls outside the years 1-9999 in UTC"
+    return None
+
+
+def check_storable(case: BaseModel, lines: LineMap, name: str) -> None:
+    """Every value of a validated case, checked once against what both databases store
+    (gaptrack.limits): NUL bytes, integer ranges, dates that overflow in UTC."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(case, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, BaseModel):
+            for field_name, info in type(value).model_fields.items():
+                stack.append((getattr(value, field_name), (*path, info.alias or field_name)))
+        elif isinstance(value, list | tuple):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+        elif isinstance(value, dict):
+            stack.extend((v, (*path, str(k))) for k, v in value.items())
+        else:
+            problem = _unstorable(value, path[-1] if path else "")
+            if problem is not None:
+                raise CaseFileError(problem, file=name, line=lines.line(path),
+                                    field=field_label(path))
+
+
 def read_case_file(path: str | Path) -> ParsedFile:
     """Parse and validate one file; any problem raises :class:`CaseFileError`."""
     name = str(path)
     data, lines = read_yaml(Path(path), name)
     parsed = validate(data, lines, name)
+    check_storable(parsed.case, lines, name)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return ParsedFile(parsed.name, parsed.case, parsed.lines, digest)

@@ -35,6 +35,8 @@ class FileReport:
 @dataclass(slots=True)
 class LoadReport:
     files: list[FileReport] = field(default_factory=list)
+    # Things worth a look that do not stop the load (signatories vs committee membership).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -54,4 +56,5 @@ class LoadReport:
             "added": self.total("added"),
             "updated": self.total("updated"),
             "removed": self.total("removed"),
+            "warnings": list(self.warnings),
         }

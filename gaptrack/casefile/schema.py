@@ -21,7 +21,7 @@ from ``pages``. Unknown keys are errors (a typo must not be silently ignored).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -260,12 +260,18 @@ class PrivilegeLogSpec(Strict):
 
 
 class EventSpec(Strict):
+    """Recorded history. Loaded as history, never as a live action: under the loader's name,
+    with the file and the actor written here kept in ``data.origin``."""
+
     at: dt.datetime
     actor: str
     action: str
     entity: str | None = None
     key: str | None = None
     reason: str | None = None
+    data: dict[str, Any] | None = None
+    ref: str | None = None  # a name for this event in the file, for ``undoes``
+    undoes: str | None = None  # the ``ref`` of the event this one reverses
 
 
 class CaseFile(Strict):

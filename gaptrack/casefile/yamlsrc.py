@@ -102,13 +102,56 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, LineMap]:
     return parse_yaml(text, name)
 
 
+def _refuse_aliases(root: yaml.Node, name: str) -> None:
+    """A node reached twice is an alias (``*name``): refused before anything is built, so a
+    recursive alias or a "billion laughs" file costs no more than its own size."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise CaseFileError("YAML aliases (*name) are not allowed in case files: write "
+                                "the value out", file=name, line=node.start_mark.line + 1)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _bad_scalar(loader: Any, root: yaml.Node) -> yaml.Node | None:
+    """The first scalar its tag cannot read (``!!float abc``), for the error's line."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node, deep=True)
+            except (ValueError, OverflowError, ArithmeticError, yaml.YAMLError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return {}, LineMap({(): 1})
-        data = loader.construct_document(node)
+        _refuse_aliases(node, name)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, OverflowError, ArithmeticError) as exc:
+            bad = _bad_scalar(loader, node)
+            raise CaseFileError(
+                f"a value its tag cannot read: {exc}", file=name,
+                line=bad.start_mark.line + 1 if bad is not None else None,
+            ) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -9,7 +9,7 @@ import typer
 
 from gaptrack.casefile.report import LoadReport
 from gaptrack.cli.context import state
-from gaptrack.cli.output import FormatOption, OutputFormat, render_rows
+from gaptrack.cli.output import FormatOption, OutputFormat, render_rows, write_output
 from gaptrack.service.cases import export_case, load_case_files
 
 _COLUMNS = ["file", "table", "added", "updated", "removed"]
@@ -38,10 +38,13 @@ def load_command(
     documents, Bates numbers); a problem is reported as FILE:LINE: field '...': reason,
     with exit code 2 and the database unchanged. Loading is idempotent: rows are matched
     on slugs, item numbers and Bates numbers, so loading the same files again changes
-    nothing.
+    nothing. Letter signatories are checked against the committee membership imported with
+    `gaptrack committees import`; a mismatch is printed as a warning on stderr.
     """
     app = state(ctx)
     report = load_case_files(app.engine, [str(f) for f in files], actor=app.actor)
+    for warning in report.warnings:  # stderr: stdout stays the report
+        typer.echo(f"warning: {warning}", err=True)
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -78,7 +81,7 @@ def export_command(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         typer.echo(f"wrote {output}", err=True)
 
 

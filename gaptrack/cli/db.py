@@ -39,3 +39,42 @@ def info_command(ctx: typer.Context) -> None:
     engine = make_engine(url)
     typer.echo(f"url: {engine.url.render_as_string(hide_password=True)}")
     typer.echo(f"revision: {current_revision(engine) or '(empty)'}; newest: {head_revision()}")
+
+
+@app.command("backup")
+def backup_command(
+    ctx: typer.Context,
+    target: Path = typer.Argument(..., help="The new backup file."),
+) -> None:
+    """Copy the whole database to a new file (SQLite: online backup, safe while in use;
+    PostgreSQL: pg_dump's custom format)."""
+    from gaptrack.backup import backup
+    from gaptrack.db import open_existing
+
+    engine = open_existing(state(ctx).url)
+    backup(engine, target)
+    typer.echo(f"backed up {engine.url.render_as_string(hide_password=True)} to {target}")
+
+
+@app.command("restore")
+def restore_command(
+    ctx: typer.Context,
+    source: Path = typer.Argument(..., help="A file made by gaptrack db backup."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before replacing."),
+) -> None:
+    """Replace the whole database with a backup (asks first; --yes does not). The backup is
+    checked first: a file that is not a sound gaptrack database changes nothing."""
+    from gaptrack.backup import restore
+    from gaptrack.db import head_revision, upgrade
+
+    url = state(ctx).url
+    engine = make_engine(url)
+    where = engine.url.render_as_string(hide_password=True)
+    if not yes and not typer.confirm(f"Replace everything in {where} with {source}?"):
+        raise typer.Abort()
+    restore(engine, source)
+    engine = make_engine(url)
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+    typer.echo(f"restored {where} from {source}; revision {current_revision(engine)}")
+

@@ -9,6 +9,7 @@ import typer
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
+from gaptrack.cli.files import BomOption, emit, require_output, wants_bom
 from gaptrack.reports.tabular import ReportFormat
 from gaptrack.service import gaps as service
 
@@ -21,7 +22,10 @@ PartyOpt = typer.Option(None, "--party", "-p", help="Party slug, name or alias."
 CommitteeOpt = typer.Option(None, "--committee", "-c", help="Committee slug, name or thomas_id.")
 RequestOpt = typer.Option(None, "--request", "-r", help="Request (letter) slug or title.")
 Format = typer.Option(
-    ReportFormat.TABLE, "--format", "-f", help="Output format: table, json, csv, md or html."
+    ReportFormat.TABLE,
+    "--format",
+    "-f",
+    help="Output format: table, json, csv, md, html, or xlsx (an Excel workbook; needs -o).",
 )
 Check = typer.Option(
     False, "--check", help="Exit 1 when outstanding gaps exist, 0 when there are none."
@@ -42,10 +46,7 @@ def as_of_date(value: str | None) -> dt.date:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+    emit(text, output, fmt="text")
 
 
 def gaps_command(
@@ -58,6 +59,7 @@ def gaps_command(
     fmt: ReportFormat = Format,
     check: bool = Check,
     output: Path | None = Output,
+    bom: bool | None = BomOption,
 ) -> None:
     """List the gaps: known documents not produced, documents other parties produced that the
     party left out, items with nothing produced, passed deadlines, withheld documents, and
@@ -80,7 +82,17 @@ def gaps_command(
         "request": request,
         "kinds": sorted(k.value for k in kinds) if kind else None,
     }
-    _emit(render_gaps(found, fmt, as_of=when, filters=filters), output)
+    if fmt is ReportFormat.XLSX:
+        from gaptrack.reports.xlsx import gaps_workbook, write_workbook
+
+        view = service.case_view(  # the same (cached) view the gaps came from
+            engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds
+        )
+        book = gaps_workbook(found, view.summaries, as_of=when, filters=filters)
+        write_workbook(require_output(output, "xlsx"), book)
+    else:
+        text = render_gaps(found, fmt, as_of=when, filters=filters)
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     if check and found:
         raise typer.Exit(EXIT_GAPS)
 
@@ -95,6 +107,7 @@ def status_command(
     fmt: ReportFormat = Format,
     check: bool = Check,
     output: Path | None = Output,
+    bom: bool | None = BomOption,
 ) -> None:
     """Show the status ledger: each request item per party (requested, partially produced,
     produced, withheld, no responsive documents, overdue, ignored) with the reason, rolled up
@@ -107,7 +120,17 @@ def status_command(
     engine = state(ctx).existing
     when = as_of_date(as_of)
     filters = {"party": party, "committee": committee, "request": request}
-    _emit(service.status_report(engine, as_of=when, fmt=fmt, kinds=kind, **filters), output)
+    if fmt is ReportFormat.XLSX:
+        from gaptrack.reports.xlsx import status_workbook, write_workbook
+
+        view = service.case_view(engine, as_of=when, kinds=kind, **filters)
+        book = status_workbook(
+            view.status_rows(), view.summaries, as_of=when, filters={**filters, "kinds": kind}
+        )
+        write_workbook(require_output(output, "xlsx"), book)
+    else:
+        text = service.status_report(engine, as_of=when, fmt=fmt, kinds=kind, **filters)
+        emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     # The same (kept) case view: --check answers for exactly the rows printed.
     if check and service.find_gaps(engine, as_of=when, kinds=kind, **filters):
         raise typer.Exit(EXIT_GAPS)

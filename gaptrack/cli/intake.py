@@ -8,6 +8,7 @@ detects each path's format from its content.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 import sys
@@ -22,6 +23,7 @@ from typer.core import TyperGroup
 
 from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
+from gaptrack.cli.files import ReportFileOption, write_intake_report
 from gaptrack.cli.output import OutputFormat, render_rows
 from gaptrack.importers.base import OPTIONS, REGISTRY, importers
 from gaptrack.importers.qc import IntakeReport
@@ -130,10 +132,13 @@ def _run(
     app_state = state(ctx)
     received_on = parse_date(values.pop("received"), option="--received")  # before any work
     fmt: OutputFormat = values.pop("fmt")
+    report_file: Path | None = values.pop("report_file")
     common = {k: values.pop(k) for k in ("party", "production", "answers", "skip_bad", "force")}
     if len(paths) > 1 and common["production"]:
         raise typer.BadParameter("--production names one volume: give one PATH, or none "
                                  "(each production is then named after its file)")
+    if len(paths) > 1 and report_file is not None:
+        raise typer.BadParameter("--report writes one file: give one PATH")
     for path in paths:
         with _progress(path) as progress:
             report = intake.import_path(
@@ -141,6 +146,8 @@ def _run(
                 actor=app_state.actor, progress=progress, **common, **values,
             )
         _show(report, fmt)
+        if report_file is not None:
+            write_intake_report(report, report_file, as_of=received_on or dt.date.today())
 
 
 def _parameters(options: tuple[str, ...], *, many: bool) -> list[inspect.Parameter]:
@@ -173,6 +180,8 @@ def _parameters(options: tuple[str, ...], *, many: bool) -> list[inspect.Paramet
         inspect.Parameter("fmt", keyword, annotation=OutputFormat, default=typer.Option(
             OutputFormat.TABLE, "--format", "-f",
             help="Report format: table, json, csv or md.")),
+        inspect.Parameter("report_file", keyword, annotation=Path | None,
+                          default=ReportFileOption),
     ]
     for name in options:
         spec = OPTIONS[name]

@@ -11,6 +11,7 @@ from gaptrack.cli import db as db_commands
 from gaptrack.cli.context import AppState
 from gaptrack.config import default_actor
 from gaptrack.errors import GaptrackError
+from gaptrack.text import printable
 
 EXIT_OK = 0
 EXIT_GAPS = 1  # --check: outstanding gaps exist
@@ -66,7 +67,9 @@ def _register() -> None:
     """Attach the optional command modules that exist (each is one face of one service)."""
     import importlib
 
-    for name in ("case", "intake", "gaps", "party", "tui", "analysis"):
+    modules = ("case", "intake", "gaps", "party", "tui", "analysis", "deadlines", "serve",
+               "committees", "audit")
+    for name in modules:
         try:
             module = importlib.import_module(f"gaptrack.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -87,7 +90,7 @@ def run() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except GaptrackError as exc:
-        typer.echo(f"error: {exc.title}: {exc.message}", err=True)
+        typer.echo(printable(f"error: {exc.title}: {exc.message}"), err=True)
         sys.exit(EXIT_ERROR)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -105,4 +108,25 @@ def run() -> None:
                 hint = f" (see {exc.ctx.command_path} --help)"
             typer.echo(f"error: {title}: {exc.format_message()}{hint}", err=True)
             sys.exit(EXIT_ERROR)
+        problem = database_problem(exc)
+        if problem is not None:  # a database fault, not a bug: no traceback, data as it was
+            typer.echo(printable(f"error: Database error: {problem}"), err=True)
+            sys.exit(EXIT_ERROR)
         raise
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """What went wrong, when ``exc`` is the database's failure (locked, read-only, corrupt,
+    disk full, server gone) rather than gaptrack's; None otherwise. Every transaction was
+    rolled back by then, so the data is as it was."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    if isinstance(exc, sa.exc.DBAPIError):
+        orig = exc.orig if exc.orig is not None else exc
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return f"{first} (nothing was changed)"
+    if isinstance(exc, sqlite3.Error):
+        return f"{exc} (nothing was changed)"
+    return None

@@ -17,7 +17,6 @@ from gaptrack.cli.context import state
 from gaptrack.cli.dates import parse_date
 from gaptrack.db import open_database
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # The demo is shown as of the day the Judiciary Committee wrote its deficiency letter to
 # Kushner's counsel (docs/architecture.md §1): a fixed date, so the demo shows the same
 # gaps every time.
@@ -75,7 +74,7 @@ def demo_command(
     as_of: str | None = AsOfOption,
     synthetic: int | None = typer.Option(
         None, "--synthetic", metavar="N",
-        help="Build a synthetic case of about N documents instead of loading fixtures/*.yaml.",
+        help="Build a synthetic case of about N documents instead of loading the demo cases.",
     ),
     no_tui: bool = typer.Option(
         False, "--no-tui", help="Print a summary per party and exit instead of opening the app."
@@ -105,9 +104,10 @@ def demo_command(
             build_synthetic(engine, synthetic)
             default_as_of = SYNTHETIC_AS_OF
         else:
+            from gaptrack.demo import case_files
             from gaptrack.service.cases import load_case_files
 
-            load_case_files(engine, sorted(FIXTURES.glob("*.yaml")), actor=actor)
+            load_case_files(engine, case_files(), actor=actor)
             default_as_of = DEMO_AS_OF
         when = parse_date(as_of, option="--as-of") or default_as_of
         if no_tui:

@@ -56,6 +56,12 @@ OPTIONS: dict[str, FormatOption] = {
         ),
         FormatOption("quote", "Quote character of a delimited load file ('\"', 'þ', 'none')."),
         FormatOption("newline", "The character standing for a newline inside a field ('®')."),
+        FormatOption(
+            "text_root",
+            "Folder TEXTPATH files are read from (default: the load file's folder); paths "
+            "pointing outside it are reported, never read.",
+            path=True,
+        ),
     )
 }
 

@@ -85,6 +85,8 @@ def parse_zone(value: str) -> dt.tzinfo:
     if offset:
         sign, hours, minutes = offset.groups()
         delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta >= dt.timedelta(hours=24):
+            raise DateError(f"{value!r} is not a time zone: offsets stop short of 24 hours")
         return dt.timezone(-delta if sign == "-" else delta)
     if text.casefold() in _ABBREVIATIONS:
         return dt.timezone(dt.timedelta(hours=_ABBREVIATIONS[text.casefold()]))
@@ -119,5 +121,8 @@ def combine(date: str, time: str = "", zone: str = "") -> dt.datetime | None:
     moment = dt.datetime.combine(day, clock)
     if zone.strip():
         moment = moment.replace(tzinfo=parse_zone(zone))
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError as exc:
+            raise DateError(f"{date!r} in UTC falls outside the years 1-9999") from exc
     return moment

@@ -312,6 +312,33 @@ def message_ids(value: str) -> list[str]:
 def parse_message(
     raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None
 ) -> MailMessage:
+    """:func:`_parse_message`, with NUL bytes dropped from every value (PostgreSQL's text
+    cannot hold them; both backends store the same message) and MIME nested too deeply for
+    Python's parser a clean error naming the message."""
+    try:
+        out = _parse_message(raw, source, number, line, first)
+    except RecursionError as exc:
+        raise LoadFileError(f"message {number} nests MIME parts too deeply to read",
+                            file=source, line=line, field="body") from exc
+    _drop_nul(out)
+    return out
+
+
+def _drop_nul(out: MailMessage) -> None:
+    for name in ("sender", "to", "cc", "bcc", "subject", "message_id", "in_reply_to",
+                 "date_text", "text"):
+        value = getattr(out, name)
+        if "\x00" in value:
+            setattr(out, name, value.replace("\x00", ""))
+    out.references = [r.replace("\x00", "") for r in out.references]
+    for attachment in out.attachments:
+        attachment.filename = attachment.filename.replace("\x00", "")
+        attachment.content_type = attachment.content_type.replace("\x00", "")
+
+
+def _parse_message(
+    raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None
+) -> MailMessage:
     """A message's bytes to a :class:`MailMessage`; a body or attachment that cannot be read
     is an error naming the file, line and part (headers never are: see HeaderProblem).
     ``line``: where the message starts (an MBOX's separator); ``first``: its first header's

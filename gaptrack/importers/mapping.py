@@ -22,6 +22,7 @@ from gaptrack.importers.dates import DateError, combine, parse_date, parse_time
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mail import MailMessage
 from gaptrack.importers.rows import sqlite_datetime, width
+from gaptrack.limits import MAX_BIGINT, MAX_INT
 from gaptrack.matching import edrm_mih
 from gaptrack.models.enums import DocType
 
@@ -177,12 +178,14 @@ class DatMapper:
         last = self._last_prefix
         if last and value.startswith(last):
             digits = value[len(last) :]
-            if digits.isdigit() and digits.isascii():
+            if digits.isdigit() and digits.isascii() and len(digits) < 19:
                 return last, int(digits), "", len(digits)
         try:
             bates = parse_bates(value, self.bates_prefix)
         except ValueError as exc:
             raise self._error(record, name, str(exc)) from exc
+        if bates.number > MAX_BIGINT:
+            raise self._error(record, name, f"the number in {value!r} is too large to store")
         if not bates.suffix and self.bates_prefix in (None, bates.prefix):
             self._last_prefix = bates.prefix
         return bates.prefix, bates.number, bates.suffix, bates.width
@@ -201,6 +204,11 @@ class DatMapper:
                 file=self.file,
                 line=record.line,
             )
+        if "\x00" in "".join(values):  # PostgreSQL's text cannot hold it: refused on both
+            column = next(i for i, v in enumerate(values) if "\x00" in v)
+            raise LoadFileError("holds a NUL byte", file=self.file, line=record.line,
+                                field=self.fields.columns[column]
+                                if column < len(self.fields.columns) else f"column {column + 1}")
         # Stripped once per column of the file (not once per field read), then gathered.
         stripped = list(map(str.strip, values))
         stripped.append("")  # what unmapped fields read (see _getter)
@@ -261,9 +269,11 @@ class DatMapper:
 
         page_count: int | str = ""
         if pages_text:
-            if not pages_text.isdigit():
+            if not (pages_text.isdigit() and pages_text.isascii()):
                 raise self._error(record, "page_count", f"{pages_text!r} is not a number")
             page_count = int(pages_text)
+            if page_count > MAX_INT:
+                raise self._error(record, "page_count", f"{pages_text} pages is too many")
 
         sent: Any = ""
         if date_sent:

@@ -43,6 +43,7 @@ from gaptrack.importers.delimited import CONCORDANCE, DelimitedReader, Dialect, 
 from gaptrack.importers.encoding import detect_bytes
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import DatMapper, DocumentDraft
+from gaptrack.importers.paths import resolve_inside
 from gaptrack.importers.writer import PreparedRows, RowPlan, prepare_rows
 
 Item = DocumentDraft | LoadFileError
@@ -60,19 +61,28 @@ _CHILD_GC_THRESHOLD = (100_000, 50, 100)
 
 
 class TextLoader:
-    """Reads TEXTPATH files: relative to the DAT, often written with backslashes."""
+    """Reads TEXTPATH files: relative to the DAT, often written with backslashes, and only
+    inside ``base`` (:func:`~gaptrack.importers.paths.resolve_inside`); a path pointing
+    outside is counted in ``outside`` and never opened."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
         self.missing = 0
+        self.outside = 0
 
     def __call__(self, value: str) -> str | None:
-        relative = value.replace("\\", "/").lstrip("./")
-        path = self.base / relative
-        if not path.is_file():
+        path = resolve_inside(self.base, value)
+        if path is None:
+            self.outside += 1
+            return None
+        try:
+            if not path.is_file():
+                self.missing += 1
+                return None
+            data = path.read_bytes()
+        except OSError:
             self.missing += 1
             return None
-        data = path.read_bytes()
         return data.decode(detect_bytes(data[:65536]), errors="replace").replace("\x00", "")
 
 
@@ -215,8 +225,9 @@ class LocalMapper:
 
     @property
     def extra(self) -> dict[str, Any]:
-        """What the format reports besides the items (nothing, for a DAT)."""
-        return {}
+        """What the format reports besides the items: for a DAT, the TEXTPATH values that
+        pointed outside the text root (never read)."""
+        return {"text_outside": self.loader.outside}
 
     def _record_stream(self) -> Iterator[DatRecord]:
         records = self._records

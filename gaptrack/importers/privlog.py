@@ -93,6 +93,8 @@ class PrivilegeRow:
             "source_line": self.line,
         }
 
+FIELD_LIMIT = 16 * 1024 * 1024  # characters in one CSV cell (the csv default: 131,072)
+
 
 class PrivilegeLogReader:
     """Yields a :class:`PrivilegeRow` per entry, or the :class:`LoadFileError` of a bad one."""
@@ -110,9 +112,23 @@ class PrivilegeLogReader:
     def table(self) -> Iterator[tuple[int, list[str]]]:
         """(line, cells) per row of the file, the header first (a CSV here; a sheet reader
         overrides this)."""
+        if csv.field_size_limit() < FIELD_LIMIT:
+            csv.field_size_limit(FIELD_LIMIT)  # a long description is fine; a runaway is not
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             reader = csv.reader(handle)
-            for row in reader:
+            while True:  # a byte the encoding cannot read, or broken CSV: a clean error
+                try:
+                    row = next(reader, None)
+                except UnicodeDecodeError as exc:
+                    raise LoadFileError(
+                        f"cannot be read as {self.encoding} ({exc.reason}); try --encoding",
+                        file=self.path, line=reader.line_num + 1,
+                    ) from exc
+                except csv.Error as exc:
+                    raise LoadFileError(f"is not valid CSV: {exc}", file=self.path,
+                                        line=reader.line_num) from exc
+                if row is None:
+                    return
                 yield reader.line_num, row
 
     def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
@@ -135,6 +151,9 @@ class PrivilegeLogReader:
             )
         for line, row in rows:
             if not any(cell.strip() for cell in row):
+                continue
+            if any("\x00" in str(cell) for cell in row):  # PostgreSQL text cannot hold it
+                yield LoadFileError("holds a NUL byte", file=self.path, line=line)
                 continue
             try:
                 yield self._map(line, row)

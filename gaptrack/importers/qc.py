@@ -107,6 +107,8 @@ class IntakeReport(BaseModel):
     attachments_linked: int = 0
     orphan_attachments: int = 0
     text_files_missing: int = 0
+    text_files_outside: int = 0  # TEXTPATH values pointing outside the text root: not read
+    text_root: str | None = None
     bad_records: list[BadRecord] = []
     bad_count: int = 0
     fields: FieldReport | None = None
@@ -211,6 +213,8 @@ class IntakeReport(BaseModel):
             )
         if self.text_files_missing:
             rows.append({"check": "text files missing", "result": self.text_files_missing})
+        if self.text_files_outside:
+            rows.append({"check": "text paths outside", "result": self.text_files_outside})
         if self.skipped_files:
             rows.append({
                 "check": "files already loaded",
@@ -539,6 +543,11 @@ def findings(report: IntakeReport) -> list[str]:
         out.append(f"{report.orphan_attachments} attachments whose parent was not found")
     if report.text_files_missing:
         out.append(f"{report.text_files_missing} TEXTPATH files not found")
+    if report.text_files_outside:
+        out.append(
+            f"{report.text_files_outside} TEXTPATH values point outside {report.text_root}"
+            " (not read)"
+        )
     if report.bad_count:
         out.append(f"{report.bad_count} bad records skipped")
     if report.header_problem_count:

@@ -33,6 +33,7 @@ from gaptrack.models.enums import (
 )
 from gaptrack.models.event import Event, EventRead
 from gaptrack.models.known import FindingDecision, KnownItem, KnownItemRead
+from gaptrack.models.membership import CommitteeMember, Legislator
 from gaptrack.models.party import (
     Counsel,
     CounselRead,
@@ -71,6 +72,7 @@ __all__ = [
     "Committee",
     "CommitteeContact",
     "CommitteeCreate",
+    "CommitteeMember",
     "CommitteeRead",
     "Counsel",
     "CounselRead",
@@ -93,6 +95,7 @@ __all__ = [
     "KnownItem",
     "KnownItemRead",
     "KnownStatus",
+    "Legislator",
     "ParticipantRole",
     "Party",
     "PartyAddress",

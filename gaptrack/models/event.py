@@ -19,6 +19,11 @@ class EventBase(SQLModel):
     # Enough to undo the change: the fields before and after.
     data: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     undoes_id: int | None = Field(default=None, foreign_key="event.id")
+    # The tamper-evident chain (gaptrack.audit): the event's place in it, the previous
+    # event's hash and this one's: SHA-256 over the previous hash and this event's content.
+    seq: int | None = Field(default=None, unique=True, index=True)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)
 
 
 class Event(EventBase, table=True):

@@ -30,6 +30,9 @@ class KnownItemBase(SQLModel):
     status_reason: str | None = None
     produced_document_id: int | None = Field(default=None, foreign_key="document.id")
     privilege_entry_id: int | None = Field(default=None, foreign_key="privilege_entry.id")
+    # Raised by every change of status: an action names the version it saw, and a write
+    # over a newer one is refused (optimistic concurrency, service.actions).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class KnownItem(KnownItemBase, table=True):

@@ -23,3 +23,17 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
         if current.weekday() < 5 and current not in off:
             left -= 1
     return current
+
+
+def business_days_before(end: dt.date, days: int) -> dt.date:
+    """The date ``days`` business days before ``end`` (``end`` itself is not counted)."""
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    off = federal_holidays(range(end.year - 1 - days // 200, end.year + 1))
+    current = end
+    left = days
+    while left:
+        current -= dt.timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            left -= 1
+    return current

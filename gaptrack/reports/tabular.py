@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gaptrack.errors import InputError
+from gaptrack.text import html_text, printable
 
 
 class ReportFormat(StrEnum):
@@ -23,6 +24,7 @@ class ReportFormat(StrEnum):
     CSV = "csv"
     MD = "md"
     HTML = "html"
+    XLSX = "xlsx"  # binary: written by reports.xlsx to a file, not by the text renderers
 
 
 def report_format(value: str | ReportFormat) -> ReportFormat:
@@ -52,12 +54,12 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
+        writer.writerow([printable(cell(row.get(c))) for c in columns])
     return buffer.getvalue()
 
 
 def md_escape(value: Any) -> str:
-    return cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return html_text(cell(value)).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def to_md(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[str]:
@@ -74,7 +76,9 @@ def to_html_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> lis
     ]
     for row in rows:
         out.append(
-            "<tr>" + "".join(f"<td>{html.escape(cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+            "<tr>"
+            + "".join(f"<td>{html.escape(printable(cell(row.get(c))))}</td>" for c in columns)
+            + "</tr>"
         )
     out.extend(["</tbody>", "</table>"])
     return out
@@ -97,7 +101,7 @@ def to_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str)
         table.add_column(column, overflow="fold")
     for row in rows:
         # Text, never markup: a subject "[draft] memo" must print as written.
-        table.add_row(*(Text(cell(row.get(c))) for c in columns))
+        table.add_row(*(Text(printable(cell(row.get(c)))) for c in columns))
     console = Console(
         file=io.StringIO(), width=160, force_terminal=False, color_system=None, no_color=True
     )

@@ -3,6 +3,12 @@
 Each action is one unit of work that changes the data *and* appends one event saying who, when,
 what and why; the event carries enough (the fields before and after) to undo the change. Undo is
 itself an event pointing at the one it reverses, so the log stays append-only.
+
+Changes to a stored record are optimistic: the action names the version it saw (or takes the
+one it reads) and writes only if the record still has it (a compare-and-set ``UPDATE``), so
+two people, or two processes, can never silently overwrite each other; the later one gets a
+:class:`~gaptrack.errors.StaleError` naming who changed it and when. Each event's "before" is
+therefore the previous event's "after".
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from gaptrack.bates import parse_bates
 from gaptrack.db import session_scope
-from gaptrack.errors import ConflictError, GaptrackError, NotFoundError
+from gaptrack.errors import ConflictError, GaptrackError, NotFoundError, StaleError
 from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import (
     Document,
@@ -105,6 +111,29 @@ def _party_document(session: Session, known: KnownItem, label: str) -> Document:
     return doc
 
 
+def _stale(session: Session, item: KnownItem) -> StaleError:
+    """The refusal of a write over a newer version, naming the change the writer missed."""
+    last = session.exec(
+        select(Event).where(Event.entity == "known_item", Event.entity_id == item.id)
+        .order_by(col(Event.id).desc()).limit(1)
+    ).first()
+    who = f" by {last.actor} at {last.at:%Y-%m-%d %H:%M:%S} UTC" if last is not None else ""
+    return StaleError(f"{item.slug} was changed{who} — reload and try again")
+
+
+def _write_known(session: Session, item: KnownItem, seen: int, values: dict[str, Any]) -> None:
+    """Store ``values`` on ``item`` only if it is still at version ``seen`` (compare-and-set:
+    atomic on both backends); otherwise refuse with who changed it."""
+    table: Any = KnownItem.__table__  # type: ignore[attr-defined]
+    done = session.execute(
+        sa.update(table).where(table.c.id == item.id, table.c.version == seen)
+        .values(**values, version=seen + 1)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise _stale(session, item)
+    session.expire(item)
+
+
 def set_known_status(
     engine: Engine,
     known: str,
@@ -114,11 +143,18 @@ def set_known_status(
     reason: str | None = None,
     document: str | None = None,
     privilege_entry_id: int | None = None,
+    version: int | None = None,
 ) -> ActionResult:
     """Mark a known item produced (with the party's matching document, by Bates label),
-    withheld (optionally under a privilege-log entry), disputed, withdrawn or outstanding."""
+    withheld (optionally under a privilege-log entry), disputed, withdrawn or outstanding.
+
+    ``version``: the known item's version the caller saw (``KnownItemRow.version``); a newer
+    one refuses the change (:class:`StaleError`). None: the version read here."""
     with session_scope(engine) as session:
         item = _known(session, known)
+        seen = item.version if version is None else version
+        if item.version != seen:
+            raise _stale(session, item)
         before = _known_state(item)
         produced_id: int | None = None
         entry_id: int | None = None
@@ -131,12 +167,10 @@ def set_known_status(
             if entry is None or entry.party_id != item.party_id:
                 raise NotFoundError("that privilege-log entry is not in this party's log")
             entry_id = entry.id
-        item.status = status
-        item.status_reason = reason
-        item.produced_document_id = produced_id
-        item.privilege_entry_id = entry_id
-        session.add(item)
-        session.flush()
+        _write_known(session, item, seen, {
+            "status": status, "status_reason": reason, "produced_document_id": produced_id,
+            "privilege_entry_id": entry_id,
+        })
         event = record(
             session,
             actor=actor,
@@ -377,10 +411,12 @@ def _undo(session: Session, event: Event, *, actor: str, reason: str | None) -> 
     elif event.action in ("finding.promote", "finding.dismiss"):
         _undo_finding(session, event)
     # a note needs no data change: the undo event hides it
+    data: dict[str, Any] = {"undone_action": event.action}
+    if event.action == KNOWN_STATUS:  # the state chain goes on through the undo
+        data.update(before=(event.data or {}).get("after"), after=(event.data or {}).get("before"))
     undo_event = record(
         session, actor=actor, action=UNDO, entity=event.entity, entity_id=event.entity_id,
-        key=event.entity_key, reason=reason, undoes_id=event.id,
-        data={"undone_action": event.action},
+        key=event.entity_key, reason=reason, undoes_id=event.id, data=data,
     )
     assert undo_event.id is not None
     return ActionResult(
@@ -400,11 +436,11 @@ def _undo_known_status(session: Session, event: Event) -> None:
             f"{known.slug} has changed since event {event.id}; undo the later change first"
         )
     before = data["before"]
-    known.status = KnownStatus(before["status"])
-    known.status_reason = before["status_reason"]
-    known.produced_document_id = before["produced_document_id"]
-    known.privilege_entry_id = before["privilege_entry_id"]
-    session.add(known)
+    _write_known(session, known, known.version, {
+        "status": KnownStatus(before["status"]), "status_reason": before["status_reason"],
+        "produced_document_id": before["produced_document_id"],
+        "privilege_entry_id": before["privilege_entry_id"],
+    })
 
 
 def _undo_follow_up(session: Session, event: Event) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from gaptrack.audit import seal
 from gaptrack.models import Event
 
 
@@ -42,4 +43,7 @@ def record(
     )
     session.add(event)
     session.flush()
+    assert event.id is not None
+    seal(session.connection(), [event.id])  # its place in the tamper-evident chain
+    session.refresh(event)
     return event

@@ -2,11 +2,12 @@
 
 One computation of the gap engine feeds the gaps, the status ledger, the known items as they
 stand and the per-party counts; every count is taken from the same rows the lists hold, so the
-main screen, a party's header, its Known items tab, ``gaptrack status`` and ``gaptrack gaps``
-cannot disagree. Reads never write: derived facts are refreshed by the commands that change
-the data (:func:`refresh_after_write`).
+main screen, a party's header, its Known items tab, ``gaptrack status``, ``gaptrack gaps`` and
+the letter cannot disagree. Reads never write: derived facts are refreshed by the commands that
+change the data (:func:`gaptrack.gaps.materialise.refresh_derived` after a load, an import or an
+action), never here.
 
-A view is kept (a few per process) until the data changes: the key is the scope plus a cheap
+A view is kept (two per process) until the data changes: the key is the scope plus a cheap
 fingerprint of the database (latest event, document and known item, and the derived-facts
 stamp), so the party screen reuses the main screen's computation instead of running the engine
 again.
@@ -21,120 +22,20 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.engine import GapResult, KnownState, compute_gaps
 from gaptrack.gaps.kinds import ALL_KINDS, parse_kinds
 from gaptrack.gaps.ledger import OPEN, build_ledger
-from gaptrack.gaps.model import Gap, GapKind, MatchKey, PartySummary, RequestStatus
+from gaptrack.gaps.model import Gap, GapKind, PartySummary, RequestStatus
 from gaptrack.gaps.scope import Scope
 from gaptrack.models.enums import KnownStatus
+from gaptrack.service.view_model import CaseView as CaseView
+from gaptrack.service.view_model import KnownView as KnownView
+from gaptrack.service.view_model import PartyView as PartyView
 
-CACHE_SIZE = 4
-
-
-class KnownView(BaseModel):
-    """A known item as it stands on the date: ``status`` is ``produced`` once a copy matched,
-    whatever was recorded; ``recorded_status`` is what staff set."""
-
-    slug: str
-    party: str
-    request: str | None
-    item: str | None
-    description: str
-    basis: str
-    status: KnownStatus
-    recorded_status: KnownStatus
-    status_reason: str | None
-    basis_bates: str | None
-    produced_bates: str | None
-    match_key: MatchKey | None
-    counted: bool  # counts in "known items produced" (withdrawn items do not)
-
-
-class PartyView(BaseModel):
-    summary: PartySummary
-    ledger: list[RequestStatus]
-    gaps: list[Gap]
-    known: list[KnownView]
-
-    @property
-    def slug(self) -> str:
-        return self.summary.party
-
-    def item_gaps(self, request: str, item: str) -> list[Gap]:
-        """The gaps of an item and of every earlier item it renews (as its ledger row counts
-        them): a renewed item shows what was outstanding since the first letter."""
-        refs = {f"{request}#{item}"}
-        for row in self.ledger:
-            for status in row.items:
-                if row.request == request and status.item == item:
-                    refs.update(status.history)
-        return [g for g in self.gaps if refs & _item_refs(g)]
-
-    def ledger_with_gaps(self) -> list[RequestStatus]:
-        """The ledger cut to the items that have a gap in this view (for ``--kind``)."""
-        out = []
-        for row in self.ledger:
-            items = [i for i in row.items if self.item_gaps(row.request, i.item)]
-            if items:
-                out.append(row.model_copy(update={"items": items}))
-        return out
-
-    def open_items(self) -> int:
-        return sum(1 for r in self.ledger for i in r.items if i.status in OPEN)
-
-
-def _item_refs(gap: Gap) -> set[str]:
-    """``request#item`` for each item a gap names (an overdue gap names several)."""
-    if not gap.request or not gap.item:
-        return set()
-    return {f"{gap.request}#{n.strip()}" for n in gap.item.split(",")}
-
-
-class CaseView(BaseModel):
-    as_of: dt.date
-    party: str | None = None  # filters, as resolved slugs
-    committee: str | None = None
-    request: str | None = None
-    kinds: list[GapKind] = Field(default_factory=list)  # empty: every kind
-    parties: list[PartyView]
-
-    @property
-    def gaps(self) -> list[Gap]:
-        return [g for p in self.parties for g in p.gaps]
-
-    @property
-    def ledger(self) -> list[RequestStatus]:
-        return sorted(
-            (r for p in self.parties for r in p.ledger),
-            key=lambda s: (s.party, s.date_sent, s.request),
-        )
-
-    def status_rows(self) -> list[RequestStatus]:
-        """What ``status`` lists: the ledger, cut to items with a gap when kinds are chosen."""
-        if not self.kinds:
-            return self.ledger
-        rows = [r for p in self.parties for r in p.ledger_with_gaps()]
-        return sorted(rows, key=lambda s: (s.party, s.date_sent, s.request))
-
-    @property
-    def summaries(self) -> list[PartySummary]:
-        return [p.summary for p in self.parties if p.summary.requests]
-
-    def overdue_deadlines(self) -> set[tuple[str, str, dt.date]]:
-        """(party, request, deadline) of every overdue gap: a deadline that passed with an
-        item still open on it."""
-        return {
-            (g.party, g.request, g.date)
-            for g in self.gaps
-            if g.kind is GapKind.OVERDUE and g.request and g.date
-        }
-
-    def party_view(self, slug: str) -> PartyView | None:
-        return next((p for p in self.parties if p.slug == slug), None)
+CACHE_SIZE = 2  # views kept: a million-document case's view holds tens of thousands of gaps
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -149,7 +50,7 @@ def _known_rows(connection: Connection, scope: Scope) -> dict[str, Any]:
             k.c.slug, k.c.party_id, p.c.slug.label("party"), rq.c.slug.label("request"),
             ri.c.number, k.c.description, k.c.basis, k.c.status, k.c.status_reason,
             basis.c.begin_label.label("basis_bates"),
-            produced.c.begin_label.label("produced_bates"), rq.c.date_sent,
+            produced.c.begin_label.label("produced_bates"), rq.c.date_sent, k.c.version,
         )
         .select_from(
             k.join(p, p.c.id == k.c.party_id)
@@ -212,7 +113,7 @@ def known_views(connection: Connection, scope: Scope, result: GapResult) -> list
                 description=row.description, basis=str(row.basis), status=status,
                 recorded_status=recorded, status_reason=row.status_reason,
                 basis_bates=row.basis_bates, produced_bates=produced, match_key=key,
-                counted=counted,
+                counted=counted, version=row.version,
             )
         )
     return out

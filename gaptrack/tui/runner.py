@@ -13,17 +13,37 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from gaptrack.errors import GaptrackError
+from gaptrack.errors import GaptrackError, StaleError
+from gaptrack.text import display
 from gaptrack.tui.state import state_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 T = TypeVar("T")
+# A locked database (an import holding it) is waited for and tried again after each of these
+# seconds (each try itself waits the busy timeout); then the user is told, the app goes on.
+BUSY_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0, 2.0)
+
+
+def _run(node: DOMNode, work: Callable[[Engine], T]) -> T | GaptrackError:
+    """``work(engine)`` with a busy database retried; any failure as an error to show.
+
+    A worker must never take the app down: an unexpected exception is shown, not raised.
+    """
+    from gaptrack.db import retry_busy  # here: the core's imports stay off the first paint
+
+    try:
+        return retry_busy(lambda: work(state_of(node).engine()), BUSY_RETRY_DELAYS)
+    except GaptrackError as exc:
+        return exc
+    except Exception as exc:
+        return GaptrackError(f"{type(exc).__name__}: {exc}", title="Unexpected error")
 
 
 def show_error(node: DOMNode, error: GaptrackError) -> None:
-    node.app.notify(error.message, title=error.title, severity="error", timeout=8, markup=False)
+    node.app.notify(display(error.message, 1000), title=display(error.title, 100),
+                    severity="error", timeout=8, markup=False)
 
 
 def load(
@@ -37,10 +57,10 @@ def load(
 
     def work() -> None:
         worker = get_current_worker()
-        try:
-            result = fetch(state_of(node).engine())
-        except GaptrackError as exc:
-            node.app.call_from_thread(show_error, node, exc)
+        result = _run(node, fetch)
+        if isinstance(result, GaptrackError):
+            if not worker.is_cancelled:
+                node.app.call_from_thread(show_error, node, result)
             return
         if not worker.is_cancelled:
             node.app.call_from_thread(show, result)
@@ -57,10 +77,11 @@ def act(
     """Run an action in a thread; notify its summary and reload every screen."""
 
     def work() -> None:
-        try:
-            result = action(state_of(node).engine())
-        except GaptrackError as exc:
-            node.app.call_from_thread(show_error, node, exc)
+        result = _run(node, action)
+        if isinstance(result, GaptrackError):
+            node.app.call_from_thread(show_error, node, result)
+            if isinstance(result, StaleError):  # show what it is now
+                node.app.call_from_thread(_reload_all, node)
             return
         summary = getattr(result, "summary", None)
         node.app.call_from_thread(_finish, node, summary, result, done)
@@ -72,9 +93,13 @@ def _finish(
     node: DOMNode, summary: str | None, result: Any, done: Callable[[Any], None] | None
 ) -> None:
     if summary:
-        node.app.notify(summary, title="Done", markup=False)
+        node.app.notify(display(summary, 1000), title="Done", markup=False)
     if done is not None:
         done(result)
+    _reload_all(node)
+
+
+def _reload_all(node: DOMNode) -> None:
     from gaptrack.tui.messages import DataChanged
 
     for screen in node.app.screen_stack:

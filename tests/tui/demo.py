@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.service.cases import load_case_files
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "gaptrack" / "demo" / "cases"
 # The day of the Judiciary Committee's deficiency letter to Kushner's counsel: fixed, so gaps,
 # overdue flags and snapshots never depend on the clock.
 AS_OF = dt.date(2017, 11, 16)

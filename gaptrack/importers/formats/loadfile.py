@@ -109,7 +109,7 @@ class DatImporter:
     target = "documents"
     summary = "Concordance DAT load file (þ quotes, DC4 separators), with its Opticon OPT"
     options: tuple[str, ...] = (
-        "opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline"
+        "opt", "encoding", "map", "bates_prefix", "delimiter", "quote", "newline", "text_root"
     )
     default_dialect = CONCORDANCE
 
@@ -193,13 +193,18 @@ class DatImporter:
                 kept += IN_ORDER_INDEXES
             deferred = defer_indexes(conn, keep=kept)
         writer = run.open_writer(unfilled=columns_left_empty(fields.index))
+        text_base = Path(run.option("text_root", path.parent))
+        if not text_base.is_dir():
+            raise LoadFileError("the text root is not a folder", file=text_base,
+                                field="--text-root")
+        report.text_root = str(text_base)
         settings = MapSettings(
             path=path,
             encoding=codec,
             fields=fields,
             file=str(path),
             bates_prefix=run.option("bates_prefix"),
-            text_base=path.parent,
+            text_base=text_base,
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
@@ -217,6 +222,7 @@ class DatImporter:
         finally:
             source.close()
         report.text_files_missing += source.text_missing
+        report.text_files_outside += int(source.extra.get("text_outside", 0))
         run.inputs[0].records = report.records
         rebuild_indexes(conn, deferred)
 

@@ -34,6 +34,7 @@ from gaptrack.reports.letter.prose import closing, cover_note, opening, signers_
 from gaptrack.reports.letter.sections import Voice, describe, headings, section_of
 from gaptrack.reports.letter.source import DocInfo, LetterFacts
 from gaptrack.reports.letter.words import (
+    and_list,
     citation,
     file_stem,
     long_date,
@@ -82,9 +83,7 @@ def build_letter_model(
         committee=facts.committee_name,
         date=options.as_of,
         recipient=_recipient(facts),
-        salutation="Dear Sir or Madam:"
-        if facts.organisation and facts.counsel is None
-        else salutation(addressee.name, addressee.honorific),
+        salutation=_salutation(facts),
         subject=f"Documents requested from {facts.party.name}",
         opening=opening(facts, voice, confirmed, overdue, options.as_of),
         sections=confirmed,
@@ -93,6 +92,7 @@ def build_letter_model(
         cc=cc,
         to_address=addressee.email,
         to_name=addressee.name,
+        to_more=[(c.name, c.email) for c in facts.co_counsel if c.email],
         cc_addresses=list(facts.contacts),
         file_stem=file_stem("letter", facts.party_slug, options.as_of.isoformat()),
     )
@@ -121,12 +121,23 @@ def _recipient(facts: LetterFacts) -> list[str]:
     if facts.counsel is None:
         person = facts.party
         return [f"{person.honorific} {person.name}" if person.honorific else person.name]
-    c = facts.counsel
-    lines = [f"{c.honorific} {c.name}" if c.honorific else c.name]
-    if c.firm:
-        lines.append(c.firm)
+    lines: list[str] = []
+    for c in [facts.counsel, *facts.co_counsel]:
+        lines.append(f"{c.honorific} {c.name}" if c.honorific else c.name)
+        if c.firm:
+            lines.append(c.firm)
     lines.append(f"Counsel for {facts.party.name}")
     return lines
+
+
+def _salutation(facts: LetterFacts) -> str:
+    """``Dear Mr. Lowell:``; ``Dear Mr. Lowell and Ms. Doe:`` for a letter via two counsel."""
+    if facts.counsel is None:
+        if facts.organisation:
+            return "Dear Sir or Madam:"
+        return salutation(facts.party.name, facts.party.honorific)
+    names = [short_name(c.name, c.honorific) for c in [facts.counsel, *facts.co_counsel]]
+    return f"Dear {and_list(names)}:"
 
 
 def _due(gap: Gap, facts: LetterFacts, as_of: dt.date) -> bool:

@@ -66,7 +66,10 @@ def render_eml(letter: LetterModel, *, template: Path | None = None) -> bytes:
         )
     message = EmailMessage()
     message["X-Unsent"] = "1"
-    message["To"] = _address(letter.to_name, letter.to_address)
+    message["To"] = [
+        _address(letter.to_name, letter.to_address),
+        *(_address(name, address) for name, address in letter.to_more),
+    ]
     if letter.cc_addresses:
         message["Cc"] = [_address(name, address) for name, address in letter.cc_addresses]
     message["Subject"] = letter.subject

@@ -80,6 +80,7 @@ class LetterModel(BaseModel):
     # The email draft: counsel's (or the party's) address and the committee's contacts.
     to_address: str | None = None
     to_name: str | None = None
+    to_more: list[tuple[str, str]] = Field(default_factory=list)  # other counsel (name, address)
     cc_addresses: list[tuple[str, str]] = Field(default_factory=list)  # (name, address)
     cover_note: list[str] = Field(default_factory=list)  # the email body's paragraphs
     file_stem: str = "letter"  # a safe file name for attachments

@@ -73,7 +73,8 @@ class LetterFacts:
     party_slug: str
     party: Person
     organisation: bool
-    counsel: Person | None
+    counsel: Person | None  # whom the letter is addressed to (the first counsel it went via)
+    co_counsel: list[Person]  # the other counsel it went via, in the letter's order
     committee_slug: str
     committee_name: str
     chamber: str
@@ -113,12 +114,14 @@ def letter_facts(
             sent[-1] if wanted is None else next((r for r in sent if r.id == wanted.id), sent[-1])
         )
         sent = [r for r in sent if r.committee_id == last.committee_id]
+        counsel = _counsel(conn, owner.id, sent)
         return LetterFacts(
             party_id=owner.id,
             party_slug=owner.slug,
             party=Person(owner.name, owner.honorific, email=_first_address(conn, owner.id)),
             organisation=str(owner.kind) != PartyKind.PERSON.value,
-            counsel=_counsel(conn, owner.id, sent),
+            counsel=counsel[0] if counsel else None,
+            co_counsel=counsel[1:],
             committee_slug=last.committee_slug,
             committee_name=last.committee_name,
             chamber=str(last.chamber),
@@ -161,26 +164,39 @@ def _first_address(conn: Connection, party_id: int) -> str | None:
     ).scalar()
 
 
-def _counsel(conn: Connection, party_id: int, sent: list[sa.Row[tuple]]) -> Person | None:
-    """The counsel the latest letter went via, else the party's first counsel."""
-    rr, co, rep = t.recipient, t.counsel, t.representation
-    via = conn.execute(
-        sa.select(rr.c.request_id, rr.c.counsel_id).where(
-            rr.c.party_id == party_id,
-            rr.c.request_id.in_([r.id for r in sent]),
-            rr.c.counsel_id.is_not(None),
-        )
-    ).all()
-    order = {r.id: n for n, r in enumerate(sent)}
-    chosen = max(via, key=lambda r: order[r.request_id]).counsel_id if via else None
-    if chosen is None:
-        chosen = conn.execute(
-            sa.select(sa.func.min(rep.c.counsel_id)).where(rep.c.party_id == party_id)
+def _counsel(conn: Connection, party_id: int, sent: list[sa.Row[tuple]]) -> list[Person]:
+    """The counsel the latest letter went via, in its order (a letter can go via several);
+    else the party's first counsel; else nobody."""
+    rr, rc, co, rep = t.recipient, t.metadata.tables["request_counsel"], t.counsel, t.representation
+    ids: list[int] = []
+    for letter in reversed(sent):
+        first = conn.execute(
+            sa.select(rr.c.counsel_id).where(
+                rr.c.party_id == party_id,
+                rr.c.request_id == letter.id,
+                rr.c.counsel_id.is_not(None),
+            )
         ).scalar()
-    if chosen is None:
-        return None
-    row = conn.execute(sa.select(co).where(co.c.id == chosen)).one()
-    return Person(row.name, row.honorific, row.firm, row.email)
+        if first is not None:
+            listed = conn.execute(
+                sa.select(rc.c.counsel_id)
+                .where(rc.c.request_id == letter.id)
+                .order_by(rc.c.position)
+            ).scalars()
+            ids = [first, *(c for c in listed if c != first)]
+            break
+    if not ids:
+        ids = [
+            c
+            for c in [
+                conn.execute(
+                    sa.select(sa.func.min(rep.c.counsel_id)).where(rep.c.party_id == party_id)
+                ).scalar()
+            ]
+            if c is not None
+        ]
+    rows = {r.id: r for r in conn.execute(sa.select(co).where(co.c.id.in_(ids)))}
+    return [Person(rows[i].name, rows[i].honorific, rows[i].firm, rows[i].email) for i in ids]
 
 
 def _committee_letters(conn: Connection, committee_id: int, as_of: dt.date) -> list[int]:

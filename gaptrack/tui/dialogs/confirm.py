@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from gaptrack.text import display
+
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -23,8 +25,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title", markup=False)
-            yield Static(self._question, classes="dialog-body", markup=False)
+            yield Label(display(self._title, 300), classes="dialog-title", markup=False)
+            yield Static(display(self._question), classes="dialog-body", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._confirm, variant="error", id="yes")
                 yield Button("Cancel", id="no")

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from gaptrack.text import clip, display
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 
 if TYPE_CHECKING:
     from gaptrack.service.browse import DocumentDetail
+
+FIELD_LIMIT = 5_000  # characters of one field shown
+TEXT_LIMIT = 200_000  # characters of the document text shown (it scrolls)
 
 FIELDS = [
     ("Bates", "bates"), ("to", "bates_end"), ("Party", "party_name"), ("Production", "production"),
@@ -31,10 +35,13 @@ def describe(doc: DocumentDetail) -> Text:
         if value in (None, ""):
             continue
         out.append(f"{label:>11}  ", style="bold")
-        out.append(f"{value}\n")
+        out.append(clip(str(value), FIELD_LIMIT) + "\n")
     if doc.text:
         out.append("\n")
-        out.append(doc.text)
+        out.append(clip(doc.text, TEXT_LIMIT))
+        if len(doc.text) > TEXT_LIMIT:
+            out.append(f"\n[{len(doc.text) - TEXT_LIMIT + 1:,} more characters not shown]",
+                       style="dim")
     return out
 
 
@@ -59,7 +66,7 @@ class DocumentDialog(ModalScreen[None]):
         load(self, lambda engine: document_detail(engine, self.document_id), self._show)
 
     def _show(self, doc: DocumentDetail) -> None:
-        self.query_one("#document-title", Label).update(f"Document {doc.bates}")
+        self.query_one("#document-title", Label).update(display(f"Document {doc.bates}", 200))
         self.query_one("#document-body", Static).update(describe(doc))
 
     def action_close(self) -> None:

@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
+from gaptrack.text import display
 from gaptrack.tui.dialogs.form import FormDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class FollowUpDialog(FormDialog[FollowUpSpec]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Follow-up letter to {self.party}", classes="dialog-title", markup=False)
+            yield Label(display(f"Follow-up letter to {self.party}", 300), classes="dialog-title",
+                        markup=False)
             yield Select(  # Text, not markup: letter titles are data
                 [(Text(f"{c.slug}: {c.label}"), c.slug) for c in self.letters],
                 prompt="follows up which letter?", id="letter",
@@ -113,6 +115,6 @@ class FollowUpDialog(FormDialog[FollowUpSpec]):
         try:
             spec = self._spec()
         except ValueError as exc:
-            self.query_one("#problem", Label).update(str(exc))
+            self.query_one("#problem", Label).update(display(str(exc), 1000))
             return
         self.dismiss(spec)

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from gaptrack.text import display
 from gaptrack.tui.dialogs.form import FormDialog
 from gaptrack.tui.runner import load
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
@@ -52,8 +53,9 @@ class ProducedDialog(FormDialog[tuple[str, str]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Mark produced: {self.known}", classes="dialog-title", markup=False)
-            yield Static(self.description, classes="dialog-body", markup=False)
+            yield Label(display(f"Mark produced: {self.known}", 300), classes="dialog-title",
+                        markup=False)
+            yield Static(display(self.description), classes="dialog-body", markup=False)
             yield Input(placeholder="Bates number or words in the party's documents", id="find")
             yield RecordTable(COLUMNS, id="candidates")
             yield Label("no document chosen", id="chosen", markup=False)
@@ -92,7 +94,7 @@ class ProducedDialog(FormDialog[tuple[str, str]]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
             self.chosen = event.row_key.value
-            self.query_one("#chosen", Label).update(f"produced as {self.chosen}")
+            self.query_one("#chosen", Label).update(display(f"produced as {self.chosen}", 300))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.query_one("#reason", Input).focus()

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from gaptrack.text import display
 from gaptrack.tui.dialogs.form import FormDialog
 
 
@@ -38,8 +39,8 @@ class TextDialog(FormDialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title", markup=False)
-            yield Static(self._prompt, classes="dialog-body", markup=False)
+            yield Label(display(self._title, 300), classes="dialog-title", markup=False)
+            yield Static(display(self._prompt), classes="dialog-body", markup=False)
             yield Input(value=self._value, placeholder=self._placeholder, id="text")
             yield Label("", id="problem", classes="dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -55,7 +56,7 @@ class TextDialog(FormDialog[str]):
         if problem is None and self._check is not None:
             problem = self._check(text)
         if problem:
-            self.query_one("#problem", Label).update(problem)
+            self.query_one("#problem", Label).update(display(problem, 1000))
             return
         self.dismiss(text)
 
@@ -77,9 +78,9 @@ class TextViewDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._title, classes="dialog-title", markup=False)
+            yield Label(display(self._title, 300), classes="dialog-title", markup=False)
             with VerticalScroll(classes="dialog-scroll"):
-                yield Static(self._text, markup=False, id="view-text")
+                yield Static(display(self._text, 200_000), markup=False, id="view-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save to file", variant="primary", id="save")
                 yield Button("Close", id="close")

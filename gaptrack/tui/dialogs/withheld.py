@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from gaptrack.text import display
 from gaptrack.tui.dialogs.form import FormDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ class WithheldDialog(FormDialog[tuple[int | None, str]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Mark withheld: {self.known}", classes="dialog-title", markup=False)
-            yield Static(self.description, classes="dialog-body", markup=False)
+            yield Label(display(f"Mark withheld: {self.known}", 300), classes="dialog-title",
+                        markup=False)
+            yield Static(display(self.description), classes="dialog-body", markup=False)
             # Entries come from the party's own log; descriptions are data: plain Text.
             yield Select[int]([], prompt=NO_ENTRY, id="entry")
             yield Input(placeholder="why (recorded in the event log)", id="reason")

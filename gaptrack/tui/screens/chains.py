@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from gaptrack.service import browse
 from gaptrack.service.browse import LetterNode
+from gaptrack.tui.plain import Text
 from gaptrack.tui.screens.base import DataScreen
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from gaptrack.service import browse
 from gaptrack.service.browse import DeadlineRow
+from gaptrack.tui.plain import Text
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +22,7 @@ from gaptrack.service import browse
 from gaptrack.service.browse import DocumentPage, DocumentQuery, DocumentSort
 from gaptrack.service.search import snippet_for
 from gaptrack.tui.dialogs import DocumentDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.snippet import SnippetView

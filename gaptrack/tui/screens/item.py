@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual import events
 from textual.app import ComposeResult
@@ -14,7 +13,9 @@ from textual.widgets import Footer, Header, Static
 
 from gaptrack.gaps.model import Gap, ItemStatus
 from gaptrack.service import actions
+from gaptrack.text import display
 from gaptrack.tui.dialogs import TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
@@ -45,7 +46,7 @@ class ItemScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"{self.party} · {self.ref}", id="item-caption", markup=False)
+        yield Static(display(f"{self.party} · {self.ref}", 300), id="item-caption", markup=False)
         yield GapsPanel(id="item-gaps")
         yield Footer()
 

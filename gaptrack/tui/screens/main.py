@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from gaptrack.gaps.model import PartySummary
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.bar import share_bar

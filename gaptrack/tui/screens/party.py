@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,7 +15,9 @@ from gaptrack.gaps.model import ItemStatusKind, PartySummary, RequestStatus
 from gaptrack.models import RequestKind
 from gaptrack.service import actions, browse
 from gaptrack.service.views import PartyView
+from gaptrack.text import display
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
@@ -132,7 +133,7 @@ class PartyScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.party, id="party-caption", markup=False)
+        yield Static(display(self.party, 300), id="party-caption", markup=False)
         with TabbedContent(initial="items", id="party-tabs"):
             with TabPane("Requests & items", id="items"):
                 yield RecordTable(ITEM_COLUMNS, id="items-table")
@@ -153,7 +154,8 @@ class PartyScreen(DataScreen):
         self.sub_title = data.summary.name
         caption = party_caption(data, self.state.as_of)
         mine = notes_text(loaded.notes["party"].get(self.party, []))
-        self.query_one("#party-caption", Static).update(f"{caption}\n{mine}" if mine else caption)
+        shown = display(caption, 1000) + (f"\n{display(mine, 2000)}" if mine else "")
+        self.query_one("#party-caption", Static).update(shown)
         self.query_one("#items-table", RecordTable).set_records(item_records(data.ledger))
         self.query_one(GapsPanel).show_gaps(data.gaps, loaded.notes["gap"])
         known_notes = loaded.notes["known_item"]

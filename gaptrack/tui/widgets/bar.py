@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from gaptrack.tui.plain import Text
 
 FULL, EMPTY = "█", "░"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +16,7 @@ from gaptrack.gaps.model import Gap, GapKind
 from gaptrack.service import actions
 from gaptrack.service.browse import DocumentRow, documents_by_ids
 from gaptrack.tui.dialogs import ConfirmDialog, DocumentDialog, TextDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act, load
 from gaptrack.tui.state import state_of
 from gaptrack.tui.widgets.table import Column, Record, RecordTable

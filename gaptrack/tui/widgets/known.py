@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from gaptrack.models import KnownStatus
 from gaptrack.service import actions
 from gaptrack.service.views import KnownView
 from gaptrack.tui.dialogs import ConfirmDialog, ProducedDialog, TextDialog, WithheldDialog
+from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act
 from gaptrack.tui.state import state_of
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
@@ -96,7 +96,8 @@ class KnownTable(RecordTable):
         produced document or the privilege-log entry."""
         actor = state_of(self).actor
         act(self, lambda e: actions.set_known_status(
-            e, row.slug, status, actor=actor, reason=reason or None, **details))
+            e, row.slug, status, actor=actor, reason=reason or None, version=row.version,
+            **details))
 
     def action_mark_produced(self) -> None:
         row = self.known

@@ -3,10 +3,10 @@ by markup, so a snippet holding ``[b]`` shows it as written."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import Static
 
 from gaptrack.search import Snippet
+from gaptrack.tui.plain import Text
 
 HIT_STYLE = "bold reverse"
 

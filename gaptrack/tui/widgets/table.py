@@ -12,9 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from rich.text import Text
+from rich.text import Text as RichText
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+
+from gaptrack.text import display
+from gaptrack.tui.plain import Text
+
+CELL_LIMIT = 500  # characters of one value in a table cell (the full text is in the dialogs)
 
 MAX_ROWS = 2_000
 
@@ -36,17 +41,20 @@ class Record:
     search: str = field(default="")
 
 
-def cell(value: object) -> Text:
-    """Any value as plain text (never markup)."""
-    if isinstance(value, Text):
-        return value
+def cell(value: object) -> RichText:
+    """Any value as plain text (never markup), one line, clipped to CELL_LIMIT characters."""
+    if isinstance(value, RichText):
+        plain = value.plain
+        if len(plain) <= CELL_LIMIT and "\n" not in plain and display(plain, None) == plain:
+            return value
+        return Text(display(value.plain, CELL_LIMIT, keep_newlines=False), style=value.style)
     if value is None:
         return Text("")
     if isinstance(value, dt.datetime):
         return Text(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, dt.date):
         return Text(value.isoformat())
-    return Text(str(value))
+    return Text(display(value, CELL_LIMIT, keep_newlines=False))
 
 
 def _sort_value(value: object) -> tuple[int, Any]:
@@ -60,7 +68,7 @@ def _sort_value(value: object) -> tuple[int, Any]:
     return (0, value)
 
 
-class RecordTable(DataTable[Text]):
+class RecordTable(DataTable[RichText]):
     """Holds records; shows those matching the filter, in the chosen order."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
