@@ -106,7 +106,7 @@ def test_cli_detects_and_lists_formats(sqlite_engine: Engine, tmp_path: Path) ->
     listed = subprocess.run([*run, "--list-formats"], capture_output=True, text=True, cwd=ROOT)
     assert listed.returncode == 0
     names = [line.split()[0] for line in listed.stdout.splitlines()]
-    assert names[:4] == ["dat", "privlog", "csv", "mail"]
+    assert names == ["dat", "privlog", "csv", "edrm", "mail", "pdf"]
     done = subprocess.run([*run, str(path), "--party", "kushner", "--format", "json"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr

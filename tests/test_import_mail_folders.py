@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.mail import mbox_messages, parse_message
+from gaptrack.importers.mail import parse_message
+from gaptrack.importers.mailfiles import mbox_messages
 from gaptrack.service.intake import import_mail, import_path
 from tests.importers.builders import create_party, email, write_eml, write_mbox
 

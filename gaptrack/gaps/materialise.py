@@ -7,8 +7,8 @@
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
    produced that answers an item asked of P, with the document's matching keys copied along.
 
-Criteria semantics (casefile.schema.CriteriaSpec, docs/json-schema.md): an item with at least
-one criterion is answered by a document that is produced by, or names (in any role), a party
+Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
+criterion is answered by a document that is produced by, or names (in any role), a party
 the item's letter was addressed to, that falls inside the item's date range (undated documents
 pass), and that meets every *kind* of criterion the item has (``combine: all``, the default) or
 one of them (``combine: any``): one — or with ``correspondents_match: all`` every one — of its
@@ -343,7 +343,10 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
                 )
             )
             connection.execute(sa.delete(t.candidate))
-        resolved = _resolve_participants(connection, after, relink=full)
+        # Names or addresses changed since the last run: re-link what is stored. (A first run
+        # finds the links the loads made by the same rule.)
+        renamed = last is not None and last.get("signature") != signature
+        resolved = _resolve_participants(connection, after, relink=renamed)
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)

@@ -67,7 +67,8 @@ OPTIONS: dict[str, FormatOption] = {
 
 
 class Importer(Protocol):
-    """One input format. Instances are stateless; :meth:`load` gets a fresh :class:`Run`."""
+    """One input format. :func:`importer` makes a fresh instance per import, so a format may
+    keep what :meth:`load` read for :meth:`finish`; each import gets a fresh :class:`Run`."""
 
     name: str  # the format's name on the command line: gaptrack import NAME PATH
     kind: SourceKind  # how its source files are recorded

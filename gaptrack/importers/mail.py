@@ -14,7 +14,8 @@ The body is the text/plain part when there is one, else the HTML part with its t
 attachments become documents of the same family.
 
 Positions are lines: an EML's line 1, an MBOX message's ``From `` separator line (with the
-message number).
+message number). Which files are mail, and the messages of each, are
+:mod:`gaptrack.importers.mailfiles`'s.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.header import Header, decode_header
@@ -40,11 +40,8 @@ _DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTA
 _BREAK = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
-_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")  # an RFC 5322 header field name and its colon
-_MAIL_FIELDS = (b"from", b"to", b"subject", b"date", b"message-id", b"received", b"cc",
-                b"return-path", b"delivered-to", b"mime-version", b"sender", b"reply-to")
+HEADER_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")  # an RFC 5322 header field name and its colon
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc")
-_CHUNK = 1 << 20
 
 
 @dataclass(slots=True)
@@ -200,7 +197,7 @@ def _read_head(raw: bytes) -> tuple[_Fields, bytes] | None:
         if name and name not in found:
             found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
         colon = line.find(b":")
-        if colon <= 0 or not _FIELD.match(line):
+        if colon <= 0 or not HEADER_FIELD.match(line):
             return None
         name, value = line[:colon].rstrip().lower().decode("ascii"), line[colon + 1 :].lstrip()
     if name and name not in found:
@@ -380,113 +377,3 @@ def _parse_message(
             f"cannot read message {number}: {exc}", file=source, line=line, field=current
         ) from exc
     return out
-
-
-def is_mbox(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(5) == b"From "
-
-
-def looks_like_mail(path: Path) -> bool:
-    """An mbox, or a file that opens with RFC 5322 header fields, one of them a mail field."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-    except OSError:
-        return False
-    if head.startswith(b"From "):
-        return True
-    lines = head.replace(b"\r\n", b"\n").split(b"\n")
-    if not lines or not _FIELD.match(lines[0]):
-        return False
-    names = set()
-    for text in lines:
-        if not text:
-            break
-        if text[:1] in (b" ", b"\t"):
-            continue
-        if not _FIELD.match(text):
-            return False
-        names.add(text.split(b":", 1)[0].strip().lower())
-    return any(n in names for n in _MAIL_FIELDS)
-
-
-def mail_files(path: Path) -> list[Path]:
-    """The files an import of ``path`` reads: one file, or every mail file under a folder
-    (maildir's ``cur``/``new``/``tmp`` included), in name order."""
-    if path.is_dir():
-        return [p for p in sorted(path.rglob("*")) if p.is_file() and looks_like_mail(p)]
-    if not path.exists():
-        raise LoadFileError("no such file or folder", file=path)
-    return [path]
-
-
-def _parse_or_error(
-    raw: bytes, path: Path, number: int, line: int, first: int
-) -> MailMessage | LoadFileError:
-    try:
-        return parse_message(raw, path, number, line, first)
-    except LoadFileError as exc:
-        return exc
-
-
-def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
-    """(bytes, number, line of its ``From `` separator) per message of an MBOX, read in
-    chunks (memory flat). As :mod:`mailbox` does, every line starting ``From `` starts a
-    message; the separator line itself is not part of it."""
-    with path.open("rb") as handle:
-        buffer = b""
-        line = 1  # the line buffer[0] is on
-        number = 0
-        start = -1  # where the current message's separator is in buffer (-1: none yet)
-        eof = False
-        while not eof:
-            block = handle.read(_CHUNK)
-            eof = not block
-            buffer += block
-            if start < 0:
-                if not buffer.startswith(b"From "):
-                    if eof:
-                        return
-                    continue
-                start = 0
-            search = start + 1
-            while True:
-                nxt = buffer.find(b"\nFrom ", search)
-                if nxt < 0:
-                    break
-                number += 1
-                yield _body(buffer[start : nxt + 1]), number, line
-                line += buffer.count(b"\n", start, nxt + 1)
-                start = nxt + 1
-                search = start + 1
-            if eof:
-                if start < len(buffer):
-                    number += 1
-                    yield _body(buffer[start:]), number, line
-                return
-            buffer = buffer[start:]
-            start = 0
-
-
-def _body(chunk: bytes) -> bytes:
-    """A message's bytes without its ``From `` separator line."""
-    cut = chunk.find(b"\n")
-    return chunk[cut + 1 :] if cut >= 0 else b""
-
-
-def read_file(path: Path) -> Iterator[tuple[MailMessage | LoadFileError, int]]:
-    """Messages of one file with the bytes consumed so far (for the progress bar).
-
-    A message that cannot be read is yielded as its error, so the caller decides whether to
-    stop (strict) or list it and go on (``--skip-bad``) — a generator cannot resume after
-    raising.
-    """
-    if is_mbox(path):
-        done = 0
-        for raw, number, line in mbox_messages(path):
-            done += len(raw)
-            yield _parse_or_error(raw, path, number, line, line + 1), done
-        return
-    raw = path.read_bytes()
-    yield _parse_or_error(raw, path, 1, 1, 1), len(raw)

@@ -27,7 +27,8 @@ def load_case_files(
     database left exactly as it was.
     """
     report = _load_case_files(engine, paths, actor=actor)
-    refresh_derived(engine)  # derived facts follow writes, never reads
+    if report.changed:
+        refresh_derived(engine)  # derived facts follow writes, never reads
     from gaptrack.service.committees import signatory_warnings
 
     with engine.connect() as connection:

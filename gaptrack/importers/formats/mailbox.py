@@ -22,7 +22,8 @@ from gaptrack.importers.formats.loadfile import (
     sqlite_tuning,
     write_mapped,
 )
-from gaptrack.importers.mail import MailMessage, looks_like_mail, mail_files, read_file
+from gaptrack.importers.mail import MailMessage
+from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
 from gaptrack.importers.pipeline import (
     ChildMapper,
