@@ -111,8 +111,9 @@ def test_text_root_option_moves_the_boundary(engine: Engine, tmp_path: Path) -> 
     report = import_dat(engine, path, party="kushner", production="R", text_root=prod)
     assert (report.text_files_outside, report.text_files_missing) == (1, 0)
     assert _texts(engine)["R-1"] == "inside text"
+    other = build_dat(elsewhere / "other.dat", [["R-3", "x", "TEXT\\ok.txt"]], header=HEADER)
     with pytest.raises(LoadFileError, match="text root"):
-        import_dat(engine, path, party="kushner", production="R2",
+        import_dat(engine, other, party="kushner", production="R2",
                    text_root=tmp_path / "nowhere")
 
 
