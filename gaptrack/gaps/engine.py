@@ -26,6 +26,7 @@ from gaptrack.gaps.kinds import ALL_KINDS, KIND_ORDER, KINDS
 from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
 from gaptrack.gaps.query_inferred import RANK_ROLE
 from gaptrack.gaps.query_referenced import answered_by_quote
+from gaptrack.gaps.query_silent import silent_period_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
 from gaptrack.gaps.unify import group_copies
 from gaptrack.models.enums import KnownBasis, KnownStatus
@@ -181,6 +182,9 @@ class _Builder:
             "item": info.number if info else None,
             "item_text": info.text if info else None,
         }
+
+    def party_name(self, party_id: int) -> str:
+        return self.cat.parties[party_id].name
 
     def root(self, item_id: int) -> int:
         """The first item of the renewal chain an item belongs to (asked once per row)."""
@@ -487,5 +491,7 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
     if GapKind.REFERENCED_UNPRODUCED in kinds and not scope.narrowed_to_requests:
         lost = rows(GapKind.REFERENCED_UNPRODUCED).all()
         gaps.extend(build.referenced(answered_by_quote(connection, lost, scope)))
+    if GapKind.SILENT_PERIOD in kinds:
+        gaps.extend(silent_period_gaps(connection, scope, build.base, build.party_name))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
     return GapResult(selected, states, catalogue, scope)
