@@ -22,15 +22,13 @@
 from __future__ import annotations
 
 import json
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import peak_rss_mb, report, scale
+from bench.common import peak_rss_mb, report, run_side, scale
 
 QUOTE, SEP = "\u00fe", "\x14"
 
@@ -107,23 +105,8 @@ def child_baseline(dat: Path, db: Path) -> dict[str, float]:
 
 
 def run_child(kind: str, dat: Path, db: Path) -> dict[str, float]:
-    """One measured side, in a process of its own, on a quiet disk: what earlier steps
-    wrote (the DAT, the other side's database) is flushed first, so neither side pays for
-    the other's write-back; the database it made is deleted after."""
-    os.sync()
-    try:
-        return _run(kind, dat, db)
-    finally:
-        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
-            path.unlink(missing_ok=True)
-
-
-def _run(kind: str, dat: Path, db: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.bench_import", kind, str(dat), str(db)],
-        check=True, capture_output=True, text=True,
-    )
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    """One measured side in a process of its own, on a quiet disk (common.run_side)."""
+    return run_side("bench.bench_import", kind, dat, db)
 
 
 def main() -> None:

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +29,7 @@ from email.header import Header
 from email.utils import format_datetime
 from pathlib import Path
 
-from bench.common import peak_rss_mb, report, scale
+from bench.common import peak_rss_mb, report, run_side, scale
 
 _WORDS = [
     "memo", "draft", "meeting", "schedule", "campaign", "dinner", "invite", "budget", "review",
@@ -166,17 +164,8 @@ def child_baseline(box: Path, db: Path) -> dict[str, float]:
 
 
 def run_child(kind: str, box: Path, db: Path) -> dict[str, float]:
-    """One measured side in a process of its own, on a quiet disk (see bench_import)."""
-    os.sync()
-    try:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.bench_mail", kind, str(box), str(db)],
-            check=True, capture_output=True, text=True,
-        )
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-    finally:
-        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
-            path.unlink(missing_ok=True)
+    """One measured side in a process of its own, on a quiet disk (common.run_side)."""
+    return run_side("bench.bench_mail", kind, box, db)
 
 
 def main() -> None:

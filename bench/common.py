@@ -55,3 +55,22 @@ def scale(default: int) -> int:
     """``BENCH_SCALE`` shrinks every benchmark for a quick run (e.g. 0.01)."""
     factor = float(os.environ.get("BENCH_SCALE", "1"))
     return max(1, int(default * factor))
+
+
+def run_side(module: str, kind: str, source: Path, db: Path) -> dict[str, Any]:
+    """One measured side of a benchmark (``python -m MODULE KIND SOURCE DB``, which prints
+    its figures as a JSON line), in a process of its own, on a quiet disk: what earlier steps
+    wrote (the input, the other side's database) is flushed first, so neither side pays for
+    the other's write-back; the database it made is deleted after."""
+    import subprocess
+
+    os.sync()
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", module, kind, str(source), str(db)],
+            check=True, capture_output=True, text=True,
+        )
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    finally:
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+            path.unlink(missing_ok=True)

@@ -3,6 +3,10 @@
 Alice is asked to produce; her own production is silent in February 2017, while Bob and
 Carol produced emails she was on that month. The pipeline thread runs t1 (Alice) → t2
 (Carol's reply, which only Carol produced) → t3 (Bob's reply); Alice produced none of it.
+Bob's "RE: RE: Travel" carries no Message-ID, only an Outlook Thread-Index at reply depth 2:
+two earlier messages existed, and nobody produced them. Carol's "RE: Budget" and "FW: Permits"
+carry no IDs but quote what they answer: Alice's "Budget" (which she produced) and an
+Alice email about permits that nobody produced.
 Words the search tests look for: "route" only in document text, "RÉSUMÉ" / "résumé",
 "Pages" (which a search for "page" must not find) and a subject that looks like markup.
 """
@@ -77,6 +81,11 @@ productions:
          text: The pipeline route was approved by the board.}
       - {bates: BOB-0003, type: attachment, custodian: Bob Baker, parent: BOB-0001,
          title: Survey, text: Survey map of the corridor.}
+      - {bates: BOB-0004, type: email, custodian: Bob Baker, date_sent: 2017-03-20 10:00:00,
+         from: Carol Cole <carol@c.example>,
+         to: [Alice Able <alice@a.example>, Bob Baker <bob@b.example>],
+         subject: "RE: RE: Travel", text: Tickets booked.,
+         thread_index: AQAAAAAAAAECAwQFBgcICQoLDA0ODwAAAAEQAAAAAhA=}
       - {bates: BOB-0002, type: email, custodian: Bob Baker, date_sent: 2017-02-10 10:00:00,
          from: Bob Baker <bob@b.example>, to: [Alice Able <alice@a.example>],
          cc: [Carol Cole <carol@c.example>], subject: "Re: Pipeline",
@@ -96,6 +105,40 @@ productions:
       - {bates: CAROL-0002, type: email, custodian: Carol Cole, date_sent: 2017-02-20 10:00:00,
          from: Alice Able <alice@a.example>, to: [Carol Cole <carol@c.example>],
          subject: Lunch, message_id: <l1@a.example>, text: See you Friday.}
+      - bates: CAROL-0003
+        type: email
+        custodian: Carol Cole
+        date_sent: 2017-01-21 10:00:00
+        from: Carol Cole <carol@c.example>
+        to: [Alice Able <alice@a.example>]
+        subject: "RE: Budget"
+        text: |-
+          Approved.
+
+          -----Original Message-----
+          From: Alice Able <alice@a.example>
+          Sent: Fri, 20 Jan 2017 09:02:00 +0000
+          To: Carol Cole <carol@c.example>
+          Subject: Budget
+
+          Numbers attached.
+      - bates: CAROL-0004
+        type: email
+        custodian: Carol Cole
+        date_sent: 2017-03-25 10:00:00
+        from: Carol Cole <carol@c.example>
+        to: [Bob Baker <bob@b.example>]
+        subject: "FW: Permits"
+        text: |-
+          See below.
+
+          -----Original Message-----
+          From: Alice Able <alice@a.example>
+          Sent: Fri, 24 Mar 2017 09:00:00 +0000
+          To: Carol Cole <carol@c.example>
+          Subject: Permits
+
+          The permits are late.
 """
 
 

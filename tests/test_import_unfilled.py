@@ -48,9 +48,13 @@ FULL = {
     "doc_type": "Email",
     "file_ext": "msg",
 }
-PLAIN = "Let us meet for dinner.\n"
+# Own text long enough for a body hash (matching.MIN_BODY_CHARS).
+_OWN = ("Let us meet for dinner on Thursday at the hotel; bring the list of guests, the seating "
+        "plan and the notes from counsel, and tell the others that the time moved to eight; "
+        "the car will wait at the side entrance from half past seven.\n")
+PLAIN = _OWN
 QUOTING = (
-    "See below.\n\n-----Original Message-----\nFrom: Sergei Millian <sm@example.ru>\n"
+    _OWN + "\n-----Original Message-----\nFrom: Sergei Millian <sm@example.ru>\n"
     "Sent: Thursday, September 15, 2016 9:00 AM\nTo: Jared Kushner <jared@kushner.example>\n"
     "Subject: Dinner\n\nAn invitation.\n"
 )

@@ -14,7 +14,9 @@ from gaptrack.search.schema import include_name
 
 def test_migrations_produce_the_models_schema(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         diffs = compare_metadata(context, metadata)
     assert diffs == []
 

@@ -53,7 +53,7 @@ def test_words_are_whole_words_prefixes_are_asked_for(case: Engine) -> None:
 def test_phrases_or_and_exclusion(case: Engine) -> None:
     assert bates(case, '"pipeline route"') == ["BOB-0001"]
     assert bates(case, '"route pipeline"') == []
-    assert sorted(bates(case, "lunch OR budget")) == ["ALICE-0002", "CAROL-0002"]
+    assert sorted(bates(case, "lunch OR budget")) == ["ALICE-0002", "CAROL-0002", "CAROL-0003"]
     assert bates(case, "route -board") == ["ALICE-0001"]
 
 
@@ -110,3 +110,14 @@ def test_the_index_follows_new_and_removed_productions(case: Engine, tmp_path: P
         connection.execute(sa.delete(t.document).where(t.document.c.begin_label == "CAROL-0002"))
     assert bates(case, "friday") == []
     assert sorted(bates(case, "résumé")) == ["ALICE-0004", "CAROL-0001"]
+
+
+def test_a_case_file_that_changes_a_text_is_searched_as_changed(
+    case: Engine, tmp_path: Path
+) -> None:
+    from tests.analysiscase import CASE, load_analysis_case
+
+    assert bates(case, "friday") == ["CAROL-0002"]
+    load_analysis_case(case, tmp_path, CASE.replace("See you Friday.", "See you Monday."))
+    assert bates(case, "friday") == []
+    assert bates(case, "monday") == ["CAROL-0002"]

@@ -72,7 +72,8 @@ def test_cli_formats(case: Engine, db_url: str, tmp_path: Path) -> None:
     assert document["schema"] == "gaptrack/terms@1"
     assert [t["documents"] for t in document["terms"]] == [2, 1]
     csv = runner.invoke(app, ["--db", db_url, "terms", str(path), "-f", "csv"]).stdout
-    assert csv.splitlines()[0] == "term,documents,with_family,families,unique,by_party,by_production"
+    header = "term,documents,with_family,families,unique,by_party,by_production"
+    assert csv.splitlines()[0] == header
     assert csv.splitlines()[2] == "corridor,1,2,1,1,bob 1,bob-vol1 1"
     md = runner.invoke(app, ["--db", db_url, "terms", str(path), "-f", "md"]).stdout
     assert "| route | 2 | 3 | 2 | 2 | alice 1; bob 1 |" in md
@@ -92,3 +93,20 @@ def test_cli_search(case: Engine, db_url: str) -> None:
     memo = next(h for h in data["hits"] if h["bates"] == "ALICE-0004")
     start, end = memo["snippet"]["highlights"][0]
     assert memo["snippet"]["text"][start:end] == "RÉSUMÉ"
+
+
+def test_cli_xlsx(case: Engine, db_url: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = terms_file(tmp_path, "route", "résumé")
+    target = tmp_path / "terms.xlsx"
+    result = CliRunner().invoke(app, ["--db", db_url, "terms", str(path), "-f", "xlsx", "-o",
+                                      str(target)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target)
+    terms = [[c.value for c in row] for row in book["Terms"].iter_rows()]
+    assert terms[0][:3] == ["line", "term", "documents"]
+    assert terms[1][:3] == [1, "route", 2] and terms[2][:3] == [2, "résumé", 2]
+    parties = {(r[0].value, r[1].value): r[2].value for r in book["By party"].iter_rows(min_row=2)}
+    assert parties == {("route", "alice"): 1, ("route", "bob"): 1, ("résumé", "alice"): 1,
+                       ("résumé", "carol"): 1}

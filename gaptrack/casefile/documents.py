@@ -67,6 +67,7 @@ def document_row(
         "subject": doc.subject,
         "subject_norm": keys.subject_norm or None,
         "message_id": normalise_message_id(doc.message_id) if doc.message_id else None,
+        "thread_index": doc.thread_index.strip() if doc.thread_index else None,
         "mih": keys.mih,
         "md5": doc.md5,
         "body_hash": keys.body_hash,

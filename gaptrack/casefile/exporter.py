@@ -245,7 +245,7 @@ class _Exporter:
             date_sent=_utc(d.date_sent), date_created=_utc(d.date_created),
             **{"from": d.sender},
             to=_split(d.recipients), cc=_split(d.cc), bcc=_split(d.bcc),
-            subject=d.subject, message_id=d.message_id,
+            subject=d.subject, message_id=d.message_id, thread_index=d.thread_index,
             in_reply_to=references[0] if len(references) == 1 else None,
             references=references if len(references) > 1 else [],
             text=d.text, pages=d.page_count,

@@ -25,6 +25,7 @@ from gaptrack.errors import CaseFileError
 from gaptrack.matching import edrm_mih, normalise_name
 from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
+from gaptrack.search import rebuild_index
 from gaptrack.service.events import utcnow
 
 T = metadata.tables
@@ -527,6 +528,8 @@ def load_parsed(
             load.known_items()
             before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
             load.events(actor)
+            if any(r.updated.get("document") for r in reports):  # words changed in place
+                rebuild_index(conn)
             at = utcnow()
             for parsed, report in zip(files, reports, strict=True):
                 if report.changed:

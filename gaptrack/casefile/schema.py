@@ -100,7 +100,8 @@ class CriteriaSpec(Strict):
     * ``correspondents``: parties; with ``correspondents_match: any`` (the default) one of
       them on the document (from, to, cc, bcc, forwarded or quoted) is enough; with ``all``
       every one must be on it ("communications between John and Jane").
-    * ``keywords``: one of them in the subject or the text (case-insensitive).
+    * ``keywords``: one of them in the subject or the text, as whole words with case and
+      accents folded; ``word*`` is a prefix (through the search index).
     * ``doc_types``: the document is one of these types.
     * ``combine``: ``all`` (the default) — the document meets every kind of criterion the
       item has (correspondents *and* keywords *and* types); ``any`` — one kind is enough.
@@ -199,6 +200,7 @@ class DocumentSpec(Strict):
     subject: str | None = None
     message_id: str | None = None
     in_reply_to: str | None = None
+    thread_index: str | None = None  # Outlook Thread-Index header (base64), if produced
     references: list[str] = []
     text: str | None = None
     pages: int | None = None

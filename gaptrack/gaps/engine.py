@@ -22,12 +22,11 @@ from sqlalchemy.engine import Connection
 from gaptrack.collector import collector_paused
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.copies import match_of
-from gaptrack.gaps.kinds import ALL_KINDS, KIND_ORDER
+from gaptrack.gaps.kinds import ALL_KINDS, KIND_ORDER, KINDS
 from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
-from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
-from gaptrack.gaps.query_items import nothing_produced, overdue
-from gaptrack.gaps.query_known import known_rows
-from gaptrack.gaps.query_referenced import answered_by_quote, referenced_unproduced
+from gaptrack.gaps.query_inferred import RANK_ROLE
+from gaptrack.gaps.query_referenced import answered_by_quote
+from gaptrack.gaps.query_silent import silent_period_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
 from gaptrack.gaps.unify import group_copies
 from gaptrack.models.enums import KnownBasis, KnownStatus
@@ -183,6 +182,9 @@ class _Builder:
             "item": info.number if info else None,
             "item_text": info.text if info else None,
         }
+
+    def party_name(self, party_id: int) -> str:
+        return self.cat.parties[party_id].name
 
     def root(self, item_id: int) -> int:
         """The first item of the renewal chain an item belongs to (asked once per row)."""
@@ -472,18 +474,24 @@ def _builder(connection: Connection, scope: Scope) -> _Builder:
 def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind]) -> GapResult:
     build = _builder(connection, scope)
     scope, catalogue = build.scope, build.cat
+
+    def rows(kind: GapKind) -> Any:  # the registry's query for the kind (gaps/kinds.py)
+        return connection.execute(KINDS[kind].query(scope))
+
     gaps: list[Gap] = []
     wants_withheld = GapKind.WITHHELD in kinds
-    known_gaps, states = build.known(connection.execute(known_rows(scope)))
+    known_gaps, states = build.known(rows(GapKind.KNOWN_NOT_PRODUCED))
     gaps.extend(known_gaps)
     if GapKind.INFERRED in kinds or wants_withheld:
-        gaps.extend(build.inferred(connection.execute(inferred_candidates(scope))))
+        gaps.extend(build.inferred(rows(GapKind.INFERRED)))
     if GapKind.NOTHING_PRODUCED in kinds or wants_withheld:
-        gaps.extend(build.nothing(connection.execute(nothing_produced(scope))))
+        gaps.extend(build.nothing(rows(GapKind.NOTHING_PRODUCED)))
     if GapKind.OVERDUE in kinds:
-        gaps.extend(build.overdue(connection.execute(overdue(scope))))
+        gaps.extend(build.overdue(rows(GapKind.OVERDUE)))
     if GapKind.REFERENCED_UNPRODUCED in kinds and not scope.narrowed_to_requests:
-        rows = connection.execute(referenced_unproduced(scope)).all()
-        gaps.extend(build.referenced(answered_by_quote(connection, rows, scope)))
+        lost = rows(GapKind.REFERENCED_UNPRODUCED).all()
+        gaps.extend(build.referenced(answered_by_quote(connection, lost, scope)))
+    if GapKind.SILENT_PERIOD in kinds:
+        gaps.extend(silent_period_gaps(connection, scope, build.base, build.party_name))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
     return GapResult(selected, states, catalogue, scope)

@@ -18,6 +18,7 @@ from gaptrack.gaps.query_inferred import inferred_candidates
 from gaptrack.gaps.query_items import nothing_produced, overdue
 from gaptrack.gaps.query_known import known_rows
 from gaptrack.gaps.query_referenced import referenced_unproduced
+from gaptrack.gaps.query_silent import asked_items
 from gaptrack.gaps.scope import Scope
 
 
@@ -30,6 +31,8 @@ class GapKindSpec:
     counts_as: str  # one gap per: what the engine groups the query's rows by
     document_level: bool  # a document is missing (the ledger counts it against its item)
     letter_section: str | None  # where a deficiency letter cites it (None: never)
+    # Computed only when asked for by name (``--kind``), never in "every kind".
+    opt_in: bool = False
 
 
 KINDS: dict[GapKind, GapKindSpec] = {
@@ -59,12 +62,17 @@ KINDS: dict[GapKind, GapKindSpec] = {
             GapKind.REFERENCED_UNPRODUCED, "referenced, produced by nobody", 5,
             referenced_unproduced, "Message-ID", False, "referenced",
         ),
+        GapKindSpec(
+            GapKind.SILENT_PERIOD, "silent period", 6, asked_items,
+            "party and month", False, None, opt_in=True,
+        ),
     )
 }
 
 KIND_ORDER: dict[GapKind, int] = {kind: spec.order for kind, spec in KINDS.items()}
 DOCUMENT_GAPS: frozenset[GapKind] = frozenset(k for k, s in KINDS.items() if s.document_level)
-ALL_KINDS: frozenset[GapKind] = frozenset(KINDS)
+ALL_KINDS: frozenset[GapKind] = frozenset(k for k, s in KINDS.items() if not s.opt_in)
+OPT_IN_KINDS: frozenset[GapKind] = frozenset(KINDS) - ALL_KINDS
 
 
 def spec(kind: GapKind | str) -> GapKindSpec:

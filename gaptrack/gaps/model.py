@@ -19,6 +19,7 @@ class GapKind(StrEnum):
     OVERDUE = "overdue"
     WITHHELD = "withheld"  # matches an entry of the party's privilege log
     REFERENCED_UNPRODUCED = "referenced-unproduced"  # replied to / quoted, produced by nobody
+    SILENT_PERIOD = "silent-period"  # others show the party active; its production is silent
 
 
 class MatchKey(StrEnum):

@@ -37,6 +37,8 @@ class DocumentBase(SQLModel):
     subject: str | None = None
     subject_norm: str | None = Field(default=None, max_length=1000)  # RE:/FW:/Fwd: stripped
     message_id: str | None = Field(default=None, max_length=1000)
+    # Outlook's Thread-Index (base64) as produced: its length tells the reply depth.
+    thread_index: str | None = Field(default=None, max_length=400)
     mih: str | None = Field(default=None, max_length=32)  # EDRM MIH: md5 of <message-id>
     md5: str | None = Field(default=None, max_length=32)  # file hash as produced
     sha1: str | None = Field(default=None, max_length=40)

@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from gaptrack.gaps.kinds import OPT_IN_KINDS
 from gaptrack.gaps.model import Gap, GapKind
 from gaptrack.reports.tabular import (
     ReportFormat,
@@ -93,9 +94,10 @@ def gap_row(gap: Gap) -> dict[str, Any]:
 def gaps_document(
     gaps: Sequence[Gap], *, as_of: dt.date, filters: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    counts = {kind.value: 0 for kind in GapKind}
+    # Opt-in kinds (silent-period) are counted only when asked for, i.e. when present.
+    counts = {kind.value: 0 for kind in GapKind if kind not in OPT_IN_KINDS}
     for gap in gaps:
-        counts[gap.kind.value] += 1
+        counts[gap.kind.value] = counts.get(gap.kind.value, 0) + 1
     return {
         "schema": SCHEMA,
         "as_of": as_of.isoformat(),

@@ -143,7 +143,7 @@ def render_status(
         return to_csv(rows, CSV_COLUMNS)
     if not ledger and form in (ReportFormat.TABLE, ReportFormat.MD):
         heading = f"# {title}\n\n" if form is ReportFormat.MD else f"{title}\n"
-        return f"{heading}no letters in scope: nothing was requested of these parties by then\n"
+        return f"{heading}no items to list: no letter in scope (or no item with such gaps)\n"
     if form is ReportFormat.MD:
         lines = [f"# {title}", ""]
         if parties:

@@ -82,18 +82,25 @@ def ranked_page(
     production_id: int | None,
     limit: int,
     offset: int = 0,
-) -> list[tuple[int, float]]:
-    """(document id, score) for one page of hits, best first; higher scores are better."""
+) -> tuple[list[tuple[int, float]], int | None]:
+    """(document id, score) for one page of hits, best first (higher scores are better), and
+    how many documents match in all, counted in the same pass (None for a page past the end).
+    """
     pg = connection.dialect.name == "postgresql"
     score = f"ts_rank({_PG_WEIGHTS}, s.tsv, q)" if pg else f"-{_BM25}"
-    sql, params = matching_sql(
+    inner, params = matching_sql(
         connection, query, party_id=party_id, production_id=production_id,
-        select=f"d.id, {score} AS score",
+        select=f"d.id AS id, {score} AS score",
     )
     mark = "%s" if pg else "?"
-    sql += f" ORDER BY score DESC, d.id LIMIT {mark} OFFSET {mark}"
+    # bm25() cannot sit beside a window function: rank inside, count outside.
+    sql = (
+        f"SELECT id, score, count(*) OVER () AS total FROM ({inner}) AS hits"
+        f" ORDER BY score DESC, id LIMIT {mark} OFFSET {mark}"
+    )
     rows = connection.exec_driver_sql(sql, (*params, limit, offset)).all()
-    return [(int(r[0]), float(r[1])) for r in rows]
+    total = int(rows[0][2]) if rows else (0 if offset == 0 else None)
+    return [(int(r[0]), float(r[1])) for r in rows], total
 
 
 def count_matches(

@@ -11,17 +11,18 @@ Where the index got to is kept per backend:
 
 * SQLite: the ids of the productions indexed and the number of documents they held, in the
   ``derived_state`` row ``search`` (SQLite has one writer at a time, so no update is lost).
-* PostgreSQL: the index rows themselves (``document_search.production_id``): a production
-  with documents and no index rows is not indexed yet; deletions cascade.
+* PostgreSQL: the index rows themselves: as many as there are documents means up to date
+  (deletions cascade); otherwise the documents without one are indexed.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
 from gaptrack.search.schema import (
@@ -114,19 +115,15 @@ def _pg_insert(connection: Connection, where: str, params: tuple[Any, ...] = ())
 
 
 def _pg_ensure(connection: Connection) -> int:
-    missing = [
-        int(r[0])
-        for r in connection.exec_driver_sql(
-            "SELECT p.id FROM production p"
-            " WHERE EXISTS (SELECT 1 FROM document d WHERE d.production_id = p.id)"
-            f" AND NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.production_id = p.id)"
-            " ORDER BY p.id"
-        )
-    ]
-    done = 0
-    for production_id in missing:
-        done += _pg_insert(connection, "production_id = %s", (production_id,))
-    return done
+    """Index the documents without index rows: none when the two counts agree (index rows
+    go with their documents, so equal counts mean the same documents)."""
+    indexed = int(connection.exec_driver_sql(f"SELECT count(*) FROM {PG_TABLE}").scalar_one())
+    if indexed == _count(connection):
+        return 0
+    return _pg_insert(
+        connection,
+        f"NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.document_id = document.id)",
+    )
 
 
 def ensure_index(connection: Connection) -> int:
@@ -165,3 +162,32 @@ def index_production(connection: Connection, production_id: int | None) -> int:
         ensure_schema(connection)
         return _pg_insert(connection, "production_id = %s", (production_id,))
     return ensure_index(connection)
+
+
+_SEEN: dict[str, tuple[Any, ...]] = {}
+_SEEN_LOCK = threading.Lock()
+
+
+def _stamp(connection: Connection) -> tuple[Any, ...]:
+    """Cheap to read (three index lookups), and it moves whenever documents come or go:
+    new documents and productions take higher ids, and every removal records an event."""
+    return tuple(connection.exec_driver_sql(
+        "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM production),"
+        " (SELECT max(id) FROM event)"
+    ).one())
+
+
+def ensure_current(engine: Engine) -> None:
+    """:func:`ensure_index` in its own transaction, skipped when nothing moved since this
+    process last made sure (what a search calls before it reads)."""
+    key = engine.url.render_as_string(hide_password=True)
+    with engine.connect() as connection:
+        stamp = _stamp(connection)
+    with _SEEN_LOCK:
+        if _SEEN.get(key) == stamp:
+            return
+    with engine.begin() as connection:
+        ensure_index(connection)
+        stamp = _stamp(connection)
+    with _SEEN_LOCK:
+        _SEEN[key] = stamp

@@ -91,12 +91,13 @@ def parse_query(text: str) -> Query:
 
 
 def keyword_query(keyword: str) -> Query | None:
-    """An item's keyword criterion as a query: the keyword as one phrase (None when it has
-    no word in it)."""
+    """An item's keyword criterion as a query: the keyword as one phrase, whole words; a
+    trailing ``*`` makes its last word a prefix ("Russia*" meets "Russian"). None when it
+    has no word in it."""
     words = tuple(words_of(keyword))
     if not words:
         return None
-    return Query(keyword, [Clause([Term(words)])])
+    return Query(keyword, [Clause([Term(words, prefix=keyword.strip().endswith("*"))])])
 
 
 def _fts_term(term: Term) -> str:

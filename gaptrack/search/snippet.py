@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -18,7 +19,6 @@ from gaptrack.search.schema import fold
 
 _WORD = re.compile(r"[^\W_]+")
 SCAN_LIMIT = 200_000  # characters of one text looked through for a snippet
-WINDOW_WORDS = 24
 
 
 class Snippet(BaseModel):
@@ -37,45 +37,54 @@ class Snippet(BaseModel):
         return "".join(out)
 
 
-def _hits(tokens: list[tuple[str, int, int]], terms: Sequence[Term]) -> list[tuple[int, int]]:
-    """Token index ranges [i, j) where one of ``terms`` occurs."""
-    found: list[tuple[int, int]] = []
+_EDGE_BEFORE = r"(?<![^\W_])"
+_EDGE_AFTER = r"(?![^\W_])"
+WINDOW_CHARS = 160
+
+
+@lru_cache(maxsize=256)
+def _pattern(terms: tuple[Term, ...]) -> re.Pattern[str]:
+    """One regex for the query's terms over folded text: whole words, a phrase's words
+    separated by anything that is not a word character, a prefix open at its end."""
+    parts = []
     for term in terms:
-        n = len(term.words)
-        for i in range(len(tokens) - n + 1):
-            ok = all(tokens[i + k][0] == term.words[k] for k in range(n - 1))
-            last = tokens[i + n - 1][0]
-            ok = ok and (last.startswith(term.words[-1]) if term.prefix else last == term.words[-1])
-            if ok:
-                found.append((i, i + n))
-    return sorted(set(found))
+        body = r"[\W_]+".join(re.escape(w) for w in term.words)
+        parts.append(_EDGE_BEFORE + body + ("" if term.prefix else _EDGE_AFTER))
+    return re.compile("|".join(parts))
+
+
+def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    folded = fold(text)
+    if len(folded) != len(text):  # a rare letter whose lower case is longer: fold by word
+        folded = _WORD.sub(lambda m: fold(m.group())[: len(m.group())].ljust(len(m.group())),
+                           text)
+    return [(m.start(), m.end()) for m in pattern.finditer(folded)]
 
 
 def snippet_of(value: str, field: str, query: Query) -> Snippet | None:
     """The best window of ``value`` for ``query``: the one holding the most hits."""
     scanned = value[:SCAN_LIMIT]
-    tokens = [(fold(m.group()), m.start(), m.end()) for m in _WORD.finditer(scanned)]
-    hits = _hits(tokens, query.terms)
+    pattern = _pattern(tuple(query.terms))
+    hits = _spans(scanned, pattern)
     if not hits:
         return None
-    best_start, best_count = hits[0][0], 0
+    best, best_count = hits[0][0], 0
     for first, _ in hits:
-        count = sum(1 for h, _ in hits if first <= h < first + WINDOW_WORDS)
+        count = sum(1 for h, _ in hits if first <= h < first + WINDOW_CHARS)
         if count > best_count:
-            best_start, best_count = first, count
-    lo = max(0, best_start - 4)
-    hi = min(len(tokens), lo + WINDOW_WORDS)
-    start = 0 if lo == 0 else tokens[lo][1]
-    end = len(scanned) if hi == len(tokens) and len(value) <= SCAN_LIMIT else tokens[hi - 1][2]
+            best, best_count = first, count
+    start = max(0, best - 30)
+    if start:  # start at a word
+        found = _WORD.search(scanned, start)
+        start = found.start() if found and found.start() <= best else best
+    end = min(len(scanned), start + WINDOW_CHARS)
+    if end < len(scanned):  # end after a word
+        tail = scanned.rfind(" ", start, end)
+        end = tail if tail > best else end
     prefix = "" if start == 0 else "…"
     suffix = "" if end >= len(value) else "…"
-    body = " ".join(scanned[start:end].split())
-    text = prefix + body + suffix
-    # Offsets again, on the text as shown (whitespace collapsed).
-    shown = [(fold(m.group()), m.start() + len(prefix), m.end() + len(prefix))
-             for m in _WORD.finditer(body)]
-    spans = [(shown[i][1], shown[j - 1][2]) for i, j in _hits(shown, query.terms)]
-    return Snippet(field=field, text=text, highlights=_merge(spans))
+    text = prefix + " ".join(scanned[start:end].split()) + suffix
+    return Snippet(field=field, text=text, highlights=_merge(_spans(text, pattern)))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -14,10 +14,12 @@ terms file, in the language of :mod:`gaptrack.search.query`):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
@@ -132,3 +134,27 @@ def term_rows(
             by_production=dict(sorted(Counter(docs[i].production for i in ids).items())),
         ))
     return rows
+
+
+def terms_workbook(
+    rows: Sequence[TermRow], *, source: str, party: str | None, as_of: dt.date
+) -> Any:
+    """The report as a workbook (:mod:`gaptrack.reports.xlsx`): the terms, then documents
+    per party and per production, one row per term and party (or production)."""
+    from gaptrack.reports.xlsx import Column, Sheet, Workbook
+
+    counts = ("documents", "with_family", "families", "unique")
+    terms = Sheet("Terms", [Column("line", "line", "int"), Column("term", "term"),
+                            *(Column(k, k.replace("_", " "), "int") for k in counts)],
+                  [r.model_dump() for r in rows])
+    per = [
+        Sheet(title, [Column("term", "term"), Column("name", name), Column("n", "documents",
+                                                                         "int")],
+              [{"term": r.term, "name": k, "n": v} for r in rows
+               for k, v in getattr(r, attr).items()])
+        for title, name, attr in (("By party", "party", "by_party"),
+                                  ("By production", "production", "by_production"))
+    ]
+    return Workbook(as_of=as_of, title="Search-term report",
+                    about=[("terms file", source), ("party", party or "every party")],
+                    sheets=[terms, *per])

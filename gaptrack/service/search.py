@@ -15,6 +15,7 @@ from gaptrack.gaps import sql as t
 from gaptrack.models import Party, Production
 from gaptrack.search import Query, SearchQueryError, Snippet, ensure_index, parse_query
 from gaptrack.search.engine import count_matches, id_subquery, ranked_page
+from gaptrack.search.index import ensure_current
 from gaptrack.search.snippet import best_snippet
 from gaptrack.search.terms import TermRow, read_terms, term_rows
 from gaptrack.service.lookup import resolve
@@ -51,6 +52,8 @@ class SearchResult(BaseModel):
 def _scope(
     connection: Connection, party: str | None, production: str | None
 ) -> tuple[int | None, int | None, str | None, str | None]:
+    if not party and not production:
+        return None, None, None, None
     with Session(bind=connection) as session:
         owner = resolve(session, Party, party) if party else None
         volume = resolve(session, Production, production) if production else None
@@ -113,14 +116,14 @@ def search_documents(
     """Documents matching ``text`` (the language of :mod:`gaptrack.search.query`), best
     first, one page of ``limit`` from ``offset``, with the total counted up to a cap."""
     query = parse_query(text)
-    with engine.begin() as connection:
-        ensure_index(connection)
+    ensure_current(engine)
     with engine.connect() as connection:
         party_id, production_id, party_slug, volume_slug = _scope(connection, party, production)
-        page = ranked_page(connection, query, party_id=party_id, production_id=production_id,
-                           limit=limit, offset=offset)
-        total, capped = count_matches(connection, query, party_id=party_id,
-                                      production_id=production_id, cap=SEARCH_COUNT_CAP)
+        page, counted = ranked_page(connection, query, party_id=party_id,
+                                    production_id=production_id, limit=limit, offset=offset)
+        total, capped = (counted, False) if counted is not None else count_matches(
+            connection, query, party_id=party_id, production_id=production_id,
+            cap=SEARCH_COUNT_CAP)
         hits = _hits(connection, page, text, offset)
     return SearchResult(query=text, party=party_slug, production=volume_slug, total=total,
                         total_capped=capped, offset=offset, hits=hits)
@@ -164,8 +167,7 @@ class TermReport(BaseModel):
 def term_report(engine: Engine, path: Path, *, party: str | None = None) -> TermReport:
     """The search-term report for the terms in ``path`` (see :mod:`gaptrack.search.terms`)."""
     terms = read_terms(Path(path))
-    with engine.begin() as connection:
-        ensure_index(connection)
+    ensure_current(engine)
     with engine.connect() as connection:
         slug = _scope(connection, party, None)[2] if party else None
         rows = term_rows(connection, terms, party=slug)

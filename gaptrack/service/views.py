@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.engine import GapResult, KnownState, compute_gaps
-from gaptrack.gaps.kinds import ALL_KINDS, parse_kinds
+from gaptrack.gaps.kinds import ALL_KINDS, OPT_IN_KINDS, parse_kinds
 from gaptrack.gaps.ledger import OPEN, build_ledger
 from gaptrack.gaps.model import Gap, GapKind, PartySummary, RequestStatus
 from gaptrack.gaps.scope import Scope
@@ -303,6 +303,34 @@ def case_view(
     wanted = parse_kinds([str(k) for k in kinds] if kinds else None)
     scope, slugs = _resolve(engine, as_of, {"party": party, "committee": committee,
                                             "request": request})
+    view = _shared_view(engine, scope, slugs, wanted)
+    if wanted & OPT_IN_KINDS:
+        view = _with_opt_in(engine, view, scope, wanted & OPT_IN_KINDS)
+    return view
+
+
+def _with_opt_in(
+    engine: Engine, view: CaseView, scope: Scope, kinds: frozenset[GapKind]
+) -> CaseView:
+    """The view with the gaps of opt-in kinds (computed when asked for by name) added to
+    its parties' gaps and counts."""
+    from gaptrack.gaps.engine import sort_key
+
+    with engine.connect() as connection:
+        extra = compute_gaps(connection, scope, kinds).gaps
+    parties = []
+    for found in view.parties:
+        gaps = sorted([*found.gaps, *(g for g in extra if g.party == found.slug)], key=sort_key)
+        summary = _summary(found.slug, found.summary.name, found.ledger, gaps, found.known,
+                           view.as_of)
+        parties.append(found.model_copy(update={"gaps": gaps, "summary": summary}))
+    return view.model_copy(update={"parties": parties})
+
+
+def _shared_view(
+    engine: Engine, scope: Scope, slugs: dict[str, str | None], wanted: frozenset[GapKind]
+) -> CaseView:
+    as_of = scope.as_of
     with engine.connect() as connection:
         stamp = (str(engine.url), data_stamp(connection))
         whole = cached((*stamp, as_of, None, None, None))

@@ -47,6 +47,14 @@ async def save_screenshots(app: GaptrackApp, directory: Path, party: str = "kush
         await pilot.press("enter")
         await _idle(pilot)
         shot("party")
+        await pilot.press("h")  # the party's threads across productions
+        await _idle(pilot)
+        shot("threads")
+        await pilot.press("escape", "v")  # its coverage heat map
+        await _idle(pilot)
+        shot("coverage")
+        await pilot.press("escape")
+        await _idle(pilot)
         await pilot.press("g")
         await _idle(pilot)
         shot("gaps")

@@ -38,8 +38,8 @@ def test_demo_saves_screenshots(tmp_path: Path) -> None:
     result = _gaptrack("demo", "--screenshots", str(tmp_path / "shots"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.svg"))
-    assert names == sorted(f"{n}.svg" for n in ("main", "party", "gaps", "deadlines", "letters",
-                                                "documents", "help"))
+    assert names == sorted(f"{n}.svg" for n in ("main", "party", "threads", "coverage", "gaps",
+                                                "deadlines", "letters", "documents", "help"))
     assert "Jared" in (tmp_path / "shots" / "main.svg").read_text()
 
 

@@ -138,6 +138,9 @@ class DatImporter:
         opt = options.get("opt")
         if opt is not None:
             require_file(Path(opt))
+        root = options.get("text_root")
+        if root is not None and not Path(root).is_dir():  # bad input, before any work
+            raise LoadFileError("the text root is not a folder", file=root, field="--text-root")
         return mapping_child(worth_a_child(path.stat().st_size, options.get("pipeline")))
 
     def bulk(self, path: Path) -> bool:

@@ -124,6 +124,8 @@ class PartyScreen(DataScreen):
         Binding("f", "follow_up", "Follow-up letter", id="party.follow-up"),
         Binding("n", "note", "Note", id="party.note"),
         Binding("L", "app.draft_letter", "Draft letter", id="party.letter"),
+        Binding("h", "threads", "Threads", id="party.threads"),
+        Binding("v", "coverage", "Coverage", id="party.coverage"),
     ]
 
     def __init__(self, party: str) -> None:
@@ -176,6 +178,16 @@ class PartyScreen(DataScreen):
         self.query_one(TabbedContent).active = tab
         target = {"items": "#items-table", "gaps": ".gaps-table", "known": "#known-table"}[tab]
         self.query_one(target).focus()
+
+    def action_threads(self) -> None:
+        from gaptrack.tui.screens.threads import ThreadsScreen
+
+        self.app.push_screen(ThreadsScreen(self.party))
+
+    def action_coverage(self) -> None:
+        from gaptrack.tui.screens.coverage import CoverageScreen
+
+        self.app.push_screen(CoverageScreen(self.party))
 
     def action_note(self) -> None:
         actor = self.state.actor

@@ -28,6 +28,7 @@ KIND_STYLE = {
     GapKind.OVERDUE: "magenta",
     GapKind.WITHHELD: "cyan",
     GapKind.REFERENCED_UNPRODUCED: "blue",
+    GapKind.SILENT_PERIOD: "yellow",
 }
 
 # "What is missing" is the first wide column: what a person reads first, never scrolled away.

@@ -15,11 +15,15 @@ def snippet_text(snippet: Snippet | None, *, label: bool = True) -> Text:
     """``snippet`` as a ``Text`` whose hits carry :data:`HIT_STYLE`."""
     if snippet is None:
         return Text("")
-    text = Text(f"{snippet.field}: " if label else "", style="dim")
-    offset = len(text)
-    text.append(snippet.text)
-    for start, end in snippet.highlights:
-        text.stylize(HIT_STYLE, offset + start, offset + end)
+    text = Text()
+    if label:
+        text.append(f"{snippet.field}: ", style="dim")
+    at = 0
+    for start, end in snippet.highlights:  # appended piece by piece: escaping may lengthen
+        text.append(snippet.text[at:start])
+        text.append(snippet.text[start:end], style=HIT_STYLE)
+        at = end
+    text.append(snippet.text[at:])
     return text
 
 

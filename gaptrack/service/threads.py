@@ -1,0 +1,179 @@
+"""Threads for one party, for every face: each message with who produced it, who was on it,
+and the parties on it whose productions lack it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from gaptrack.gaps.materialise import refresh_derived
+from gaptrack.models import Party
+from gaptrack.models.enums import ParticipantRole
+from gaptrack.service.lookup import resolve
+from gaptrack.threads import Message, Thread, build_threads
+
+BATCH = 5_000
+
+
+class Copy(BaseModel):
+    party: str
+    bates: str
+
+
+class MessageView(BaseModel):
+    key: str
+    parent: str | None
+    depth: int
+    ghost: bool  # produced by nobody, known to have existed
+    # How: "reference" (a reply names it), "thread-index" (reply depth) or "quoted".
+    ghost_basis: str
+    date: dt.datetime | None
+    subject: str | None
+    sender: str | None
+    copies: list[Copy]  # who produced it, with their Bates numbers
+    # Parties on it (for a message nobody produced: who replied to or forwarded it, and the
+    # people a quote of it names).
+    on_it: list[str]
+    lacking: list[str]  # parties on it whose productions lack it
+    referenced_by: list[str]  # Bates of the documents citing it
+
+
+class ThreadView(BaseModel):
+    subject: str | None
+    messages: list[MessageView]
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for m in self.messages if m.lacking)
+
+
+@dataclass(slots=True)
+class _Doc:
+    bates: str
+    party: str
+    subject: str | None
+    sender: str | None
+    on_it: set[str]
+    replied_from: set[str]  # parties who sent this document
+    quoted: set[str]  # parties named only in a message it quotes
+
+
+def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
+    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    docs: dict[int, _Doc] = {}
+    senders = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value)
+    for batch in _batches(ids):
+        marks = ", ".join([mark] * len(batch))
+        for doc_id, bates, party, subject, sender in connection.exec_driver_sql(
+            "SELECT d.id, d.begin_label, p.slug, d.subject, d.sender FROM document d"
+            f" JOIN party p ON p.id = d.party_id WHERE d.id IN ({marks})",
+            tuple(batch),
+        ).all():
+            docs[int(doc_id)] = _Doc(bates=bates, party=party, subject=subject, sender=sender,
+                                     on_it=set(), replied_from=set(), quoted=set())
+        for doc_id, slug, role in connection.exec_driver_sql(
+            "SELECT dp.document_id, p.slug, dp.role FROM document_participant dp"
+            f" JOIN party p ON p.id = dp.party_id WHERE dp.document_id IN ({marks})",
+            tuple(batch),
+        ).all():
+            doc = docs[int(doc_id)]
+            doc.on_it.add(slug)
+            if role in senders:
+                doc.replied_from.add(slug)
+            elif role == ParticipantRole.QUOTED.value:
+                doc.quoted.add(slug)
+    return docs
+
+
+def _depths(messages: list[Message]) -> dict[str, int]:
+    parents = {m.key: m.parent for m in messages}
+    depths: dict[str, int] = {}
+    for key in parents:
+        depth, at, seen = 0, parents[key], {key}
+        while at is not None and at in parents and at not in seen:
+            depth, seen, at = depth + 1, seen | {at}, parents[at]
+        depths[key] = depth
+    return depths
+
+
+def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
+    depths = _depths(thread.messages)
+    views = []
+    for m in thread.messages:
+        copies = [docs[d] for d in m.documents]
+        producers = {c.party for c in copies}
+        if m.ghost:  # who replied to it received it; a quote names its own people
+            on_it = set().union(*(docs[d].replied_from for d in m.referenced_by))
+            if m.basis == "quoted":
+                on_it |= set().union(*(docs[d].quoted for d in m.referenced_by))
+        else:
+            on_it = set().union(*(c.on_it for c in copies)) | producers
+        first = copies[0] if copies else None
+        views.append(MessageView(
+            key=m.key, parent=m.parent, depth=depths[m.key], ghost=m.ghost,
+            ghost_basis=m.basis if m.ghost else "", date=m.date,
+            subject=first.subject if first else None, sender=first.sender if first else None,
+            copies=sorted((Copy(party=c.party, bates=c.bates) for c in copies),
+                          key=lambda c: (c.party, c.bates)),
+            on_it=sorted(on_it), lacking=sorted(on_it - producers),
+            referenced_by=sorted({docs[d].bates for d in m.referenced_by}),
+        ))
+    subject = next((v.subject for v in views if v.subject), None)
+    return ThreadView(subject=subject, messages=views)
+
+
+def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
+    """The threads ``party`` is on or produced part of (all threads without a party)."""
+    refresh_derived(engine)  # participants resolved to parties (cheap when current)
+    with engine.connect() as connection:
+        slug = None
+        threads = build_threads(connection)
+        if party:
+            with Session(bind=connection) as session:
+                owner = resolve(session, Party, party)
+            slug = owner.slug
+            threads = _touching(connection, threads, int(owner.id or 0))
+        ids = sorted({d for t in threads for m in t.messages
+                      for d in (*m.documents, *m.referenced_by)})
+        docs = _documents(connection, ids)
+    views = [_view(t, docs) for t in threads]
+    if slug is None:
+        return views
+    return [v for v in views if any(slug in m.on_it or any(c.party == slug for c in m.copies)
+                                    for m in v.messages)]
+
+
+def _touching(connection: Connection, threads: list[Thread], party_id: int) -> list[Thread]:
+    """The threads holding a document the party produced or is on (a cheap first cut)."""
+    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    mine = {
+        int(r[0])
+        for r in connection.exec_driver_sql(
+            f"SELECT document_id FROM document_participant WHERE party_id = {mark}"
+            f" UNION SELECT id FROM document WHERE party_id = {mark}",
+            (party_id, party_id),
+        )
+    }
+    return [t for t in threads
+            if any(d in mine for m in t.messages for d in (*m.documents, *m.referenced_by))]
+
+
+def lacking_by_party(views: Sequence[ThreadView]) -> dict[str, int]:
+    """Messages each party was on and did not produce, over these threads."""
+    counts: dict[str, int] = defaultdict(int)
+    for view in views:
+        for message in view.messages:
+            for slug in message.lacking:
+                counts[slug] += 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,264 @@
+"""Email threads across every party's productions (after JWZ's threading algorithm).
+
+A **message** is one email, whichever parties produced it: the copies of one email share a
+node when they carry the same Message-ID (by EDRM MIH) or the same fallback fingerprint
+with sent times within the tolerance (a sender's Sent-Items copy and a recipient's Inbox
+copy). A document's ``In-Reply-To`` / ``References`` (``document_reference``) link it to
+the messages it answers; a referenced Message-ID that no party produced becomes a **ghost**
+message: it existed (something replied to it) and nobody produced it. A **thread** is a
+connected set of messages.
+
+The reply's parent is the first reference stored (every importer stores ``In-Reply-To``
+first). Threads are built in memory from two narrow scans (the email keys, the references),
+so all parties' threads cost one pass over the corpus.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Connection
+
+from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
+from gaptrack.threads.quoted import naive_utc, quoted_parents
+
+
+@dataclass(slots=True)
+class Message:
+    key: str  # "mih:<md5>", or "doc:<id>" for an email with no Message-ID
+    documents: list[int] = field(default_factory=list)  # the produced copies
+    parent: str | None = None  # the message it replies to
+    date: dt.datetime | None = None
+    # Documents replying to / citing it (ghosts are dated by the first of them).
+    referenced_by: list[int] = field(default_factory=list)
+
+    # For a ghost, how we know it existed: "reference", "thread-index" or "quoted".
+    basis: str = ""
+
+    @property
+    def ghost(self) -> bool:
+        return not self.documents
+
+
+@dataclass(slots=True)
+class Thread:
+    root: str
+    messages: list[Message]
+
+
+class _Sets:
+    """Union-find over message keys."""
+
+    def __init__(self) -> None:
+        self.up: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        up = self.up
+        root = key
+        while up.get(root, root) != root:
+            root = up[root]
+        while key != root:
+            key, up[key] = up.get(key, key), root
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.up[max(ra, rb)] = min(ra, rb)
+
+
+_as_datetime = naive_utc
+
+
+def thread_index_depth(value: str | None) -> bytes | None:
+    """The decoded Outlook Thread-Index when it is well formed (22 header bytes, then 5 per
+    reply), else None. ``(len - 22) // 5`` is the reply depth."""
+    if not value:
+        return None
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) < 22 or (len(raw) - 22) % 5:
+        return None
+    return raw
+
+
+def _ti_key(raw: bytes) -> str:
+    return "ti:" + base64.b64encode(raw).decode()
+
+
+def _scan(
+    connection: Connection,
+) -> tuple[dict[str, Message], dict[int, str], _Sets, dict[int, bytes]]:
+    messages: dict[str, Message] = {}
+    indexes: dict[int, bytes] = {}
+    of_document: dict[int, str] = {}
+    sets = _Sets()
+    by_print: dict[str, list[tuple[dt.datetime | None, str]]] = defaultdict(list)
+    rows = connection.exec_driver_sql(
+        "SELECT id, mih, fingerprint, date_sent, thread_index FROM document"
+        " WHERE mih IS NOT NULL OR fingerprint IS NOT NULL OR thread_index IS NOT NULL"
+        " OR id IN (SELECT document_id FROM document_reference)"
+    ).all()
+    for doc_id, mih, print_, sent, thread_index in rows:
+        key = f"mih:{mih}" if mih else f"doc:{doc_id}"
+        message = messages.get(key)
+        if message is None:
+            message = messages[key] = Message(key)
+        message.documents.append(int(doc_id))
+        date = _as_datetime(sent)
+        if date is not None and (message.date is None or date < message.date):
+            message.date = date
+        of_document[int(doc_id)] = key
+        if print_:
+            by_print[print_].append((date, key))
+        raw = thread_index_depth(thread_index)
+        if raw is not None:  # copies of one message carry the same Thread-Index
+            indexes[int(doc_id)] = raw
+            tkey = _ti_key(raw)
+            messages.setdefault(tkey, Message(tkey))
+            sets.union(key, tkey)
+    # Copies with different Message-IDs: the same fingerprint within the tolerance.
+    for copies in by_print.values():
+        if len(copies) < 2:
+            continue
+        copies.sort(key=lambda c: (c[0] is None, c[0] or dt.datetime.min))
+        for (a_date, a), (b_date, b) in itertools.pairwise(copies):
+            close = (a_date is None and b_date is None) or (
+                a_date is not None and b_date is not None
+                and (b_date - a_date).total_seconds() <= FINGERPRINT_TOLERANCE_SECONDS
+            )
+            if close:
+                sets.union(a, b)
+    return messages, of_document, sets, indexes
+
+
+def build_threads(connection: Connection) -> list[Thread]:
+    """Every thread of two or more messages, over all productions."""
+    messages, of_document, copies, indexes = _scan(connection)
+    links: list[tuple[int, str]] = [
+        (int(doc_id), f"mih:{mih}")
+        for doc_id, mih in connection.exec_driver_sql(
+            "SELECT document_id, mih FROM document_reference ORDER BY document_id, id"
+        ).all()
+    ]
+    for _, key in links:
+        if key not in messages:
+            messages[key] = Message(key)  # a ghost: referenced, produced by nobody
+    merged = _merge_copies(messages, copies)
+    threads = _Sets()
+    first_ref: set[int] = set()
+    for doc_id, key in links:
+        child_key = of_document.get(doc_id)
+        if child_key is None:
+            continue
+        child, target = copies.find(child_key), copies.find(key)
+        merged[target].referenced_by.append(doc_id)
+        if merged[target].ghost:
+            merged[target].basis = "reference"
+        if doc_id not in first_ref:
+            first_ref.add(doc_id)
+            if merged[child].parent is None and target != child:
+                merged[child].parent = target
+        threads.union(child, target)
+    _thread_index_ancestors(merged, of_document, copies, threads, indexes)
+    _quoted(connection, merged, of_document, copies, threads)
+    for message in merged.values():
+        if message.ghost and message.referenced_by and message.date is None:
+            dates = [merged[copies.find(of_document[d])].date for d in message.referenced_by]
+            known = [d for d in dates if d is not None]
+            message.date = min(known) if known else None
+    return _group(merged, threads)
+
+
+def _thread_index_ancestors(
+    merged: dict[str, Message],
+    of_document: dict[int, str],
+    copies: _Sets,
+    threads: _Sets,
+    indexes: dict[int, bytes],
+) -> None:
+    """An email at Thread-Index depth k proves k earlier messages: each shorter prefix of
+    its Thread-Index is an ancestor. Those nobody produced become ghosts, evidenced by it."""
+    for doc_id, raw in indexes.items():
+        child = copies.find(of_document[doc_id])
+        for length in range(len(raw) - 5, 21, -5):
+            key = _ti_key(raw[:length])
+            target = copies.find(key) if key in copies.up or key in merged else key
+            message = merged.get(target)
+            if message is None:
+                message = merged[target] = Message(target, basis="thread-index")
+            if message.ghost:
+                message.referenced_by.append(doc_id)
+            if merged[child].parent is None and child != target:
+                merged[child].parent = target
+            threads.union(child, target)
+            child = target
+
+
+def _quoted(
+    connection: Connection,
+    merged: dict[str, Message],
+    of_document: dict[int, str],
+    copies: _Sets,
+    threads: _Sets,
+) -> None:
+    """Replies whose IDs were stripped, linked by the message they quote."""
+    for found in quoted_parents(connection):
+        child_key = of_document.get(found.document_id)
+        if child_key is None:
+            continue
+        child = copies.find(child_key)
+        if merged[child].parent is not None:
+            continue
+        parent_key = of_document.get(found.parent_document_id or -1)
+        if parent_key is not None:
+            target = copies.find(parent_key)
+        else:
+            target = f"quoted:{found.document_id}"
+            merged[target] = Message(target, basis="quoted", date=found.sent)
+            merged[target].referenced_by.append(found.document_id)
+        if target == child:
+            continue
+        merged[child].parent = target
+        threads.union(child, target)
+
+
+def _merge_copies(messages: dict[str, Message], copies: _Sets) -> dict[str, Message]:
+    """One message per set of copies: the representative keeps every document."""
+    merged: dict[str, Message] = {}
+    for key, message in messages.items():
+        rep = copies.find(key)
+        into = merged.setdefault(rep, messages[rep])
+        if into is message:
+            continue
+        into.documents += message.documents
+        if message.date is not None and (into.date is None or message.date < into.date):
+            into.date = message.date
+    return merged
+
+
+def _group(merged: dict[str, Message], threads: _Sets) -> list[Thread]:
+    by_thread: dict[str, list[Message]] = defaultdict(list)
+    for key, message in merged.items():
+        by_thread[threads.find(key)].append(message)
+    out = []
+    for members in by_thread.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=_order)
+        roots = [m for m in members if m.parent is None]
+        out.append(Thread(root=(roots or members)[0].key, messages=members))
+    out.sort(key=lambda t: _order(t.messages[0]))
+    return out
+
+
+def _order(message: Message) -> tuple[dt.datetime, int, str]:
+    # A ghost takes the date of its first reply: it goes just before it.
+    return (message.date or dt.datetime.max, 0 if message.ghost else 1, message.key)
