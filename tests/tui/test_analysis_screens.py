@@ -63,7 +63,7 @@ async def test_thread_view_and_heat_map(engine: Engine, tmp_path: Path) -> None:
         await settle(pilot)
         app.push_screen(PartyScreen("alice"))
         await settle(pilot)
-        await pilot.press("h")
+        await pilot.press("t")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ThreadsScreen)

@@ -124,7 +124,7 @@ class PartyScreen(DataScreen):
         Binding("f", "follow_up", "Follow-up letter", id="party.follow-up"),
         Binding("n", "note", "Note", id="party.note"),
         Binding("L", "app.draft_letter", "Draft letter", id="party.letter"),
-        Binding("h", "threads", "Threads", id="party.threads"),
+        Binding("t", "threads", "Threads", id="party.threads"),
         Binding("v", "coverage", "Coverage", id="party.coverage"),
     ]
 
