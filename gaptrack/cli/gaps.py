@@ -68,8 +68,8 @@ def gaps_command(
     JSON output follows docs/json-schema.md (schema "gaptrack/gaps@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
+    when = as_of_date(as_of)  # a bad date is refused before the database is opened
     engine = state(ctx).existing
-    when = as_of_date(as_of)
     kinds = service.parse_kinds(kind)
     found = service.find_gaps(
         engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds
@@ -117,8 +117,8 @@ def status_command(
     JSON output follows docs/json-schema.md (schema "gaptrack/status@1").
     Exit codes: 0 success (with --check: no gaps); 1 with --check when gaps exist; 2 error.
     """
+    when = as_of_date(as_of)  # a bad date is refused before the database is opened
     engine = state(ctx).existing
-    when = as_of_date(as_of)
     filters = {"party": party, "committee": committee, "request": request}
     if fmt is ReportFormat.XLSX:
         from gaptrack.reports.xlsx import status_workbook, write_workbook
@@ -196,11 +196,12 @@ def letter_command(
     form = fmt.strip().lower()
     if form in {"docx", "eml"} and output is None:
         raise InputError(f"--format {form} writes a file: give it with --output FILE")
+    when = as_of_date(as_of)  # a bad date is refused before the database is opened
     engine = state(ctx).existing
     result = draft_letter(
         engine,
         party=party,
-        as_of=as_of_date(as_of),
+        as_of=when,
         fmt=form,
         template=template,
         committee=committee,
