@@ -1,4 +1,7 @@
-"""Which documents are copies of one email, defended key by key (DESIGN.md §4, §8)."""
+"""Which documents are copies of one email, defended key by key.
+
+See docs/architecture.md §4 and the README section "Copies of one email".
+"""
 
 from __future__ import annotations
 
