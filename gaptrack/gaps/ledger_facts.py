@@ -41,39 +41,19 @@ MINORITY_ROLES = ("ranking member", "minority")
 
 
 def documents_per_item(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
-    chain = renewal_chain()
-    di, d, pr, ri, rr, rq = (
-        t.document_item,
-        t.document,
-        t.production,
-        t.item,
-        t.recipient,
-        t.request,
-    )
-    source = (
-        chain.join(di, di.c.item_id == chain.c.member_id)
-        .join(d, d.c.id == di.c.document_id)
-        .join(ri, ri.c.id == chain.c.item_id)
-        .join(rq, rq.c.id == ri.c.request_id)
-        .join(rr, sa.and_(rr.c.request_id == rq.c.id, rr.c.party_id == d.c.party_id))
-    )
-    if not scope.all_received:
-        source = source.join(pr, pr.c.id == d.c.production_id)
-    query = (
-        sa.select(chain.c.item_id, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
-        .select_from(source)
-        .where(
-            *request_filters(rq, scope),
-            *party_filter(d.c.party_id, scope),
-            *([] if scope.all_received else [received_by(pr, scope)]),
-        )
-        .group_by(chain.c.item_id, d.c.party_id)
-    )
-    return {(int(i), int(p)): int(n) for i, p, n in connection.execute(query)}
+    """Distinct documents per (item chain, party): a renewed item counts its chain once."""
+    return _distinct_documents(connection, scope, per_letter=False)
 
 
 def documents_per_letter(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
     """Distinct documents per (letter, party): a document answering three items counts once."""
+    return _distinct_documents(connection, scope, per_letter=True)
+
+
+def _distinct_documents(
+    connection: Connection, scope: Scope, *, per_letter: bool
+) -> dict[tuple[int, int], int]:
+    """One query for both counts: the same joins, grouped by the letter or the item chain."""
     chain = renewal_chain()
     di, d, pr, ri, rr, rq = (
         t.document_item, t.document, t.production, t.item, t.recipient, t.request
@@ -87,17 +67,18 @@ def documents_per_letter(connection: Connection, scope: Scope) -> dict[tuple[int
     )
     if not scope.all_received:
         source = source.join(pr, pr.c.id == d.c.production_id)
+    key = rq.c.id if per_letter else chain.c.item_id
     query = (
-        sa.select(rq.c.id, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
+        sa.select(key, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
         .select_from(source)
         .where(
             *request_filters(rq, scope),
             *party_filter(d.c.party_id, scope),
             *([] if scope.all_received else [received_by(pr, scope)]),
         )
-        .group_by(rq.c.id, d.c.party_id)
+        .group_by(key, d.c.party_id)
     )
-    return {(int(r), int(p)): int(n) for r, p, n in connection.execute(query)}
+    return {(int(k), int(p)): int(n) for k, p, n in connection.execute(query)}
 
 
 def letters_in_scope(connection: Connection, scope: Scope) -> tuple[dict[int, Letter], list[Any]]:

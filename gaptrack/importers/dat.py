@@ -137,8 +137,8 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-class DatReader:
-    """Iterate the records of a DAT file, decoding with ``encoding``."""
+class CountedTextFile:
+    """A load file read as text, counting the bytes decoded so far (the progress bar)."""
 
     def __init__(self, path: Path, encoding: str) -> None:
         self.path = path
@@ -149,12 +149,19 @@ class DatReader:
     def bytes_read(self) -> int:
         return self._raw.count if self._raw is not None else 0
 
-    def __iter__(self) -> Iterator[DatRecord]:
+    def _open_text(self, newline: str) -> io.TextIOWrapper:
         self._raw = _CountingReader(self.path.open("rb"))
         buffered = io.BufferedReader(self._raw, buffer_size=1 << 20)
+        return io.TextIOWrapper(buffered, encoding=self.encoding, newline=newline)
+
+
+class DatReader(CountedTextFile):
+    """Iterate the records of a DAT file, decoding with ``encoding``."""
+
+    def __iter__(self) -> Iterator[DatRecord]:
         # newline="\n": only LF ends a line (CRLF is stripped below); a stray CR inside a
         # field must not split the record.
-        stream = io.TextIOWrapper(buffered, encoding=self.encoding, newline="\n")
+        stream = self._open_text("\n")
         line_no = 0
         pending: list[str] = []
         start = 0

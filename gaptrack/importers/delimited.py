@@ -11,13 +11,12 @@ line each record starts on, so the mapping and its errors are the same.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.dat import NEWLINE, QUOTE, SEP, DatReader, DatRecord, _CountingReader
+from gaptrack.importers.dat import NEWLINE, QUOTE, SEP, CountedTextFile, DatReader, DatRecord
 
 _NAMED = {"tab": "\t", "\\t": "\t", "pipe": "|", "caret": "^", "comma": ",", "dc4": SEP,
           "\\x14": SEP, "semicolon": ";", "thorn": QUOTE, "none": "", "": ""}
@@ -58,25 +57,17 @@ def dialect_of(delimiter: str | None, quote: str | None, newline: str | None,
     return chosen
 
 
-class DelimitedReader:
+class DelimitedReader(CountedTextFile):
     """Records of a delimited file in ``dialect``, decoded with ``encoding``."""
 
     dialect: Dialect
 
     def __init__(self, path: Path, encoding: str, dialect: Dialect) -> None:
-        self.path = path
-        self.encoding = encoding
+        super().__init__(path, encoding)
         self.dialect = dialect
-        self._raw: _CountingReader | None = None
-
-    @property
-    def bytes_read(self) -> int:
-        return self._raw.count if self._raw is not None else 0
 
     def __iter__(self) -> Iterator[DatRecord]:
-        self._raw = _CountingReader(self.path.open("rb"))
-        buffered = io.BufferedReader(self._raw, buffer_size=1 << 20)
-        stream = io.TextIOWrapper(buffered, encoding=self.encoding, newline="")
+        stream = self._open_text("")
         quote = self.dialect.quote
         reader = csv.reader(
             stream, delimiter=self.dialect.delimiter, quotechar=quote or None,
