@@ -83,6 +83,7 @@ class MailMessage:
     attachments: list[MailAttachment] = field(default_factory=list)
     md5: str = ""  # of the raw message bytes
     problems: list[HeaderProblem] = field(default_factory=list)
+    location: str = ""  # where it was found, when more than file#number (a PST's folder)
 
 
 def html_to_text(markup: str) -> str:

@@ -9,7 +9,7 @@ is (:mod:`gaptrack.importers.pipeline`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from gaptrack.importers.formats.loadfile import (
     write_mapped,
 )
 from gaptrack.importers.mail import MailMessage
+from gaptrack.importers.mapi import Skipped
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
 from gaptrack.importers.pipeline import (
@@ -55,6 +56,11 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+# What a reader yields per item (with the bytes of its file read so far): a message, the error
+# of one that cannot be read, or an Outlook item passed over because it is not mail.
+Message = MailMessage | LoadFileError | Skipped
+
+
 @dataclass(frozen=True, slots=True)
 class MailSettings:
     """Everything needed to read and map a mail import, in either process (picklable)."""
@@ -63,6 +69,7 @@ class MailSettings:
     prefix: str
     first_number: int
     rows: RowPlan | None = None  # SQLite: rows made ready for executemany by the mapper
+    reader: Callable[[Path], Iterator[tuple[Message, int]]] = read_file  # the format's
 
     def local(self) -> MailMapper:
         return MailMapper(self)
@@ -80,11 +87,12 @@ class MailMapper:
         self.counts: list[int] = []  # messages per file
         self.problems: list[tuple[str, int, str, str]] = []  # (file, line, header, reason)
         self.problem_count = 0
+        self.skipped: dict[str, int] = {}  # item class -> count (PST/MSG items not mail)
 
     @property
     def extra(self) -> dict[str, Any]:
         return {"records": self.records, "counts": self.counts, "problems": self.problems,
-                "problem_count": self.problem_count}
+                "problem_count": self.problem_count, "skipped": self.skipped}
 
     def _note(self, message: MailMessage) -> None:
         for p in message.problems:
@@ -97,7 +105,11 @@ class MailMapper:
         done = 0
         for file in self.settings.files:
             count = 0
-            for message, file_bytes in read_file(file):
+            for message, file_bytes in self.settings.reader(file):
+                if isinstance(message, Skipped):
+                    kind = message.item_class or "(no class)"
+                    self.skipped[kind] = self.skipped.get(kind, 0) + 1
+                    continue
                 count += 1
                 self.records += 1
                 self.bytes_read = done + file_bytes
@@ -137,6 +149,7 @@ class MailImporter:
     target = "documents"
     summary = "Mail: EML files, MBOX mailboxes, maildir folders, any RFC 5322 file (.txt, none)"
     options = ("bates_prefix",)
+    reader = staticmethod(read_file)  # a file's messages (the Outlook formats have their own)
 
     def detect(self, path: Path) -> bool:
         if path.is_dir():
@@ -183,6 +196,7 @@ class MailImporter:
             prefix=prefix,
             first_number=int(last or 0) + 1,
             rows=writer.plan,
+            reader=self.reader,
         )
         source: MailMapper | ChildMapper
         if child is not None:
@@ -198,6 +212,12 @@ class MailImporter:
         run.report.records = int(extra["records"])
         for entry, count in zip(run.inputs, extra["counts"], strict=False):
             entry.records = int(count)
+        skipped = ", ".join(f"{kind} {n}" for kind, n in sorted(extra["skipped"].items()))
+        if skipped:
+            total = sum(extra["skipped"].values())
+            run.findings.append(f"{total} items that are not mail were skipped ({skipped})")
+            run.empty_message = f"no message could be loaded ({total} items that are not " \
+                                f"mail were skipped: {skipped})"
         run.report.header_problem_count = int(extra["problem_count"])
         run.report.header_problems = [
             BadRecord(file=f, line=line, field=h, reason=r) for f, line, h, r in extra["problems"]
