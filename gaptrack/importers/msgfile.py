@@ -10,6 +10,7 @@ recipients and attachments are the storages ``__recip_version1.0_#N`` and
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ def read_msg(path: Path) -> Iterator[tuple[MailMessage | LoadFileError | mapi.Sk
     file that is not a readable Outlook item is its error."""
     raw = path.read_bytes()
     try:
-        with olefile.OleFileIO(raw) as ole:
+        with olefile.OleFileIO(io.BytesIO(raw)) as ole:  # bytes under 1,536 would be a name
             if not ole.exists(PROPERTIES):
                 raise LoadFileError("not an Outlook item: the compound file has no "
                                     f"{PROPERTIES} stream", file=path, line=1, field="msg")
