@@ -44,7 +44,7 @@ def pst_files(path: Path) -> list[Path]:
 def binding() -> ModuleType:
     """The ``pypff`` module, or the error saying how to install it."""
     try:
-        import pypff  # type: ignore[import-not-found]
+        import pypff
     except ImportError as exc:
         raise InputError(INSTALL) from exc
     module: ModuleType = pypff

@@ -23,8 +23,8 @@ from gaptrack.importers.formats.loadfile import (
     write_mapped,
 )
 from gaptrack.importers.mail import MailMessage
-from gaptrack.importers.mapi import Skipped
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
+from gaptrack.importers.mapi import Skipped
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
 from gaptrack.importers.pipeline import (
     ChildMapper,
@@ -149,7 +149,8 @@ class MailImporter:
     target = "documents"
     summary = "Mail: EML files, MBOX mailboxes, maildir folders, any RFC 5322 file (.txt, none)"
     options = ("bates_prefix",)
-    reader = staticmethod(read_file)  # a file's messages (the Outlook formats have their own)
+    # A file's messages (the Outlook formats have their own).
+    reader: Callable[[Path], Iterator[tuple[Message, int]]] = staticmethod(read_file)
 
     def detect(self, path: Path) -> bool:
         if path.is_dir():
