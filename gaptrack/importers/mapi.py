@@ -207,14 +207,17 @@ def _head_bytes(headers: str) -> bytes:
     return block.encode("utf-8") + b"\n\n"
 
 
-def to_message(item: OutlookItem, source: Path, number: int, md5: str = "") -> MailMessage:
+def to_message(
+    item: OutlookItem, source: Path, number: int, md5: str = "", line: int = 1
+) -> MailMessage:
     """The item as a :class:`MailMessage`: headers from the transport headers when stored,
-    else rebuilt from the properties; the body and attachments from the item."""
+    else rebuilt from the properties; the body and attachments from the item. ``line``: its
+    position (a PST's item number)."""
     stored = item.text(TRANSPORT_HEADERS)
     # Transport headers hold the MIME structure too; only the header block is read here.
-    message = parse_message(_head_bytes(stored or rebuilt_headers(item)), source, number)
+    message = parse_message(_head_bytes(stored or rebuilt_headers(item)), source, number, line)
     if stored:  # fill what the stored block lacks (a Bcc'd copy has no To, say)
-        rebuilt = parse_message(_head_bytes(rebuilt_headers(item)), source, number)
+        rebuilt = parse_message(_head_bytes(rebuilt_headers(item)), source, number, line)
         for name in ("sender", "to", "cc", "subject", "message_id", "in_reply_to"):
             if not getattr(message, name):
                 setattr(message, name, getattr(rebuilt, name))

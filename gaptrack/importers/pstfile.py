@@ -134,7 +134,7 @@ def read_pst(path: Path) -> Iterator[tuple[MailMessage | LoadFileError | mapi.Sk
                 if not item.is_mail:
                     yield mapi.Skipped(item.item_class), 0
                     continue
-                message = mapi.to_message(item, path, number)
+                message = mapi.to_message(item, path, number, line=number)
                 message.location = f"{path.name}#{where}/{index + 1}"
                 yield message, 0
     finally:
