@@ -120,22 +120,30 @@ def read_pst(path: Path) -> Iterator[tuple[MailMessage | LoadFileError | mapi.Sk
         yield LoadFileError(f"cannot open the PST/OST: {exc}", file=path, line=1,
                             field="pst"), 0
         return
-    number = 0
     try:
-        for folder, where in _folders(store.root_folder, ""):
-            for index in range(folder.number_of_sub_messages):
-                number += 1
-                try:
-                    item = read_item(folder.get_sub_message(index))
-                except OSError as exc:
-                    yield LoadFileError(f"cannot read item {index + 1} of folder {where!r}: "
-                                        f"{exc}", file=path, line=number, field="item"), 0
-                    continue
-                if not item.is_mail:
-                    yield mapi.Skipped(item.item_class), 0
-                    continue
-                message = mapi.to_message(item, path, number, line=number)
-                message.location = f"{path.name}#{where}/{index + 1}"
-                yield message, 0
+        yield from _items(store, path)
+    except OSError as exc:  # a folder or table that cannot be read: the rest is unreachable
+        yield LoadFileError(f"cannot read the PST/OST's folders: {exc}", file=path, line=1,
+                            field="folder"), 0
     finally:
         store.close()
+
+
+def _items(store: Any, path: Path) -> Iterator[tuple[MailMessage | LoadFileError
+                                                     | mapi.Skipped, int]]:
+    number = 0  # the item's position in the store: its "line" in errors
+    for folder, where in _folders(store.root_folder, ""):
+        for index in range(folder.number_of_sub_messages):
+            number += 1
+            try:
+                item = read_item(folder.get_sub_message(index))
+            except OSError as exc:
+                yield LoadFileError(f"cannot read item {index + 1} of folder {where!r}: "
+                                    f"{exc}", file=path, line=number, field="item"), 0
+                continue
+            if not item.is_mail:
+                yield mapi.Skipped(item.item_class), 0
+                continue
+            message = mapi.to_message(item, path, number, line=number)
+            message.location = f"{path.name}#{where}/{index + 1}"
+            yield message, 0
