@@ -13,10 +13,9 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gaptrack.importers.mapi import PT_BINARY, PT_LONG, PT_SYSTIME, PT_UNICODE
 from tests.builders import cfb
-
-PT_LONG, PT_UNICODE, PT_SYSTIME, PT_BINARY = 0x0003, 0x001F, 0x0040, 0x0102
-_EPOCH = dt.datetime(1601, 1, 1)
+from tests.builders.pst import filetime
 
 Value = str | bytes | int | dt.datetime
 Props = dict[int, tuple[int, Value]]  # property id -> (type, value)
@@ -36,11 +35,6 @@ class Msg:
     item_class: str = "IPM.Note"
 
 
-def _filetime(moment: dt.datetime) -> int:
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
-
-
 def _storage(props: Props, header: bytes) -> cfb.Tree:
     tree: cfb.Tree = {}
     table = bytearray(header)
@@ -53,7 +47,7 @@ def _storage(props: Props, header: bytes) -> cfb.Tree:
             assert isinstance(value, bytes)
             data = value
         else:
-            number = _filetime(value) if isinstance(value, dt.datetime) else int(value)  # type: ignore[arg-type]
+            number = filetime(value) if isinstance(value, dt.datetime) else int(value)  # type: ignore[arg-type]
             table += struct.pack("<IIQ", tag, 6, number)
             continue
         tree[f"__substg1.0_{tag:08X}"] = data

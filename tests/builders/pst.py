@@ -21,7 +21,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PT_LONG, PT_BOOLEAN, PT_UNICODE, PT_SYSTIME, PT_BINARY = 0x03, 0x0B, 0x1F, 0x40, 0x102
+from gaptrack.importers.mapi import PT_BINARY, PT_BOOLEAN, PT_LONG, PT_SYSTIME, PT_UNICODE
+
 _EPOCH = dt.datetime(1601, 1, 1)
 _DATA_START = 0x4600  # after the header region and the first allocation map page
 
