@@ -131,14 +131,19 @@ def test_msg_with_transport_headers_reads_them(engine: Engine, tmp_path: Path) -
     assert refs == [("<ask-1@a.example>",)]
 
 
-def test_non_mail_items_are_skipped_and_counted(engine: Engine, tmp_path: Path) -> None:
+def test_non_mail_items_are_skipped_and_counted_and_other_mail_named(
+    engine: Engine, tmp_path: Path
+) -> None:
     parties(engine)
     folder = tmp_path / "items"
     write_msg(folder / "a.msg", sent_copy())
     write_msg(folder / "b.msg", sent_copy(item_class="IPM.Contact", attachments=[]))
+    write_eml(folder / "c.eml", email())  # mail of another format: named, not read
     report = import_path(engine, folder, party="bob", format="msg", production="Bob 2")
     assert report.documents == 2  # the message and its attachment
     assert "1 items that are not mail were skipped (IPM.Contact 1)" in report.findings
+    assert any(f.startswith("1 files in the folder hold mail of another format and were not "
+                            "read as msg: c.eml") for f in report.findings)
 
 
 def test_damaged_msg_is_a_clean_error_naming_the_file(engine: Engine, tmp_path: Path,

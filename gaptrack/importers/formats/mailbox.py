@@ -26,6 +26,7 @@ from gaptrack.importers.mail import MailMessage
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapi import Skipped
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
+from gaptrack.importers.msgfile import is_msg
 from gaptrack.importers.pipeline import (
     ChildMapper,
     RowBatch,
@@ -34,6 +35,7 @@ from gaptrack.importers.pipeline import (
     row_batches,
     worth_a_child,
 )
+from gaptrack.importers.pstfile import is_pst
 from gaptrack.importers.qc import BadRecord
 from gaptrack.importers.run import MAX_BAD_LISTED, Run
 from gaptrack.importers.writer import (
@@ -54,6 +56,22 @@ def _size(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return path.stat().st_size if path.exists() else 0
+
+
+def _note_other_mail(run: Run, name: str) -> None:
+    """A folder holding mail of several formats (EML beside .msg files, a PST beside them)
+    is read as one: say which files were left for another import, so none goes unnoticed."""
+    if not run.path.is_dir():
+        return
+    read = {i.path for i in run.inputs}
+    left = [p for p in sorted(run.path.rglob("*")) if p.is_file() and p not in read
+            and (is_pst(p) or is_msg(p) or looks_like_mail(p))]
+    if left:
+        shown = ", ".join(str(p.relative_to(run.path)) for p in left[:5])
+        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+        run.findings.append(
+            f"{len(left)} files in the folder hold mail of another format and were not read "
+            f"as {name}: {shown}{more} (import them with gaptrack import pst|msg|mail PATH)")
 
 
 # What a reader yields per item (with the bytes of its file read so far): a message, the error
@@ -224,6 +242,7 @@ class MailImporter:
             BadRecord(file=f, line=line, field=h, reason=r) for f, line, h, r in extra["problems"]
         ]
         rebuild_indexes(conn, deferred)
+        _note_other_mail(run, self.name)
 
     def finish(self, run: Run) -> None:
         pass
