@@ -172,7 +172,7 @@ def rebuilt_headers(item: OutlookItem) -> str:
     )
     lines = [f"From: {sender}"] if sender else []
     for kind, role in _ROLES.items():
-        people = [_person(r.name, _address(r.address) or "") for r in item.recipients
+        people = [_person(r.name, _address(r.address)) for r in item.recipients
                   if r.kind == kind]
         if not people and not item.recipients:  # no table: the display names Outlook keeps
             shown = item.text({1: DISPLAY_TO, 2: DISPLAY_CC, 3: DISPLAY_BCC}[kind])
