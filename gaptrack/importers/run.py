@@ -36,6 +36,7 @@ from gaptrack.importers.qc import (
     findings,
 )
 from gaptrack.importers.writer import BulkWriter
+from gaptrack.limits import ACTOR_WIDTH, PRODUCTION_WIDTH, check_text
 from gaptrack.models import Party, Production, ProductionRequest, Request, SourceFile, SourceKind
 from gaptrack.search import index_production
 from gaptrack.service.events import record, utcnow
@@ -233,6 +234,9 @@ def run_import(
 ) -> IntakeReport:
     """Load ``path`` with ``importer`` for ``request.party``, all or nothing."""
     path = Path(path)
+    check_text(request.actor, ACTOR_WIDTH, "--actor")  # before any file is read
+    if request.production is not None:
+        check_text(request.production, PRODUCTION_WIDTH, "--production")
     files = importer.sources(path)
     with (
         importer.prepare(path, request.options) as state,  # first: may overlap the hashing
