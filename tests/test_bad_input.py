@@ -165,6 +165,7 @@ YAML_CASES = {
                        "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n", "aliases"),
     "!!timestamp": ("case: !!timestamp abc\n", "case"),
     "!!float abc": ("case:\n  title: !!float abc\n", "float"),
+    "an empty !!int": ("case:\n  title: !!int \n", "tag cannot read"),
     "a big integer": ("productions:\n  - slug: v\n    party: p\n    volume: V\n"
                       "    date_received: 2017-01-01\n    page_count: 99999999999999999999\n",
                       "page_count"),

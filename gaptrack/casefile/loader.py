@@ -28,6 +28,7 @@ from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
 from gaptrack.search import rebuild_index
 from gaptrack.service.events import utcnow
+from gaptrack.writers import writing
 
 T = metadata.tables
 
@@ -542,8 +543,9 @@ def load_parsed(
     cat = build_catalog(files)
     reports = [FileReport(f.name) for f in files]
     result = LoadReport(reports, pruned=prune_undeclared)
+    what = "load of " + ", ".join(Path(f.name).name for f in files)
     try:
-        with engine.begin() as conn:
+        with writing(engine, actor=actor, what=what[:200]), engine.begin() as conn:
             check_against_database(conn, cat)
             before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
             load = _Load(conn, cat, reports)

@@ -41,6 +41,7 @@ from gaptrack.models import Party, Production, ProductionRequest, Request, Sourc
 from gaptrack.search import index_production
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
+from gaptrack.writers import writing
 
 # Called with (bytes read so far, records written so far) after every chunk.
 Progress = Callable[[int, int], None]
@@ -239,6 +240,7 @@ def run_import(
         check_text(request.production, PRODUCTION_WIDTH, "--production")
     files = importer.sources(path)
     with (
+        writing(engine, actor=request.actor, what=f"import of {path.name}"),
         importer.prepare(path, request.options) as state,  # first: may overlap the hashing
         collector_paused(),
         engine.connect() as conn,
