@@ -16,7 +16,6 @@ so all parties' threads cost one pass over the corpus.
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import itertools
 from collections import defaultdict
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Connection
 
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
+from gaptrack.threads.outlook import HEADER_BYTES, REPLY_BYTES, decode_thread_index
 from gaptrack.threads.quoted import naive_utc, quoted_parents
 
 
@@ -75,20 +75,6 @@ class _Sets:
 _as_datetime = naive_utc
 
 
-def thread_index_depth(value: str | None) -> bytes | None:
-    """The decoded Outlook Thread-Index when it is well formed (22 header bytes, then 5 per
-    reply), else None. ``(len - 22) // 5`` is the reply depth."""
-    if not value:
-        return None
-    try:
-        raw = base64.b64decode(value.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if len(raw) < 22 or (len(raw) - 22) % 5:
-        return None
-    return raw
-
-
 def _ti_key(raw: bytes) -> str:
     return "ti:" + base64.b64encode(raw).decode()
 
@@ -118,7 +104,7 @@ def _scan(
         of_document[int(doc_id)] = key
         if print_:
             by_print[print_].append((date, key))
-        raw = thread_index_depth(thread_index)
+        raw = decode_thread_index(thread_index)
         if raw is not None:  # copies of one message carry the same Thread-Index
             indexes[int(doc_id)] = raw
             tkey = _ti_key(raw)
@@ -188,7 +174,7 @@ def _thread_index_ancestors(
     its Thread-Index is an ancestor. Those nobody produced become ghosts, evidenced by it."""
     for doc_id, raw in indexes.items():
         child = copies.find(of_document[doc_id])
-        for length in range(len(raw) - 5, 21, -5):
+        for length in range(len(raw) - REPLY_BYTES, HEADER_BYTES - 1, -REPLY_BYTES):
             key = _ti_key(raw[:length])
             target = copies.find(key) if key in copies.up or key in merged else key
             message = merged.get(target)
