@@ -28,6 +28,7 @@ from gaptrack.gaps.query_inferred import RANK_ROLE
 from gaptrack.gaps.query_referenced import answered_by_quote
 from gaptrack.gaps.query_silent import silent_period_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
+from gaptrack.gaps.thread_context import attach_thread_context
 from gaptrack.gaps.unify import group_copies
 from gaptrack.models.enums import KnownBasis, KnownStatus
 
@@ -494,4 +495,5 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
     if GapKind.SILENT_PERIOD in kinds:
         gaps.extend(silent_period_gaps(connection, scope, build.base, build.party_name))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
+    attach_thread_context(connection, selected)
     return GapResult(selected, states, catalogue, scope)
