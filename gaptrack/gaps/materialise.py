@@ -98,11 +98,33 @@ def _insert(connection: Connection, table: Any = None) -> Any:
     return module.insert(t.document_item if table is None else table)
 
 
-def _resolve_participants(connection: Connection, after_id: int, *, relink: bool) -> int:
+def _resolve_participants(
+    connection: Connection, after_id: int, *, relink: bool, linked: int | None = None
+) -> int:
     """The identity resolver over stored participants (set-based): newer documents' ones,
-    or — when parties, addresses or aliases changed — all of them, re-linked."""
-    where = "1 = 1" if relink else f"document_id > {int(after_id)}"
-    return resolve_stored(connection, where=where, relink=relink)
+    or — when parties, addresses or aliases changed — all of them, re-linked.
+
+    ``linked`` is a production whose import linked its participants as it wrote them, by the
+    same rule and the same parties (the signature did not move, or ``relink`` would be
+    set): its documents are left out rather than scanned again (millions of rows).
+    """
+    if relink:
+        return resolve_stored(connection, where="1 = 1", relink=True)
+    where = f"document_id > {int(after_id)}"
+    if linked is not None:
+        low, high = connection.execute(
+            sa.select(sa.func.min(t.document.c.id), sa.func.max(t.document.c.id))
+            .where(t.document.c.production_id == linked)
+        ).one()
+        if low is not None:
+            # Ids in its range may still be another production's (PostgreSQL: two imports
+            # at once): those are looked at.
+            where += (
+                f" AND (document_id < {int(low)} OR document_id > {int(high)} OR document_id IN"
+                f" (SELECT id FROM document WHERE id BETWEEN {int(low)} AND {int(high)}"
+                f" AND production_id <> {int(linked)}))"
+            )
+    return resolve_stored(connection, where=where)
 
 
 def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
@@ -298,13 +320,19 @@ def _lock_for(engine: Engine) -> threading.Lock:
         return _LOCKS.setdefault(key, threading.Lock())
 
 
-def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
-    """Bring participant parties and criteria responsiveness up to date (cheap when current)."""
+def refresh_derived(
+    engine: Engine, *, force: bool = False, linked: int | None = None
+) -> DeriveReport:
+    """Bring participant parties and criteria responsiveness up to date (cheap when current).
+
+    ``linked``: a production just imported whose participants its import already linked
+    to parties (:func:`_resolve_participants`).
+    """
     with _lock_for(engine):
-        return _refresh(engine, force=force)
+        return _refresh(engine, force=force, linked=linked)
 
 
-def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
+def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> DeriveReport:
     with engine.begin() as connection:
         signature = _signature(connection)
         top, count = connection.execute(
@@ -346,7 +374,7 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
         # Names or addresses changed since the last run: re-link what is stored. (A first run
         # finds the links the loads made by the same rule.)
         renamed = last is not None and last.get("signature") != signature
-        resolved = _resolve_participants(connection, after, relink=renamed)
+        resolved = _resolve_participants(connection, after, relink=renamed, linked=linked)
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)
