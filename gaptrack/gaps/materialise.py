@@ -110,21 +110,23 @@ def _resolve_participants(
     """
     if relink:
         return resolve_stored(connection, where="1 = 1", relink=True)
-    where = f"document_id > {int(after_id)}"
+    after = int(after_id)
     if linked is not None:
-        low, high = connection.execute(
-            sa.select(sa.func.min(t.document.c.id), sa.func.max(t.document.c.id))
-            .where(t.document.c.production_id == linked)
+        d = t.document
+        low, high, count = connection.execute(
+            sa.select(sa.func.min(d.c.id), sa.func.max(d.c.id), sa.func.count())
+            .where(d.c.production_id == linked)
         ).one()
-        if low is not None:
-            # Ids in its range may still be another production's (PostgreSQL: two imports
-            # at once): those are looked at.
-            where += (
-                f" AND (document_id < {int(low)} OR document_id > {int(high)} OR document_id IN"
-                f" (SELECT id FROM document WHERE id BETWEEN {int(low)} AND {int(high)}"
-                f" AND production_id <> {int(linked)}))"
-            )
-    return resolve_stored(connection, where=where)
+        # Only when its documents are the newer ids' first unbroken run (no other
+        # production's documents before or among them, e.g. two imports at once on
+        # PostgreSQL): then what is left is what follows it, one index range.
+        if low is not None and int(count) == int(high) - int(low) + 1:
+            between = connection.execute(
+                sa.select(sa.func.count()).where(d.c.id > after, d.c.id < int(low))
+            ).scalar_one()
+            if not between:
+                after = max(after, int(high))
+    return resolve_stored(connection, where=f"document_id > {after}")
 
 
 def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
