@@ -6,6 +6,7 @@ change nothing."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ ALICE, BOB, CAROL = (("Alice Able", "alice@a.example"), ("Bob Baker", "bob@b.exa
                      ("Carol Cole", "carol@c.example"))
 SENT = dt.datetime(2017, 1, 6, 9, 0, 2)
 BUDGET = "The budget for the second quarter is attached.\r\nTell me by Friday."
+THREAD_INDEX = bytes([1]) + bytes(range(5)) + bytes(range(16, 32))  # 22 bytes: a new thread
 RECEIVED_HEADERS = (
     "Received: from mx.b.example by mx.a.example; Thu, 5 Jan 2017 17:00:40 +0000\r\n"
     "From: Bob Baker <bob@b.example>\r\nTo: Alice Able <alice@a.example>\r\n"
@@ -58,7 +60,8 @@ def alices_store(path: Path) -> Path:
         "Inbox": [Message("Route options", BOB, [(*ALICE, 1)], dt.datetime(2017, 1, 5, 17, 0, 40),
                           body="Three routes.", headers=RECEIVED_HEADERS)],
         "Sent Items": [Message("Budget", ALICE, [(*BOB, 1), (*CAROL, 2)], SENT, body=BUDGET,
-                               attachments=[("budget.xlsx", b"PK\x03\x04 q2 budget")])],
+                               attachments=[("budget.xlsx", b"PK\x03\x04 q2 budget")],
+                               thread_index=THREAD_INDEX)],
         "Contacts": [Message("Bob Baker", BOB, [], SENT, item_class="IPM.Contact")],
     })
 
@@ -115,6 +118,9 @@ def test_sent_items_copy_without_headers_matches_the_recipients_eml(
                      "alice.pst#Top of Personal Folders/Sent Items/1",
                      BUDGET.replace("\r\n", "\n"))]
     assert str(sent[0][4]).startswith("2017-01-06 09:00:02")
+    thread = rows(engine, "SELECT thread_index FROM document WHERE native_path"
+                          " = 'alice.pst#Top of Personal Folders/Sent Items/1'")
+    assert thread == [(base64.b64encode(THREAD_INDEX).decode(),)]  # PR_CONVERSATION_INDEX
     child = rows(engine, "SELECT c.doc_type, c.title, c.native_path FROM document c"
                          " JOIN document p ON p.id = c.parent_id WHERE p.subject = 'Budget'")
     assert child == [("attachment", "budget.xlsx",

@@ -16,6 +16,7 @@ sender's copy gets the fingerprint of the recipients' copies.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ MESSAGE_CLASS = 0x001A
 SUBJECT = 0x0037
 CLIENT_SUBMIT_TIME = 0x0039
 SENT_REPRESENTING_NAME = 0x0042
+CONVERSATION_INDEX = 0x0071  # the Thread-Index header's bytes
 SENT_REPRESENTING_EMAIL = 0x0065
 TRANSPORT_HEADERS = 0x007D
 RECIPIENT_TYPE = 0x0C15
@@ -188,6 +190,9 @@ def rebuilt_headers(item: OutlookItem) -> str:
         value = _one_line(_subject(value) if prop == SUBJECT else value)
         if value:
             lines.append(f"{name}: {value}")
+    index = item.props.get(CONVERSATION_INDEX)
+    if isinstance(index, bytes) and index:
+        lines.append(f"Thread-Index: {base64.b64encode(index).decode('ascii')}")
     return "\n".join(lines)
 
 
@@ -218,7 +223,8 @@ def to_message(
     message = parse_message(_head_bytes(stored or rebuilt_headers(item)), source, number, line)
     if stored:  # fill what the stored block lacks (a Bcc'd copy has no To, say)
         rebuilt = parse_message(_head_bytes(rebuilt_headers(item)), source, number, line)
-        for name in ("sender", "to", "cc", "subject", "message_id", "in_reply_to"):
+        for name in ("sender", "to", "cc", "subject", "message_id", "in_reply_to",
+                     "thread_index"):
             if not getattr(message, name):
                 setattr(message, name, getattr(rebuilt, name))
         if message.date is None:

@@ -276,6 +276,7 @@ class Message:
     message_id: str = ""
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     item_class: str = "IPM.Note"
+    thread_index: bytes = b""  # PR_CONVERSATION_INDEX
 
 
 _FOLDER_COLUMNS = [(0x3001, PT_UNICODE), (0x3602, PT_LONG), (0x3603, PT_LONG),
@@ -306,6 +307,8 @@ def _message_props(message: Message) -> Props:
                         (0x1035, message.message_id)):
         if value:
             props[prop] = (PT_UNICODE, value)
+    if message.thread_index:
+        props[0x0071] = (PT_BINARY, message.thread_index)
     return props
 
 

@@ -26,6 +26,7 @@ from gaptrack.importers.mail import MailMessage
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapi import Skipped
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
+from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
 from gaptrack.importers.msgfile import is_msg
 from gaptrack.importers.pipeline import (
     ChildMapper,
@@ -106,11 +107,12 @@ class MailMapper:
         self.problems: list[tuple[str, int, str, str]] = []  # (file, line, header, reason)
         self.problem_count = 0
         self.skipped: dict[str, int] = {}  # item class -> count (PST/MSG items not mail)
+        self.cut: list[tuple[str, int]] = []  # (file, line) of messages nested too deeply
 
     @property
     def extra(self) -> dict[str, Any]:
         return {"records": self.records, "counts": self.counts, "problems": self.problems,
-                "problem_count": self.problem_count, "skipped": self.skipped}
+                "problem_count": self.problem_count, "skipped": self.skipped, "cut": self.cut}
 
     def _note(self, message: MailMessage) -> None:
         for p in message.problems:
@@ -141,6 +143,8 @@ class MailMapper:
             raise message
         if message.problems:
             self._note(message)
+        if message.nesting_cut:
+            self.cut.append((str(message.source), message.line))
         drafts = map_mail(message, self.settings.prefix, self.number)
         problem = next(filter(None, (check_limits(d) for d in drafts)), None)
         if problem is not None:
@@ -241,6 +245,11 @@ class MailImporter:
         run.report.header_problems = [
             BadRecord(file=f, line=line, field=h, reason=r) for f, line, h, r in extra["problems"]
         ]
+        if extra["cut"]:
+            where = ", ".join(f"{f}:{line}" for f, line in extra["cut"][:MAX_BAD_LISTED])
+            run.findings.append(
+                f"{len(extra['cut'])} messages nest MIME parts deeper than {MAX_MIME_DEPTH} "
+                f"levels: kept, with the parts below that depth left out ({where})")
         rebuild_indexes(conn, deferred)
         _note_other_mail(run, self.name)
 
