@@ -87,6 +87,7 @@ class MailMessage:
     md5: str = ""  # of the raw message bytes
     problems: list[HeaderProblem] = field(default_factory=list)
     nesting_cut: bool = False  # MIME nested deeper than MAX_MIME_DEPTH: deeper parts left out
+    location: str = ""  # where it was found, when more than file#number (a PST's folder)
 
 
 def html_to_text(markup: str) -> str:
