@@ -35,6 +35,7 @@ from pathlib import Path
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.mimedepth import MAX_MIME_DEPTH, cut_nesting, may_nest_deeply
+from gaptrack.threads.outlook import normalise_thread_index
 
 _TAG = re.compile(r"<[^>]+>")
 _DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -79,6 +80,7 @@ class MailMessage:
     date_text: str = ""
     message_id: str = ""
     in_reply_to: str = ""
+    thread_index: str = ""  # Outlook's Thread-Index, as base64 (gaptrack.threads.outlook)
     references: list[str] = field(default_factory=list)
     text: str = ""
     attachments: list[MailAttachment] = field(default_factory=list)
@@ -328,9 +330,22 @@ def parse_message(
     return out
 
 
+def _thread_index(headers: _Headers) -> str:
+    """The Thread-Index header as stored (base64); one that is not a Thread-Index is kept as
+    written, and noted, so the thread builder passes over it."""
+    value = headers.get("Thread-Index")
+    if not value:
+        return ""
+    try:
+        return normalise_thread_index(value)
+    except ValueError as exc:
+        headers.note("Thread-Index", f"not an Outlook Thread-Index ({exc}); kept as written")
+        return value.strip()
+
+
 def _drop_nul(out: MailMessage) -> None:
     for name in ("sender", "to", "cc", "bcc", "subject", "message_id", "in_reply_to",
-                 "date_text", "text"):
+                 "thread_index", "date_text", "text"):
         value = getattr(out, name)
         if "\x00" in value:
             setattr(out, name, value.replace("\x00", ""))
@@ -363,6 +378,7 @@ def _parse_message(
     out.message_id = headers.get("Message-ID")
     out.in_reply_to = " ".join(message_ids(headers.get("In-Reply-To")))
     out.references = message_ids(headers.get("References"))
+    out.thread_index = _thread_index(headers)
     out.date_text = headers.get("Date")
     out.date = parse_date(out.date_text)
     current = "body"
