@@ -32,6 +32,16 @@ class MatchKey(StrEnum):
     NONE = "none"
 
 
+class ThreadMessage(BaseModel):
+    """One message of the thread around a missing one (gaptrack.threads.context)."""
+
+    relation: str  # "parent" (it answers), "missing" (the gap's message) or "reply"
+    subject: str | None = None
+    date: dt.datetime | None = None
+    # Who produced it, as "party BATES" per copy; empty: produced by nobody.
+    produced_by: list[str] = Field(default_factory=list)
+
+
 class Evidence(BaseModel):
     """Why the gap exists, in terms a person can check."""
 
@@ -50,6 +60,8 @@ class Evidence(BaseModel):
     days_overdue: int | None = None
     # referenced-unproduced: the documents that refer to it
     referring_bates: list[str] = Field(default_factory=list)
+    # The thread around the missing email, when it has one: its parent, it, its replies.
+    thread: list[ThreadMessage] = Field(default_factory=list)
 
 
 class Gap(BaseModel):
