@@ -6,6 +6,7 @@
    document that meets an item's criteria.
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
    produced that answers an item asked of P, with the document's matching keys copied along.
+4. **The ledger's document counts** per letter and item chain (:mod:`gaptrack.gaps.ledger_counts`).
 
 Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
 criterion is answered by a document that is produced by, or names (in any role), a party
@@ -36,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
@@ -365,6 +367,7 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
             if int(last.get("documents", 0)) + int(newer) != count:
                 full, after, after_item = True, 0, 0  # documents were deleted: start over
         if not full and after == top and after_item == item_top:
+            refresh_counts(connection, count)  # cheap when current
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -400,4 +403,5 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
                 "copies_found": copies,
             },
         )
+        refresh_counts(connection, count)  # the ledger's documents per letter and item
     return DeriveReport(full, False, resolved, rows, top)

@@ -36,9 +36,11 @@ from gaptrack.importers.qc import (
     findings,
 )
 from gaptrack.importers.writer import BulkWriter
+from gaptrack.limits import ACTOR_WIDTH, PRODUCTION_WIDTH, check_text
 from gaptrack.models import Party, Production, ProductionRequest, Request, SourceFile, SourceKind
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
+from gaptrack.writers import writing
 
 # Called with (bytes read so far, records written so far) after every chunk.
 Progress = Callable[[int, int], None]
@@ -232,8 +234,12 @@ def run_import(
 ) -> IntakeReport:
     """Load ``path`` with ``importer`` for ``request.party``, all or nothing."""
     path = Path(path)
+    check_text(request.actor, ACTOR_WIDTH, "--actor")  # before any file is read
+    if request.production is not None:
+        check_text(request.production, PRODUCTION_WIDTH, "--production")
     files = importer.sources(path)
     with (
+        writing(engine, actor=request.actor, what=f"import of {path.name}"),
         importer.prepare(path, request.options) as state,  # first: may overlap the hashing
         collector_paused(),
         engine.connect() as conn,
