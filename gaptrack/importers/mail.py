@@ -52,6 +52,7 @@ class MailAttachment:
     content_type: str
     size: int
     md5: str
+    message: MailMessage | None = None  # an attached message read as one (Outlook's embedded)
 
 
 @dataclass(slots=True)

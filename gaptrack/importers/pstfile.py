@@ -9,6 +9,11 @@ and attachments become a :class:`~gaptrack.importers.mapi.OutlookItem`, and what
 :mod:`gaptrack.importers.mapi`'s. Items that are not mail (contacts, appointments, tasks) are
 passed over and counted. The folder path (``Top of Personal Folders/Sent Items``) is kept in
 each message's location.
+
+A body the item's properties do not hold (stored where the record set does not reach) is
+asked of libpff: plain, then HTML, then RTF (libpff gives the RTF decompressed). An attached
+message (attach method 5) is libpff's attachment sub-item, read as an item of its own down to
+:data:`~gaptrack.importers.mapi.MAX_EMBEDDED_DEPTH` levels.
 """
 
 from __future__ import annotations
@@ -79,25 +84,55 @@ def _recipients(message: Any) -> list[mapi.Recipient]:
     return found
 
 
-def _attachment(attachment: Any, index: int) -> mapi.Attachment:
+def _attachment(attachment: Any, index: int, depth: int) -> tuple[mapi.Attachment, bool]:
+    """The attachment, and whether an attached message in it was left unread (too deep)."""
     props = _first_set(attachment)
-    size = attachment.size or 0
-    try:  # an embedded message has no data stream of its own
+    embedded = props.get(mapi.ATTACH_METHOD) == mapi.ATTACH_EMBEDDED_MSG
+    size = 0 if embedded else (attachment.size or 0)
+    try:
         data = bytes(attachment.read_buffer(size)) if size else b""
     except OSError:
         data = b""
-    return mapi.Attachment(
+    found = mapi.Attachment(
         name=mapi.attachment_name(props, index), data=data,
         content_type=str(props.get(mapi.ATTACH_MIME_TAG) or "application/octet-stream"),
     )
+    if embedded and getattr(attachment, "number_of_sub_items", 0):
+        if depth >= mapi.MAX_EMBEDDED_DEPTH:
+            return found, True
+        found.item = read_item(attachment.get_sub_item(0), depth + 1)
+    return found, False
 
 
-def read_item(message: Any) -> mapi.OutlookItem:
+_BODIES = ((mapi.BODY, "plain_text_body"), (mapi.HTML, "html_body"),
+           (mapi.RTF_COMPRESSED, "rtf_body"))
+
+
+def _missing_body(message: Any, props: dict[int, Any]) -> None:
+    """Fill a body the record set did not give from libpff's getters, plain first."""
+    if any(props.get(prop) for prop, _ in _BODIES):
+        return
+    for prop, getter in _BODIES:
+        try:
+            value = getattr(message, getter, None)
+        except OSError:  # a body libpff cannot read is as good as none
+            continue
+        if value:
+            props[prop] = (mapi.decode(mapi.PT_STRING8, bytes(value))
+                           if prop == mapi.BODY else bytes(value))
+            return
+
+
+def read_item(message: Any, depth: int = 0) -> mapi.OutlookItem:
+    """A message (or another item), ``depth`` attached messages down."""
     item = mapi.OutlookItem(props=_first_set(message))
     if item.is_mail:
+        _missing_body(message, item.props)
         item.recipients = _recipients(message)
-        item.attachments = [_attachment(message.get_attachment(i), i + 1)
-                            for i in range(getattr(message, "number_of_attachments", 0))]
+        for i in range(getattr(message, "number_of_attachments", 0)):
+            found, cut = _attachment(message.get_attachment(i), i + 1, depth)
+            item.attachments.append(found)
+            item.nesting_cut = item.nesting_cut or cut
     return item
 
 
