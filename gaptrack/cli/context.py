@@ -41,6 +41,12 @@ class AppState:
             self._engine = open_existing(self.url)
         return self._engine
 
+    def close(self) -> None:
+        """Close the engine's pooled connections (a server sees the client leave at once)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
 
 def state(ctx: typer.Context) -> AppState:
     root = ctx.find_root()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from difflib import get_close_matches
+from typing import ClassVar
 
 import click
 import typer
@@ -30,7 +31,7 @@ class Lazy:
 class LazyGroup(TyperGroup):
     """A Typer group whose commands named in ``lazy`` are imported on first use."""
 
-    lazy: dict[str, Lazy] = {}  # set per subclass (see ``lazy_group``)
+    lazy: ClassVar[dict[str, Lazy]] = {}  # set per subclass (see ``lazy_group``)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         # The table's order whatever was loaded first; then any command added directly.

@@ -96,14 +96,15 @@ def main(
     ),
 ) -> None:
     ctx.obj = AppState(db=db, actor=actor or default_actor())
+    ctx.call_on_close(ctx.obj.close)  # the command's connections end with the command
 
 
-def run(args: list[str] | None = None) -> None:
+def run(args: list[str] | None = None, prog_name: str | None = None) -> None:
     """Entry point: errors from the core become a message on stderr and exit code 2.
-    ``args`` defaults to the command line (tests pass theirs to run in process)."""
+    ``args`` and ``prog_name`` default to the command line's (tests run it in process)."""
     try:
         # Without standalone mode Click *returns* the code of a ``typer.Exit`` (e.g. --check's 1).
-        code = app(args=args, standalone_mode=False)
+        code = app(args=args, prog_name=prog_name, standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except GaptrackError as exc:
