@@ -24,7 +24,7 @@ from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
 from gaptrack.service.cases import load_case_files
 from gaptrack.service.intake import import_dat, import_mail, import_privlog
 from tests.importers.builders import create_party
-from tests.support import row_counts
+from tests.support import cli, row_counts
 
 EXAMPLES = int(os.environ.get("GAPTRACK_FUZZ_EXAMPLES", "15"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -205,17 +205,13 @@ def test_case_file_classes(engine: Engine, tmp_path: Path, case: str) -> None:
 @pytest.mark.parametrize("target", ["folder", "missing/out.md", "/dev/full"])
 def test_output_that_cannot_be_written_is_a_clean_error(sqlite_engine: Engine, tmp_path: Path,
                                                         target: str) -> None:
-    import subprocess
-    import sys
-
     if target == "/dev/full" and not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")
     out = target if target.startswith("/") else str(tmp_path / target)
     (tmp_path / "folder").mkdir()
     url = sqlite_engine.url.render_as_string(hide_password=False)
     for command in (["gaps", "--as-of", "2017-11-16"], ["export"]):
-        done = subprocess.run([sys.executable, "-m", "gaptrack", "--db", url, *command,
-                               "-o", out], capture_output=True, text=True, check=False)
+        done = cli(url, *command, "-o", out)
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
         assert "cannot write" in done.stderr

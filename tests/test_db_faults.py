@@ -27,16 +27,10 @@ from gaptrack.errors import DatabaseError
 from gaptrack.service.cases import load_case_files
 from tests.conftest import FIXTURES
 from tests.importers.builders import build_dat, create_party
-from tests.support import row_counts, table_snapshot
+from tests.support import Ran, row_counts, table_snapshot
+from tests.support import cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, *args],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )
 
 
 def _sha(path: Path) -> str:
@@ -51,7 +45,7 @@ def _dump(path: Path) -> list[str]:
         conn.close()
 
 
-def _clean_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+def _clean_error(result: Ran, *words: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert result.stderr.startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr
