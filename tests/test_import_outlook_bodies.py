@@ -111,7 +111,7 @@ def test_attached_message_is_an_email_family_member_matching_the_eml(
                           " FROM document c LEFT JOIN document p ON p.id = c.parent_id"
                           " WHERE c.bates_prefix = 'CAROL-1-' ORDER BY c.begin_label")
     assert [r[:3] for r in family] == [("CAROL-1-000001", "email", None),
-                                       ("CAROL-1-000002", "email", None),
+                                       ("CAROL-1-000002", "email", "Routes and permits"),
                                        ("CAROL-1-000003", "attachment", "bids.pdf")]
     top, attached, bids = family
     assert top[3] == "Carol Cole <carol@c.example>" and top[7] is None
@@ -143,6 +143,7 @@ def test_attached_messages_nested_too_deep_are_cut_and_reported(
                          production="Carol 1")
     kinds = rows(engine, "SELECT doc_type, title FROM document ORDER BY begin_label")
     # the forward and two attached messages read; the third kept by name, as a file
-    assert kinds == [("email", None), ("email", None), ("email", None),
+    assert kinds == [("email", None), ("email", "Routes and permits"),
+                     ("email", "Routes and permits"),
                      ("attachment", "Routes and permits")]
     assert any("fw.msg:1" in f for f in report.findings)
