@@ -39,6 +39,7 @@ def test_rtf_helper_reads_both_variants_and_refuses_a_bad_crc() -> None:
     plain = b"{\\rtf1\\ansi\\ansicpg1252\\fromtext \\deff0 Caf\\'e9 menu\\par second}"
     assert rtf_body_text(compress(plain)) == "Café menu\nsecond"  # LZFu
     assert rtf_body_text(compress(plain, compressed=False)) == "Café menu\nsecond"  # MELA
+    assert rtf_body_text(plain + b"\x00") == "Café menu\nsecond"  # as libpff's rtf_body gives
     assert rtf_body_text(compress(html_rtf())) == "\n".join(LINES)
     broken = bytearray(compress(plain))
     broken[20] ^= 0xFF

@@ -48,6 +48,14 @@ def test_pst_message_with_only_an_rtf_body_matches_the_eml(
     store = write_pst(tmp_path / "bob" / "bob.pst", {"Sent Items": [sent]})
     report = import_path(engine, store, party="bob", production="Bob 1")
     assert report.kind == "pst" and report.documents == 1 and not report.header_problems
+    pypff = pytest.importorskip("pypff")
+    opened = pypff.file()
+    opened.open(str(store))
+    try:  # libpff's own getter gives the RTF decompressed, as gaptrack reads it
+        item = opened.root_folder.get_sub_folder(0).get_sub_folder(0).get_sub_message(0)
+        assert item.rtf_body.rstrip(b"\x00") == html_rtf() and item.plain_text_body is None
+    finally:
+        opened.close()
     got = rows(engine, "SELECT y.slug, d.text, d.body_hash, d.fingerprint FROM document d"
                        " JOIN party y ON y.id = d.party_id ORDER BY y.slug")
     alice, bob = got

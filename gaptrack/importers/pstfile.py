@@ -10,8 +10,9 @@ and attachments become a :class:`~gaptrack.importers.mapi.OutlookItem`, and what
 passed over and counted. The folder path (``Top of Personal Folders/Sent Items``) is kept in
 each message's location.
 
-A body the item's properties do not hold (stored where the record set does not reach) is
-asked of libpff: plain, then HTML, then RTF (libpff gives the RTF decompressed). An attached
+The body is read from the record set like every property: plain, then HTML, then the
+compressed RTF one (:func:`gaptrack.importers.mapi.to_message`); libpff's ``plain_text_body``,
+``html_body`` and ``rtf_body`` read the same properties (``rtf_body`` decompressed). An attached
 message (attach method 5) is read from the bytes libpff gives for it
 (:mod:`gaptrack.importers.pstheap`): its properties, not its recipients table or its own
 attachments, which the binding does not reach (the QC report says so when it had some).
@@ -114,29 +115,9 @@ def _attachment(attachment: Any, index: int, item: mapi.OutlookItem) -> mapi.Att
     return found
 
 
-_BODIES = ((mapi.BODY, "plain_text_body"), (mapi.HTML, "html_body"),
-           (mapi.RTF_COMPRESSED, "rtf_body"))
-
-
-def _missing_body(message: Any, props: dict[int, Any]) -> None:
-    """Fill a body the record set did not give from libpff's getters, plain first."""
-    if any(props.get(prop) for prop, _ in _BODIES):
-        return
-    for prop, getter in _BODIES:
-        try:
-            value = getattr(message, getter, None)
-        except OSError:  # a body libpff cannot read is as good as none
-            continue
-        if value:
-            props[prop] = (mapi.decode(mapi.PT_STRING8, bytes(value))
-                           if prop == mapi.BODY else bytes(value))
-            return
-
-
 def read_item(message: Any) -> mapi.OutlookItem:
     item = mapi.OutlookItem(props=_first_set(message))
     if item.is_mail:
-        _missing_body(message, item.props)
         item.recipients = _recipients(message)
         item.attachments = [_attachment(message.get_attachment(i), i + 1, item)
                             for i in range(getattr(message, "number_of_attachments", 0))]
