@@ -719,6 +719,7 @@ DEFERRABLE_INDEXES = (
     "ix_participant_document_party",
     "ix_reference_mih",
     "ix_document_reference_document_id",
+    "ix_document_subject_norm",
 )
 # Of those, the ones written in key order: by document id, by Bates number within the new
 # production, by parent (attachments follow their parent), and a party's participants by
@@ -742,6 +743,7 @@ FILLED_FROM = {
     "ix_document_body_hash_party": FILLED_BY["body_hash"],
     "ix_document_mih_party": FILLED_BY["mih"],
     "ix_document_fingerprint_party": FILLED_BY["fingerprint"],
+    "ix_document_subject_norm": FILLED_BY["subject_norm"],
     "ix_reference_mih": ("in_reply_to", "references"),
     "ix_document_reference_document_id": ("in_reply_to", "references"),
 }
