@@ -294,8 +294,10 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[tuple
             found.append((part, level))
             continue
         if part.is_multipart():
+            # a message/rfc822 holds its message as a one-item list: not a multipart level
+            below = level + (part.get_content_maintype() == "multipart")
             inner = part.get_payload()
-            stack.extend((p, level + 1) for p in reversed(inner))  # type: ignore[arg-type]
+            stack.extend((p, below) for p in reversed(inner))  # type: ignore[arg-type]
             continue
         disposition = _field(part, "Content-Disposition")
         kind = disposition.split(";")[0].strip().lower() if disposition else ""
@@ -312,10 +314,14 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[tuple
 def _attachment(part: Message, out: MailMessage, where: mailembed.Where) -> MailAttachment:
     """The attachment; an attached message (``message/rfc822``, or a ``.eml`` file sent as
     bytes that opens with mail headers) read as one (:mod:`gaptrack.importers.mailembed`)."""
-    name, data = _attachment_bytes(part)
+    try:
+        name, data = _attachment_bytes(part)
+    except RecursionError:  # a forward nested past what the library writes back: by name
+        out.nesting_cut = True
+        name, data = _name(part, "(forwarded message)"), b""
     found = MailAttachment(name, part.get_content_type(), len(data), hashlib.md5(data).hexdigest())
-    if found.content_type == "message/rfc822" or (
-            name.lower().endswith(".eml") and opens_with_headers(data)):
+    if data and (found.content_type == "message/rfc822" or (
+            name.lower().endswith(".eml") and opens_with_headers(data))):
         found.message = mailembed.read(data, name, out, where, parse_message)
     return found
 
@@ -327,16 +333,18 @@ def _attachment_bytes(part: Message) -> tuple[str, bytes]:
         inner = part.get_payload()
         first = inner[0] if isinstance(inner, list) and inner else None
         data = first.as_bytes() if isinstance(first, Message) else b""
-        name = part.get_filename() or "(forwarded message)"
-    else:
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else bytes(str(payload or ""), "utf-8")
-        name = part.get_filename() or "(unnamed attachment)"
+        return _name(part, "(forwarded message)"), data
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else bytes(str(payload or ""), "utf-8")
+    return _name(part, "(unnamed attachment)"), data
+
+
+def _name(part: Message, unnamed: str) -> str:
+    name = part.get_filename() or unnamed
     try:
-        name = decode_value(name)
+        return decode_value(name)
     except Exception:
-        name = _raw(name)
-    return name, data
+        return _raw(name)
 
 
 def parse_date(value: str) -> dt.datetime | None:
