@@ -20,6 +20,8 @@ class GapKind(StrEnum):
     WITHHELD = "withheld"  # matches an entry of the party's privilege log
     REFERENCED_UNPRODUCED = "referenced-unproduced"  # replied to / quoted, produced by nobody
     SILENT_PERIOD = "silent-period"  # others show the party active; its production is silent
+    INCOMPLETE_FAMILY = "incomplete-family"  # another's copy of its email has more attachments
+    PRIVILEGE_CONTRADICTED = "privilege-contradicted"  # logged as privileged; another produced it
 
 
 class MatchKey(StrEnum):

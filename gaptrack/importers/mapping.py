@@ -468,6 +468,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
     )
     label = format_bates(prefix, number, width)
     last = number + len(message.attachments)
+    where = message.location or f"{message.source.name}#{message.number}"
     row: dict[str, Any] = {
         "bates_prefix": prefix,
         "bates_begin": number,
@@ -495,7 +496,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         "page_count": None,
         "text": message.text or None,
         "text_path": None,
-        "native_path": f"{message.source.name}#{message.number}",
+        "native_path": where,
         "thread_index": message.thread_index or None,
         "source_line": message.line,
     }
@@ -530,7 +531,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
                     "title": attachment.filename,
                     "date_sent": message.date,
                     "md5": attachment.md5,
-                    "native_path": f"{message.source.name}#{message.number}/{attachment.filename}",
+                    "native_path": f"{where}/{attachment.filename}",
                     "source_line": message.line,
                 }),
                 parent=(prefix, number),

@@ -29,6 +29,8 @@ KIND_STYLE = {
     GapKind.WITHHELD: "cyan",
     GapKind.REFERENCED_UNPRODUCED: "blue",
     GapKind.SILENT_PERIOD: "yellow",
+    GapKind.INCOMPLETE_FAMILY: "bold magenta",
+    GapKind.PRIVILEGE_CONTRADICTED: "bold cyan",
 }
 
 # "What is missing" is the first wide column: what a person reads first, never scrolled away.
