@@ -12,6 +12,12 @@ item has them — a received message. A sent message has none: its From/To/Cc/Bc
 are rebuilt from the properties (the sender's SMTP address, the recipients table, the client
 submit time), written as an RFC 5322 header block and read by the same header parser, so the
 sender's copy gets the fingerprint of the recipients' copies.
+
+The body is the plain one, else the HTML one's text, else the text of the compressed RTF one
+(:mod:`gaptrack.importers.rtfbody`), which is often all an Exchange store keeps. An attached
+message (attach method 5, a forwarded email attached as an item) is read as an item of its own
+and becomes a message attached to its parent (:attr:`MailAttachment.message`), mapped as an
+email family member, nested at most :data:`MAX_EMBEDDED_DEPTH` levels.
 """
 
 from __future__ import annotations
@@ -24,7 +30,15 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
 
-from gaptrack.importers.mail import MailAttachment, MailMessage, html_to_text, parse_message
+from gaptrack.importers.mail import (
+    HeaderProblem,
+    MailAttachment,
+    MailMessage,
+    html_to_text,
+    parse_message,
+)
+from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
+from gaptrack.importers.rtfbody import RtfError, rtf_body_text
 
 # Property ids ([MS-OXPROPS]); the type is the low 16 bits of a tag, the id the high 16.
 MESSAGE_CLASS = 0x001A
@@ -39,7 +53,9 @@ SENDER_NAME = 0x0C1A
 SENDER_EMAIL = 0x0C1F
 DISPLAY_BCC, DISPLAY_CC, DISPLAY_TO = 0x0E02, 0x0E03, 0x0E04
 DELIVERY_TIME = 0x0E06
+MESSAGE_FLAGS = 0x0E07
 BODY = 0x1000
+RTF_COMPRESSED = 0x1009
 HTML = 0x1013
 INTERNET_MESSAGE_ID = 0x1035
 REFERENCES = 0x1039
@@ -56,9 +72,12 @@ SENDER_SMTP = 0x5D01
 SENT_REPRESENTING_SMTP = 0x5D02
 
 # Property types ([MS-OXCDATA] 2.11.1) gaptrack reads.
-PT_LONG, PT_BOOLEAN, PT_STRING8, PT_UNICODE, PT_SYSTIME, PT_BINARY = (
-    0x0003, 0x000B, 0x001E, 0x001F, 0x0040, 0x0102)
+PT_LONG, PT_BOOLEAN, PT_OBJECT, PT_STRING8, PT_UNICODE, PT_SYSTIME, PT_BINARY = (
+    0x0003, 0x000B, 0x000D, 0x001E, 0x001F, 0x0040, 0x0102)
 ATTACH_EMBEDDED_MSG = 5
+# Attached messages read inside attached messages: the limit nested MIME has (a forward of a
+# forward nests a few levels); one deeper is kept by name and the QC report names its message.
+MAX_EMBEDDED_DEPTH = MAX_MIME_DEPTH
 
 _EPOCH = dt.datetime(1601, 1, 1)  # FILETIME counts 100 ns from here, UTC
 _ROLES = {1: "To", 2: "Cc", 3: "Bcc"}
@@ -85,6 +104,7 @@ class Attachment:
     name: str
     data: bytes
     content_type: str = "application/octet-stream"
+    item: OutlookItem | None = None  # an embedded message (attach method 5), read as an item
 
 
 @dataclass(slots=True)
@@ -94,6 +114,8 @@ class OutlookItem:
     props: dict[int, Any] = field(default_factory=dict)
     recipients: list[Recipient] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    nesting_cut: bool = False  # an attached message below MAX_EMBEDDED_DEPTH left unread
+    notes: list[str] = field(default_factory=list)  # what the reader could not read, and why
 
     def text(self, prop: int) -> str:
         value = self.props.get(prop)
@@ -196,14 +218,24 @@ def rebuilt_headers(item: OutlookItem) -> str:
     return "\n".join(lines)
 
 
-def _body(item: OutlookItem) -> str:
+def _body(item: OutlookItem) -> tuple[str, str]:
+    """(the body's text, why the RTF body could not be read or ""): the plain body, else the
+    HTML body's text, else the compressed RTF body's."""
     text = item.text(BODY)
     if text:
-        return text.replace("\r\n", "\n")
+        return text.replace("\r\n", "\n"), ""
     markup = item.props.get(HTML)
     if isinstance(markup, bytes):
         markup = decode(PT_STRING8, markup)
-    return html_to_text(markup).replace("\r\n", "\n") if isinstance(markup, str) else ""
+    if isinstance(markup, str) and markup.strip("\x00 \r\n"):
+        return html_to_text(markup).replace("\r\n", "\n"), ""
+    rtf = item.props.get(RTF_COMPRESSED)
+    if not isinstance(rtf, bytes) or not rtf:
+        return "", ""
+    try:
+        return rtf_body_text(rtf), ""
+    except RtfError as exc:
+        return "", str(exc)
 
 
 def _head_bytes(headers: str) -> bytes:
@@ -216,8 +248,8 @@ def to_message(
     item: OutlookItem, source: Path, number: int, md5: str = "", line: int = 1
 ) -> MailMessage:
     """The item as a :class:`MailMessage`: headers from the transport headers when stored,
-    else rebuilt from the properties; the body and attachments from the item. ``line``: its
-    position (a PST's item number)."""
+    else rebuilt from the properties; the body and attachments from the item, an embedded
+    message as a message of its own. ``line``: its position (a PST's item number)."""
     stored = item.text(TRANSPORT_HEADERS)
     # Transport headers hold the MIME structure too; only the header block is read here.
     message = parse_message(_head_bytes(stored or rebuilt_headers(item)), source, number, line)
@@ -229,14 +261,27 @@ def to_message(
                 setattr(message, name, getattr(rebuilt, name))
         if message.date is None:
             message.date, message.date_text = rebuilt.date, rebuilt.date_text
-    message.text = _body(item).replace("\x00", "")
-    message.attachments = [
-        MailAttachment(a.name.replace("\x00", ""), a.content_type, len(a.data),
-                       hashlib.md5(a.data).hexdigest())
-        for a in item.attachments
-    ]
+    message.text, unread = _body(item)
+    message.text = message.text.replace("\x00", "")
+    if unread:  # kept, without its text: say so in the QC report, naming the item
+        message.problems.append(HeaderProblem(str(source), line, "PR_RTF_COMPRESSED", unread))
+    message.problems += [HeaderProblem(str(source), line, "attachment", n) for n in item.notes]
+    message.attachments = [_attachment(a, source, number, line) for a in item.attachments]
+    for inner in (a.message for a in message.attachments if a.message is not None):
+        message.nesting_cut = message.nesting_cut or inner.nesting_cut
+        message.problems.extend(inner.problems)
+    message.nesting_cut = message.nesting_cut or item.nesting_cut
     message.md5 = md5 or _digest(item)
     return message
+
+
+def _attachment(found: Attachment, source: Path, number: int, line: int) -> MailAttachment:
+    name = found.name.replace("\x00", "")
+    if found.item is None or not found.item.is_mail:  # an attached contact stays a file
+        return MailAttachment(name, found.content_type, len(found.data),
+                              hashlib.md5(found.data).hexdigest())
+    inner = to_message(found.item, source, number, line=line)
+    return MailAttachment(name, "message/rfc822", 0, inner.md5, message=inner)
 
 
 def _digest(item: OutlookItem) -> str:
@@ -246,7 +291,8 @@ def _digest(item: OutlookItem) -> str:
         value = item.props[prop]
         digest.update(f"{prop:04x}={value!r}\n".encode("utf-8", errors="replace"))
     for attachment in item.attachments:
-        digest.update(hashlib.md5(attachment.data).digest())
+        inner = _digest(attachment.item) if attachment.item is not None else ""
+        digest.update(hashlib.md5(attachment.data).digest() + inner.encode("ascii"))
     return digest.hexdigest()
 
 

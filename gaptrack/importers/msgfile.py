@@ -4,7 +4,10 @@ The compound file is read with ``olefile`` (BSD, maintained, pure Python). The i
 properties are its streams ``__substg1.0_IIIITTTT`` (property id, type) and, for fixed-size
 values such as the client submit time, the 16-byte entries of ``__properties_version1.0``;
 recipients and attachments are the storages ``__recip_version1.0_#N`` and
-``__attach_version1.0_#N``. What the item means is :mod:`gaptrack.importers.mapi`'s.
+``__attach_version1.0_#N``. An attached message (attach method 5) is the storage
+``__substg1.0_3701000D`` inside its attachment's, laid out as an item of its own (its header
+is 24 bytes); it is read as one, down to :data:`~gaptrack.importers.mapi.MAX_EMBEDDED_DEPTH`
+levels. What the item means is :mod:`gaptrack.importers.mapi`'s.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ _RECIPIENT = "__recip_version1.0_#"
 _ATTACHMENT = "__attach_version1.0_#"
 # Bytes before the property entries of __properties_version1.0: the top-level item's,
 # a recipient's or an attachment's ([MS-OXMSG] 2.4.1).
-_TOP_HEADER, _CHILD_HEADER = 32, 8
+_TOP_HEADER, _EMBEDDED_HEADER, _CHILD_HEADER = 32, 24, 8
+_EMBEDDED = f"{_STREAM}{mapi.ATTACH_DATA:04X}{mapi.PT_OBJECT:04X}"  # the attached item's storage
 _FIXED = (mapi.PT_LONG, mapi.PT_BOOLEAN, mapi.PT_SYSTIME)
 
 
@@ -80,28 +84,41 @@ def _properties(ole: Any, storage: list[str], header: int) -> dict[int, Any]:
     return props
 
 
-def _children(ole: Any, prefix: str) -> list[str]:
-    names = {e[0] for e in ole.listdir(streams=True, storages=True) if e[0].startswith(prefix)}
+def _children(ole: Any, storage: list[str], prefix: str) -> list[str]:
+    depth = len(storage)
+    names = {e[depth] for e in ole.listdir(streams=True, storages=True)
+             if len(e) > depth and e[:depth] == storage and e[depth].startswith(prefix)}
     return sorted(names)
 
 
-def read_item(ole: Any) -> mapi.OutlookItem:
-    item = mapi.OutlookItem(props=_properties(ole, [], _TOP_HEADER))
-    for name in _children(ole, _RECIPIENT):
-        props = _properties(ole, [name], _CHILD_HEADER)
+def read_item(ole: Any, storage: list[str] | None = None, depth: int = 0) -> mapi.OutlookItem:
+    """The item at ``storage`` (the file's top level by default); ``depth``: how many attached
+    messages it is inside."""
+    storage = storage or []
+    header = _EMBEDDED_HEADER if storage else _TOP_HEADER
+    item = mapi.OutlookItem(props=_properties(ole, storage, header))
+    for name in _children(ole, storage, _RECIPIENT):
+        props = _properties(ole, [*storage, name], _CHILD_HEADER)
         item.recipients.append(mapi.Recipient(
             name=str(props.get(mapi.DISPLAY_NAME) or ""),
             address=str(props.get(mapi.SMTP_ADDRESS) or props.get(mapi.EMAIL_ADDRESS) or ""),
             kind=int(props.get(mapi.RECIPIENT_TYPE) or 1),
         ))
-    for index, name in enumerate(_children(ole, _ATTACHMENT), start=1):
-        props = _properties(ole, [name], _CHILD_HEADER)
+    for index, name in enumerate(_children(ole, storage, _ATTACHMENT), start=1):
+        where = [*storage, name]
+        props = _properties(ole, where, _CHILD_HEADER)
         data = props.get(mapi.ATTACH_DATA)
-        item.attachments.append(mapi.Attachment(
+        attachment = mapi.Attachment(
             name=mapi.attachment_name(props, index),
             data=data if isinstance(data, bytes) else b"",
             content_type=str(props.get(mapi.ATTACH_MIME_TAG) or "application/octet-stream"),
-        ))
+        )
+        if ole.exists("/".join([*where, _EMBEDDED])):
+            if depth < mapi.MAX_EMBEDDED_DEPTH:
+                attachment.item = read_item(ole, [*where, _EMBEDDED], depth + 1)
+            else:
+                item.nesting_cut = True
+        item.attachments.append(attachment)
     return item
 
 

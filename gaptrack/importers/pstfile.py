@@ -9,6 +9,13 @@ and attachments become a :class:`~gaptrack.importers.mapi.OutlookItem`, and what
 :mod:`gaptrack.importers.mapi`'s. Items that are not mail (contacts, appointments, tasks) are
 passed over and counted. The folder path (``Top of Personal Folders/Sent Items``) is kept in
 each message's location.
+
+The body is read from the record set like every property: plain, then HTML, then the
+compressed RTF one (:func:`gaptrack.importers.mapi.to_message`); libpff's ``plain_text_body``,
+``html_body`` and ``rtf_body`` read the same properties (``rtf_body`` decompressed). An attached
+message (attach method 5) is read from the bytes libpff gives for it
+(:mod:`gaptrack.importers.pstheap`): its properties, not its recipients table or its own
+attachments, which the binding does not reach (the QC report says so when it had some).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from gaptrack.errors import InputError, LoadFileError
-from gaptrack.importers import mapi
+from gaptrack.importers import mapi, pstheap
 from gaptrack.importers.mail import MailMessage
 
 PST_MAGIC = b"!BDN"  # dwMagic of every PST and OST header
@@ -79,24 +86,40 @@ def _recipients(message: Any) -> list[mapi.Recipient]:
     return found
 
 
-def _attachment(attachment: Any, index: int) -> mapi.Attachment:
+_HAS_ATTACHMENTS = 0x10  # MSGFLAG_HASATTACH in PR_MESSAGE_FLAGS
+
+
+def _attachment(attachment: Any, index: int, item: mapi.OutlookItem) -> mapi.Attachment:
     props = _first_set(attachment)
     size = attachment.size or 0
-    try:  # an embedded message has no data stream of its own
+    try:
         data = bytes(attachment.read_buffer(size)) if size else b""
     except OSError:
         data = b""
-    return mapi.Attachment(
+    found = mapi.Attachment(
         name=mapi.attachment_name(props, index), data=data,
         content_type=str(props.get(mapi.ATTACH_MIME_TAG) or "application/octet-stream"),
     )
+    if props.get(mapi.ATTACH_METHOD) == mapi.ATTACH_EMBEDDED_MSG and data:
+        found.data = b""  # the bytes are the attached message's node, not a file
+        try:
+            inner = mapi.OutlookItem(props=pstheap.properties(data))
+        except pstheap.HeapError as exc:
+            item.notes.append(f"attached message {found.name!r} cannot be read: {exc}; "
+                              "kept by name")
+            return found
+        if int(inner.props.get(mapi.MESSAGE_FLAGS) or 0) & _HAS_ATTACHMENTS:
+            item.notes.append(f"attached message {found.name!r}: its own attachments are not "
+                              "read (libpff's binding does not reach them)")
+        found.item = inner
+    return found
 
 
 def read_item(message: Any) -> mapi.OutlookItem:
     item = mapi.OutlookItem(props=_first_set(message))
     if item.is_mail:
         item.recipients = _recipients(message)
-        item.attachments = [_attachment(message.get_attachment(i), i + 1)
+        item.attachments = [_attachment(message.get_attachment(i), i + 1, item)
                             for i in range(getattr(message, "number_of_attachments", 0))]
     return item
 

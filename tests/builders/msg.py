@@ -3,7 +3,8 @@
 A message is MAPI properties: strings and binaries in ``__substg1.0_IIIITTTT`` streams, and
 one 16-byte entry per property in ``__properties_version1.0`` (the value itself for fixed-size
 types such as the client submit time, the size for the others); recipients and attachments
-are storages of their own.
+are storages of their own. An attached message (attach method 5) is an item's storage,
+``__substg1.0_3701000D``, inside its attachment's; a body may be compressed RTF alone.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Msg:
     headers: str = ""  # PR_TRANSPORT_MESSAGE_HEADERS; "" for a sent copy
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     item_class: str = "IPM.Note"
+    rtf: bytes = b""  # PR_RTF_COMPRESSED (as compressed_rtf.compress gives it)
+    embedded: list[tuple[str, Msg]] = field(default_factory=list)  # attached messages
 
 
 def _storage(props: Props, header: bytes) -> cfb.Tree:
@@ -57,6 +60,12 @@ def _storage(props: Props, header: bytes) -> cfb.Tree:
 
 
 def build(message: Msg) -> bytes:
+    return cfb.build(_item(message, embedded=False))
+
+
+def _item(message: Msg, embedded: bool) -> cfb.Tree:
+    """An item's storage: the file's top level, or an attached message's (a 24-byte
+    header instead of 32)."""
     name, address = message.sender
     props: Props = {
         0x001A: (PT_UNICODE, message.item_class),
@@ -67,16 +76,21 @@ def build(message: Msg) -> bytes:
         0x5D01: (PT_UNICODE, address),
         0x0E04: (PT_UNICODE, "; ".join(r[0] for r in message.recipients if r[2] == 1)),
         0x0E03: (PT_UNICODE, "; ".join(r[0] for r in message.recipients if r[2] == 2)),
-        0x1000: (PT_UNICODE, message.body),
     }
+    if message.body or not message.rtf:
+        props[0x1000] = (PT_UNICODE, message.body)
+    if message.rtf:
+        props[0x1009] = (PT_BINARY, message.rtf)
     for prop, value in ((0x007D, message.headers), (0x1035, message.message_id),
                         (0x1042, message.in_reply_to)):
         if value:
             props[prop] = (PT_UNICODE, value)
-    top = struct.pack("<8sIIII8s", b"", len(message.recipients), len(message.attachments),
-                      len(message.recipients), len(message.attachments), b"")
+    count = len(message.attachments) + len(message.embedded)
+    top = struct.pack("<8sIIII", b"", len(message.recipients), count,
+                      len(message.recipients), count) + (b"" if embedded else b"\x00" * 8)
     tree = _storage(props, top)
-    tree["__nameid_version1.0"] = {}
+    if not embedded:
+        tree["__nameid_version1.0"] = {}
     for index, (person, smtp, kind) in enumerate(message.recipients):
         tree[f"__recip_version1.0_#{index:08X}"] = _storage({
             0x3001: (PT_UNICODE, person), 0x3003: (PT_UNICODE, smtp),
@@ -85,7 +99,12 @@ def build(message: Msg) -> bytes:
         tree[f"__attach_version1.0_#{index:08X}"] = _storage({
             0x3707: (PT_UNICODE, filename), 0x3701: (PT_BINARY, data),
             0x3705: (PT_LONG, 1)}, b"\x00" * 8)
-    return cfb.build(tree)
+    for index, (filename, inner) in enumerate(message.embedded, start=len(message.attachments)):
+        storage = _storage({0x3001: (PT_UNICODE, filename), 0x3705: (PT_LONG, 5)},
+                           b"\x00" * 8)
+        storage["__substg1.0_3701000D"] = _item(inner, embedded=True)
+        tree[f"__attach_version1.0_#{index:08X}"] = storage
+    return tree
 
 
 def write_msg(path: Path, message: Msg) -> Path:

@@ -248,8 +248,9 @@ class MailImporter:
         if extra["cut"]:
             where = ", ".join(f"{f}:{line}" for f, line in extra["cut"][:MAX_BAD_LISTED])
             run.findings.append(
-                f"{len(extra['cut'])} messages nest MIME parts deeper than {MAX_MIME_DEPTH} "
-                f"levels: kept, with the parts below that depth left out ({where})")
+                f"{len(extra['cut'])} messages nest MIME parts or attached messages deeper "
+                f"than {MAX_MIME_DEPTH} levels: kept, with the parts below that depth left "
+                f"out ({where})")
         rebuild_indexes(conn, deferred)
         _note_other_mail(run, self.name)
 
