@@ -39,7 +39,12 @@ class FormatOption:
 OPTIONS: dict[str, FormatOption] = {
     o.name: o
     for o in (
-        FormatOption("opt", "The Opticon OPT image load file (page counts).", path=True),
+        FormatOption(
+            "opt",
+            "The image load file, Opticon OPT or IPRO LFP (page counts, document ends); "
+            "by default the .opt or .lfp named like the load file, beside it.",
+            path=True,
+        ),
         FormatOption("encoding", "Override the detected encoding (utf-8, cp1252, utf-16...)."),
         FormatOption(
             "map",

@@ -25,6 +25,7 @@ from gaptrack.importers.formats.loadfile import (
 from gaptrack.importers.mail import MailMessage
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
+from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
 from gaptrack.importers.pipeline import (
     ChildMapper,
     RowBatch,
@@ -80,11 +81,12 @@ class MailMapper:
         self.counts: list[int] = []  # messages per file
         self.problems: list[tuple[str, int, str, str]] = []  # (file, line, header, reason)
         self.problem_count = 0
+        self.cut: list[tuple[str, int]] = []  # (file, line) of messages nested too deeply
 
     @property
     def extra(self) -> dict[str, Any]:
         return {"records": self.records, "counts": self.counts, "problems": self.problems,
-                "problem_count": self.problem_count}
+                "problem_count": self.problem_count, "cut": self.cut}
 
     def _note(self, message: MailMessage) -> None:
         for p in message.problems:
@@ -111,6 +113,8 @@ class MailMapper:
             raise message
         if message.problems:
             self._note(message)
+        if message.nesting_cut:
+            self.cut.append((str(message.source), message.line))
         drafts = map_mail(message, self.settings.prefix, self.number)
         problem = next(filter(None, (check_limits(d) for d in drafts)), None)
         if problem is not None:
@@ -202,6 +206,11 @@ class MailImporter:
         run.report.header_problems = [
             BadRecord(file=f, line=line, field=h, reason=r) for f, line, h, r in extra["problems"]
         ]
+        if extra["cut"]:
+            where = ", ".join(f"{f}:{line}" for f, line in extra["cut"][:MAX_BAD_LISTED])
+            run.findings.append(
+                f"{len(extra['cut'])} messages nest MIME parts deeper than {MAX_MIME_DEPTH} "
+                f"levels: kept, with the parts below that depth left out ({where})")
         rebuild_indexes(conn, deferred)
 
     def finish(self, run: Run) -> None:
