@@ -697,6 +697,7 @@ DEFERRABLE_INDEXES = (
     "ix_document_body_hash_party",
     "ix_document_production_bates",
     "ix_document_parent_id",
+    "ix_document_subject_norm",
     "ix_participant_party_role",
     "ix_participant_document_party",
     "ix_reference_mih",
