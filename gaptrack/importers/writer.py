@@ -725,6 +725,7 @@ FILLED_FROM = {
     "ix_document_body_hash_party": FILLED_BY["body_hash"],
     "ix_document_mih_party": FILLED_BY["mih"],
     "ix_document_fingerprint_party": FILLED_BY["fingerprint"],
+    "ix_document_subject_norm": FILLED_BY["subject_norm"],
     "ix_reference_mih": ("in_reply_to", "references"),
     "ix_document_reference_document_id": ("in_reply_to", "references"),
 }
