@@ -96,6 +96,7 @@ def child_baseline(dat: Path, db: Path) -> dict[str, float]:
     )
     connection.commit()
     start = time.perf_counter()
+    cpu = time.process_time()
     sql = f"INSERT INTO document ({BARE_COLUMNS}) VALUES ({', '.join(['?'] * 16)})"
     count = 0
     batch: list[tuple[object, ...]] = []
@@ -108,8 +109,10 @@ def child_baseline(dat: Path, db: Path) -> dict[str, float]:
     connection.executemany(sql, batch)
     connection.commit()
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     connection.close()
-    return {"seconds": seconds, "records": count, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": seconds, "records": count, "peak_rss_mb": peak_rss_mb(),
+            "cpu_seconds": cpu}
 
 
 def run_child(kind: str, dat: Path, db: Path) -> dict[str, float]:
@@ -145,6 +148,7 @@ def main() -> None:
         target_ratio=0.5,
         import_writer_cpu_seconds=ours["writer_cpu_seconds"],
         import_mapper_cpu_seconds=ours["mapper_cpu_seconds"],
+        baseline_cpu_seconds=bare["cpu_seconds"],
         import_peak_rss_mb=ours["peak_rss_mb"],
         import_writer_peak_rss_mb=ours["writer_peak_rss_mb"],
         import_mapper_peak_rss_mb=ours["mapper_peak_rss_mb"],

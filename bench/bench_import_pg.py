@@ -89,6 +89,7 @@ def child_copy(dat: Path, url: str) -> dict[str, float]:
         )
         connection.commit()
         start = time.perf_counter()
+        cpu = time.process_time()
         count = 0
         with connection.cursor() as cursor, cursor.copy(
             f"COPY document ({BARE_COLUMNS}) FROM STDIN"
@@ -98,7 +99,9 @@ def child_copy(dat: Path, url: str) -> dict[str, float]:
                 count += 1
         connection.commit()
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "records": count, "peak_rss_mb": peak_rss_mb()}
+        cpu = time.process_time() - cpu
+    return {"seconds": seconds, "records": count, "peak_rss_mb": peak_rss_mb(),
+            "cpu_seconds": cpu}
 
 
 def run_child(kind: str, dat: Path, url: str, name: str) -> dict[str, Any]:
@@ -137,6 +140,7 @@ def main() -> None:
         target_ratio=0.5,
         import_writer_cpu_seconds=ours["writer_cpu_seconds"],
         import_mapper_cpu_seconds=ours["mapper_cpu_seconds"],
+        copy_client_cpu_seconds=bare["cpu_seconds"],
         import_peak_rss_mb=ours["peak_rss_mb"],
         copy_peak_rss_mb=bare["peak_rss_mb"],
     )

@@ -7,6 +7,7 @@ for a URL and brings the schema to the newest migration (the only way the schema
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -156,6 +157,7 @@ def alembic_config(engine: Engine) -> Any:
     return config
 
 
+@functools.cache  # the migration scripts ship with the package: read them once per process
 def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
@@ -170,11 +172,12 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def known_revisions() -> set[str]:
+@functools.cache  # as head_revision
+def known_revisions() -> frozenset[str]:
     from alembic.script import ScriptDirectory
 
     config = alembic_config(sa.create_engine("sqlite://"))
-    return {r.revision for r in ScriptDirectory.from_config(config).walk_revisions()}
+    return frozenset(r.revision for r in ScriptDirectory.from_config(config).walk_revisions())
 
 
 def check_schema(engine: Engine) -> str | None:

@@ -74,8 +74,13 @@ def _take(path: Path, note: dict[str, Any]) -> bool:
             continue
         except OSError:
             return False  # a read-only folder: the write itself will say what is wrong
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(note, out)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(note, out)
+        except OSError:  # a full disk: no note, and the write itself will say so
+            with suppress(OSError):
+                path.unlink()
+            return False
         return True
     return False
 

@@ -6,8 +6,6 @@ log`` shows the history; ``audit verify --files`` re-hashes received files."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,15 +19,7 @@ from gaptrack.service.cases import load_case_files
 from gaptrack.service.intake import import_dat
 from tests.conftest import FIXTURES
 from tests.importers.builders import build_dat, create_party
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )
+from tests.support import cli as run
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from gaptrack.tui.screens.main import party_record
 from gaptrack.tui.screens.party import fetch_party, party_caption
 from gaptrack.tui.widgets.known import KnownTable
 from tests.conftest import FIXTURES
+from tests.support import cli
 
 DATES = ["2017-05-10", "2017-09-01", "2017-11-16", "2017-11-30", "2018-03-01"]
 runner = CliRunner()
@@ -198,10 +197,7 @@ def test_every_face_agrees_on_a_synthetic_case(engine: Engine) -> None:
 )
 def test_read_commands_never_create_a_database(tmp_path: Path, args: list[str]) -> None:
     missing = tmp_path / "typo.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", str(missing), *args],
-        capture_output=True, text=True, cwd=Path(__file__).parent.parent,
-    )
+    result = cli(missing, *args)
     assert not missing.exists()
     if args == ["db", "info"]:
         assert result.returncode == 0 and "no database" in result.stdout
@@ -213,10 +209,7 @@ def test_read_commands_never_create_a_database(tmp_path: Path, args: list[str]) 
 
 
 def test_usage_errors_share_the_error_style(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", str(tmp_path / "x.db"), "gaps", "--nope"],
-        capture_output=True, text=True, cwd=Path(__file__).parent.parent,
-    )
+    result = cli(tmp_path / "x.db", "gaps", "--nope")
     assert result.returncode == 2
     assert result.stderr.startswith("error: Bad usage: ")
     assert "Error:" not in result.stderr

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,8 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.casefile.yamlsrc import parse_yaml
 from gaptrack.service.cases import export_case, load_case_files
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.support import cli as _cli
 from tests.support import row_counts, table_snapshot
 
 FULL = """\
@@ -223,12 +221,6 @@ def test_line_map_points_at_keys_and_items() -> None:
     assert lines.line(("a", "b", 1, "missing")) == 4  # nearest ancestor
 
 
-def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "gaptrack", "--db", db, *args],
-                          capture_output=True, text=True, cwd=ROOT, env=env, check=False)
-
-
 def test_cli_load_and_export(db_url: str, tmp_path: Path) -> None:
     fixture = str(FIXTURES / "sjc-kushner-2017.yaml")
     first = _cli(db_url, "load", fixture)
@@ -247,8 +239,7 @@ def test_cli_load_and_export(db_url: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["load", "export"])
 def test_commands_explain_themselves(command: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "gaptrack", command, "--help"],
-                            capture_output=True, text=True, cwd=ROOT, check=False)
+    result = _cli(None, command, "--help")
     assert result.returncode == 0
     assert "case file" in result.stdout.lower()
 

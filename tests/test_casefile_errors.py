@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.errors import CaseFileError
 from gaptrack.service.cases import load_case_files
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.support import cli as _cli
 from tests.support import table_snapshot
 
 GOOD = """\
@@ -215,14 +213,6 @@ def test_conflicting_shared_definition(engine: Engine, tmp_path: Path) -> None:
         load_case_files(engine, [first, second])
     assert (info.value.file, info.value.line) == (str(second), 2)
     assert "defined differently" in info.value.message
-
-
-def _cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, check=False,
-    )
 
 
 @pytest.mark.parametrize(("old", "new", "marker", "field"),

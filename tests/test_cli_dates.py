@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from gaptrack.cli.dates import parse_date
 from gaptrack.errors import InputError
+from tests.support import cli
 
 
 def test_parse_date_reads_iso_dates_and_leaves_none_alone() -> None:
@@ -32,12 +31,7 @@ def test_parse_date_names_the_option_and_the_format() -> None:
     ],
 )
 def test_commands_refuse_unreadable_dates_with_exit_2(args: list[str], tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", str(tmp_path / "t.db"), *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+    result = cli(tmp_path / "t.db", *args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.stderr

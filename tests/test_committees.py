@@ -5,8 +5,6 @@ and the signatory check that ``load`` reports as warnings."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,8 @@ import yaml
 from sqlalchemy.engine import Engine
 
 from gaptrack.service.cases import load_case_files
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.support import cli as run
 from tests.support import table_snapshot
 
 KUSHNER = FIXTURES / "sjc-kushner-2017.yaml"
@@ -82,13 +81,6 @@ def write_folder(folder: Path, membership: dict[str, Any] | None = None) -> Path
     )
     (folder / "legislators-current.yaml").write_text(yaml.safe_dump(LEGISLATORS, **dump))
     return folder
-
-
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-        capture_output=True, text=True, cwd=ROOT,
-    )
 
 
 def seats(engine: Engine) -> list[tuple[Any, ...]]:

@@ -9,11 +9,13 @@ server that drops the connection mid-import gives a clean error and no partial d
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,16 +27,10 @@ from gaptrack.errors import DatabaseError
 from gaptrack.service.cases import load_case_files
 from tests.conftest import FIXTURES
 from tests.importers.builders import build_dat, create_party
-from tests.support import row_counts, table_snapshot
+from tests.support import Ran, row_counts, table_snapshot
+from tests.support import cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, *args],
-        capture_output=True, text=True, cwd=ROOT, check=False,
-    )
 
 
 def _sha(path: Path) -> str:
@@ -49,7 +45,7 @@ def _dump(path: Path) -> list[str]:
         conn.close()
 
 
-def _clean_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+def _clean_error(result: Ran, *words: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert result.stderr.startswith("error: "), result.stderr
     assert "Traceback" not in result.stderr
@@ -208,3 +204,45 @@ def test_postgres_connection_lost_mid_import(engine: Engine, db_url: str,
     assert err.startswith("error: ") and "Traceback" not in err, err
     engine.dispose()
     assert row_counts(engine) == before
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 8 MB tmpfs mounted for the test (root, as here and in CI); skipped where mounting
+    is not permitted."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
+                          capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.strip() or 'not root'}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_a_clean_error(sqlite_engine: Engine, small_disk: Path,
+                                      tmp_path: Path) -> None:
+    create_party(sqlite_engine)
+    source = Path(sqlite_engine.url.database or "")
+    sqlite_engine.dispose()
+    with sqlite3.connect(source) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    path = small_disk / "case.db"
+    shutil.copyfile(source, path)
+    url = f"sqlite:///{path}"
+    before = table_snapshot(make_engine(url))
+    dat = _big_dat(tmp_path / "big.dat", 4000)  # about 1 MB of documents
+    stats = os.statvfs(small_disk)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - 64 * 1024))
+    result = run(url, "import", "dat", str(dat), "--party", "kushner", "--production", "FULL")
+    _clean_error(result, "full", "nothing was changed")
+    filler.unlink()
+    engine = make_engine(url)
+    assert table_snapshot(engine) == before
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+    engine.dispose()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import icalendar
@@ -16,14 +14,12 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.reports.deadline import business_days_before
 from gaptrack.service.cases import load_case_files
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
+from tests.support import Ran, cli
 
 
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db_url, "deadlines", *args],
-        capture_output=True, text=True, cwd=ROOT,
-    )
+def run(db_url: str, *args: str) -> Ran:
+    return cli(db_url, "deadlines", *args)
 
 
 @pytest.fixture

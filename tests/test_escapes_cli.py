@@ -4,25 +4,16 @@ characters and bidi overrides as escapes, and the Markdown letter carries no raw
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from gaptrack.service.cases import load_case_files
 from tests.conftest import FIXTURES
+from tests.support import cli as run
 
-ROOT = Path(__file__).resolve().parent.parent
 OSC = "\x1b]0;pwned\x07"
 RED = "\x1b[31m"
 RLO = "\u202e"
-
-
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
 
 
 def test_gaps_table_status_and_letter_escape_data(engine: Engine, db_url: str) -> None:

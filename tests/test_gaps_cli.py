@@ -4,24 +4,13 @@ Kushner fixture; ``--check`` and error exit codes."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from gaptrack.service.cases import load_case_files
 from tests.conftest import FIXTURES
-
-
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parent.parent,
-    )
+from tests.support import cli as run
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from gaptrack.identity.names import normalise_name, parse_people
 from gaptrack.service.cases import load_case_files
 from gaptrack.service.intake import import_dat, import_mail
 from tests.importers.builders import build_dat
+from tests.support import cli
 
 X500 = (
     "/O=EXCHANGELABS/OU=EXCHANGE ADMINISTRATIVE GROUP (FYDIBOHF23SPDLT)/CN=RECIPIENTS/CN=KLAY"
@@ -212,24 +213,14 @@ def test_qc_lists_unresolved_and_an_alias_relinks(engine: Engine, tmp_path: Path
 
 def test_cli_party_alias_add(sqlite_engine: Engine, tmp_path: Path) -> None:
     import json
-    import subprocess
-    import sys
-
     case = tmp_path / "case.yaml"
     case.write_text(QC_PARTIES, encoding="utf-8")
     load_case_files(sqlite_engine, [case])
-    root = Path(__file__).resolve().parent.parent
     db = str(sqlite_engine.url.database)
-    result = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, "party", "alias", "add", "hicks",
-         "Hicks, Hope", "HHICKS", "--format", "json"],
-        capture_output=True, text=True, cwd=root,
-    )
+    result = cli(db, "party", "alias", "add", "hicks", "Hicks, Hope", "HHICKS", "--format",
+                 "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["added"] == ["HHICKS"] and payload["already"] == ["Hicks, Hope"]
-    missing = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, "party", "alias", "add", "nobody", "X"],
-        capture_output=True, text=True, cwd=root,
-    )
+    missing = cli(db, "party", "alias", "add", "nobody", "X")
     assert missing.returncode == 2 and "unknown party" in missing.stderr

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from gaptrack.errors import ConflictError
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import build_dat, create_party
-from tests.support import table_snapshot
+from tests.support import cli, table_snapshot
 
 
 def rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
@@ -105,18 +105,13 @@ def test_production_remove_refused_while_cited_then_forced(
 
 
 def test_cli_production_remove(sqlite_engine: Engine, tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     create_party(sqlite_engine)
     import_dat(sqlite_engine, build_dat(tmp_path / "v1.dat"), party="kushner",
                production="Vol 1")
     db = str(sqlite_engine.url.database)
-    root = Path(__file__).resolve().parent.parent
-    run = [sys.executable, "-m", "gaptrack", "--db", db, "production", "remove"]
-    missing = subprocess.run([*run, "no-such"], capture_output=True, text=True, cwd=root)
+    run = ["production", "remove"]
+    missing = cli(db, *run, "no-such")
     assert missing.returncode == 2
-    done = subprocess.run([*run, "vol-1", "-f", "json"], capture_output=True, text=True,
-                          cwd=root)
+    done = cli(db, *run, "vol-1", "-f", "json")
     assert done.returncode == 0, done.stderr
     assert '"documents": 5' in done.stdout

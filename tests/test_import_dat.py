@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ from tests.importers.builders import (
     header_line,
     mixed_line,
 )
-from tests.support import row_counts, table_snapshot
+from tests.support import Ran, cli, row_counts, table_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -472,10 +470,8 @@ def test_production_name_must_be_new(engine: Engine, tmp_path: Path) -> None:
 # --- the CLI ----------------------------------------------------------------------------------
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", *args], capture_output=True, text=True, cwd=ROOT
-    )
+def run_cli(*args: str) -> Ran:
+    return cli(None, *args)
 
 
 def test_cli_import_dat_json_then_no_op(sqlite_engine: Engine, tmp_path: Path) -> None:

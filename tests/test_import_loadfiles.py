@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,8 @@ from sqlalchemy.engine import Engine
 from gaptrack.errors import InputError
 from gaptrack.service.intake import import_path
 from tests.importers.builders import build_dat, create_party
+from tests.support import cli
 
-ROOT = Path(__file__).resolve().parent.parent
 HEADER = ["BEGBATES", "ENDBATES", "FROM", "TO", "SUBJECT", "DATESENT", "Extracted Text"]
 
 
@@ -102,16 +100,14 @@ def test_cli_detects_and_lists_formats(sqlite_engine: Engine, tmp_path: Path) ->
     create_party(sqlite_engine)
     db = str(sqlite_engine.url.database)
     path = write_csv(tmp_path / "vol.csv", RECORDS)
-    run = [sys.executable, "-m", "gaptrack", "--db", db, "import"]
-    listed = subprocess.run([*run, "--list-formats"], capture_output=True, text=True, cwd=ROOT)
+    run = ["--db", db, "import"]
+    listed = cli(None, *run, "--list-formats")
     assert listed.returncode == 0
     names = [line.split()[0] for line in listed.stdout.splitlines()]
     assert names == ["dat", "privlog", "csv", "edrm", "mail", "pdf"]
-    done = subprocess.run([*run, str(path), "--party", "kushner", "--format", "json"],
-                          capture_output=True, text=True, cwd=ROOT)
+    done = cli(None, *run, str(path), "--party", "kushner", "--format", "json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert payload["kind"] == "csv" and payload["production"] == "vol"
-    unknown = subprocess.run([*run, "pdq", str(path), "--party", "kushner"],
-                             capture_output=True, text=True, cwd=ROOT)
+    unknown = cli(None, *run, "pdq", str(path), "--party", "kushner")
     assert unknown.returncode == 2 and "no such file or folder" in unknown.stderr

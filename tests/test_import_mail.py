@@ -20,7 +20,7 @@ from tests.importers.builders import (
     write_eml,
     write_mbox,
 )
-from tests.support import table_snapshot
+from tests.support import cli, table_snapshot
 
 
 def rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
@@ -146,29 +146,19 @@ def test_missing_path_is_an_input_error(engine: Engine, tmp_path: Path) -> None:
 
 def test_cli_import_mail_and_privlog(sqlite_engine: Engine, tmp_path: Path) -> None:
     import json
-    import subprocess
-    import sys
 
     create_party(sqlite_engine)
     db = str(sqlite_engine.url.database)
     box = write_mbox(tmp_path / "m.mbox", [email(message_id=None, subject="No id")])
-    root = Path(__file__).resolve().parent.parent
-    result = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, "import", "mail", str(box), "--party",
-         "kushner", "--production", "Mailbox 1", "--format", "json"],
-        capture_output=True, text=True, cwd=root,
-    )
+    result = cli(db, "import", "mail", str(box), "--party", "kushner", "--production",
+                 "Mailbox 1", "--format", "json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["documents"] == 1
     assert payload["email_metadata"]["missing_message_id"] == 1
     log = tmp_path / "log.csv"
     log.write_text("Entry,Date,Author,Privilege\n1,2016-09-01,Counsel,Attorney-Client\n")
-    table = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, "import", "privlog", str(log), "--party",
-         "kushner"],
-        capture_output=True, text=True, cwd=root,
-    )
+    table = cli(db, "import", "privlog", str(log), "--party", "kushner")
     assert table.returncode == 0, table.stderr
     assert "entries loaded" in table.stdout
 

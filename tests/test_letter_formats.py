@@ -7,8 +7,6 @@ import email
 import io
 import os
 import stat
-import subprocess
-import sys
 import zipfile
 from email import policy
 from email.message import EmailMessage
@@ -26,9 +24,9 @@ from gaptrack.reports.letter.render import render_letter
 from gaptrack.service.cases import load_case_files
 from gaptrack.service.letter import draft_letter
 from tests.conftest import FIXTURES
+from tests.support import cli
 from tests.test_reports_golden import check_golden
 
-ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2017, 11, 16)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -196,14 +194,6 @@ def test_email_draft_needs_an_address(engine: Engine, tmp_path: Path) -> None:
     load_case_files(engine, [path])
     with pytest.raises(InputError, match="no email address for Carter Page"):
         draft_letter(engine, party="carter-page", as_of=dt.date(2017, 5, 22), fmt="eml")
-
-
-def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db, *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, check=False,
-    )  # fmt: skip
 
 
 def test_cli_letter_formats(db_url: str, tmp_path: Path) -> None:

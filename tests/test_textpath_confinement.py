@@ -8,8 +8,6 @@ a QC finding instead, on both backends and through both the in-process and the c
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from gaptrack.errors import LoadFileError
 from gaptrack.importers.paths import resolve_inside
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import build_dat, create_party
+from tests.support import cli
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-PRODUCTION"
 HEADER = ["BEGBATES", "SUBJECT", "TEXTPATH"]
@@ -124,11 +123,8 @@ def test_cli_reports_outside_paths(sqlite_engine: Engine, tmp_path: Path) -> Non
         prod / "load.dat", [["C-1", "out", "TEXT\\..\\..\\secret.txt"]], header=HEADER
     )
     url = sqlite_engine.url.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", url, "import", "dat", str(path),
-         "--party", "kushner", "--production", "C", "--format", "json"],
-        capture_output=True, text=True, check=False,
-    )
+    result = cli(url, "import", "dat", str(path), "--party", "kushner", "--production", "C",
+                 "--format", "json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["text_files_outside"] == 1

@@ -4,8 +4,6 @@ independent reader: sheets, headers, a date cell, a Bates cell (text), the chart
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -14,17 +12,11 @@ from openpyxl.chart.bar_chart import BarChart
 from sqlalchemy.engine import Engine
 
 from gaptrack.service.cases import load_case_files
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
 from tests.importers.builders import HEADER, build_dat, create_party
+from tests.support import cli as run
 
 AS_OF = "2017-11-16"
-
-
-def run(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-        capture_output=True, text=True, cwd=ROOT,
-    )
 
 
 @pytest.fixture

@@ -78,3 +78,7 @@ def restore_command(
         upgrade(engine)
     typer.echo(f"restored {where} from {source}; revision {current_revision(engine)}")
 
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="db")

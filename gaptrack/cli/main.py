@@ -1,4 +1,4 @@
-"""``gaptrack``: the root command. Sub-commands live in one module each."""
+"""``gaptrack``: the root command. Sub-commands live in one module each, imported when used."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 import typer
 
 from gaptrack import __version__
-from gaptrack.cli import db as db_commands
 from gaptrack.cli.context import AppState
+from gaptrack.cli.lazy import Lazy, lazy_group
 from gaptrack.config import resolve_actor
 from gaptrack.errors import GaptrackError
 from gaptrack.text import printable
@@ -17,7 +17,45 @@ EXIT_OK = 0
 EXIT_GAPS = 1  # --check: outstanding gaps exist
 EXIT_ERROR = 2  # bad input, unknown names, database errors
 
+# Every command: its module under gaptrack.cli (whose ``register(app)`` adds it) and the first
+# sentence of its help, listed by ``gaptrack --help`` without importing the module.
+COMMANDS: dict[str, Lazy] = {
+    "load": Lazy("case", "Load case files into the database, all of them or none."),
+    "export": Lazy("case", "Write the whole database as one case file (YAML) that "
+                   "`gaptrack load` reads back."),
+    "gaps": Lazy("gaps", "List the gaps: known documents not produced, documents other "
+                 "parties produced that the party left out, items with nothing produced, "
+                 "passed deadlines, withheld documents, and emails referred to that nobody "
+                 "produced."),
+    "status": Lazy("gaps", "Show the status ledger: each request item per party."),
+    "letter": Lazy("gaps", "Draft a deficiency letter to a party's counsel."),
+    "tui": Lazy("tui", "Open the terminal app on the database (--db)."),
+    "demo": Lazy("tui", "Load the demo cases into a fresh database and open the terminal app "
+                 "on them."),
+    "search": Lazy("analysis", "Full-text search over subjects, titles, participants and "
+                   "document text."),
+    "terms": Lazy("analysis", "Search-term report: per term, documents hit, with families."),
+    "threads": Lazy("analysis", "Email threads rebuilt across every party's productions."),
+    "coverage": Lazy("analysis", "Per period: documents the party produced (per custodian) "
+                     "against documents other parties produced that it was on."),
+    "deadlines": Lazy("deadlines", "List deadlines per party, overdue first, with staged "
+                      "deadlines apart."),
+    "serve": Lazy("serve", "Serve the terminal app to a web browser (textual-serve), on "
+                  "http://127.0.0.1:8000 by default."),
+    "db": Lazy("db", "Database location and schema migrations."),
+    "import": Lazy("intake", "Load productions and privilege logs, with intake QC."),
+    "production": Lazy("intake", "Productions: remove one loaded by mistake."),
+    "findings": Lazy("gaps", "Decide on inferred findings: promote one to a known item, or "
+                     "dismiss it."),
+    "party": Lazy("party", "A party's names and addresses."),
+    "committees": Lazy("committees", "Committees and their members, from the "
+                       "unitedstates/congress-legislators files."),
+    "audit": Lazy("audit", "The audit log: show the history; verify the event chain and "
+                  "received files."),
+}
+
 app = typer.Typer(
+    cls=lazy_group(COMMANDS),
     name="gaptrack",
     help=(
         "Track congressional document requests against productions, and show the gaps: "
@@ -58,35 +96,15 @@ def main(
     ),
 ) -> None:
     ctx.obj = AppState(db=db, actor=resolve_actor(actor))
+    ctx.call_on_close(ctx.obj.close)  # the command's connections end with the command
 
 
-app.add_typer(db_commands.app, name="db")
-
-
-def _register() -> None:
-    """Attach the optional command modules that exist (each is one face of one service)."""
-    import importlib
-
-    modules = ("case", "intake", "gaps", "party", "tui", "analysis", "deadlines", "serve",
-               "committees", "audit")
-    for name in modules:
-        try:
-            module = importlib.import_module(f"gaptrack.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"gaptrack.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register()
-
-
-def run() -> None:
-    """Entry point: errors from the core become a message on stderr and exit code 2."""
+def run(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    """Entry point: errors from the core become a message on stderr and exit code 2.
+    ``args`` and ``prog_name`` default to the command line's (tests run it in process)."""
     try:
         # Without standalone mode Click *returns* the code of a ``typer.Exit`` (e.g. --check's 1).
-        code = app(standalone_mode=False)
+        code = app(args=args, prog_name=prog_name, standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except GaptrackError as exc:

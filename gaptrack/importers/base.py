@@ -110,6 +110,8 @@ class Importer(Protocol):
 # The formats, in the order detection tries them (most specific content test first). A new
 # format is a module and one line here: "name": "module:Class".
 REGISTRY: dict[str, str] = {
+    "pst": "gaptrack.importers.formats.outlook:PstImporter",
+    "msg": "gaptrack.importers.formats.outlook:MsgImporter",
     "dat": "gaptrack.importers.formats.loadfile:DatImporter",
     "privlog": "gaptrack.importers.formats.privilege:PrivilegeLogImporter",
     "csv": "gaptrack.importers.formats.loadfile:DelimitedImporter",

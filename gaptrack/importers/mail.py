@@ -52,6 +52,7 @@ class MailAttachment:
     content_type: str
     size: int
     md5: str
+    message: MailMessage | None = None  # an attached message read as one (Outlook's embedded)
 
 
 @dataclass(slots=True)
@@ -87,6 +88,7 @@ class MailMessage:
     md5: str = ""  # of the raw message bytes
     problems: list[HeaderProblem] = field(default_factory=list)
     nesting_cut: bool = False  # MIME nested deeper than MAX_MIME_DEPTH: deeper parts left out
+    location: str = ""  # where it was found, when more than file#number (a PST's folder)
 
 
 def html_to_text(markup: str) -> str:
@@ -239,9 +241,15 @@ def _header_line(raw: bytes, name: str) -> int:
     return head.count(b"\n", 0, at + 1) if at >= 0 else 0
 
 
+def _field(part: Message, name: str) -> str:
+    """A part's header as text: the library gives a ``Header`` object, not a string, for a
+    value holding 8-bit bytes."""
+    return str(part.get(name) or "")
+
+
 def _charset(part: Message) -> str | None:
     """The Content-Type's charset, found without parsing every parameter."""
-    found = _CHARSET.search(part.get("Content-Type") or "")
+    found = _CHARSET.search(_field(part, "Content-Type"))
     return found.group(1).strip().lower() if found else None
 
 
@@ -267,7 +275,7 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[Messa
         if part.is_multipart():
             stack.extend(reversed(part.get_payload()))  # type: ignore[arg-type]
             continue
-        disposition = part.get("Content-Disposition")
+        disposition = _field(part, "Content-Disposition")
         kind = disposition.split(";")[0].strip().lower() if disposition else ""
         named = bool(disposition or not ctype.startswith("text/")) and part.get_filename()
         if kind == "attachment" or (named and kind != "inline"):

@@ -455,7 +455,49 @@ def mail_prefix(production: str) -> str:
 
 
 def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> list[DocumentDraft]:
-    """A message and its attachments as a family of drafts numbered from ``number``."""
+    """A message and its attachments as a family of drafts numbered from ``number``.
+
+    An attached message read as one (an Outlook item's embedded message) is a family member
+    mapped as an email of its own, with its own attachments under it, so it matches the other
+    copies of the message it is.
+    """
+    return _mail_family(message, prefix, number, width, None, message.location
+                        or f"{message.source.name}#{message.number}")
+
+
+def _mail_family(message: MailMessage, prefix: str, number: int, width: int,
+                 parent: tuple[str, int] | None, where: str,
+                 title: str | None = None) -> list[DocumentDraft]:
+    """``title``: an attached message's name as its parent shows it."""
+    drafts = [_email_draft(message, prefix, number, width, parent, where, title)]
+    for attachment in message.attachments:
+        at = number + len(drafts)
+        if attachment.message is not None:
+            drafts += _mail_family(attachment.message, prefix, at, width, (prefix, number),
+                                   f"{where}/{attachment.filename}", attachment.filename)
+            continue
+        child = format_bates(prefix, at, width)
+        drafts.append(DocumentDraft(
+            line=message.line, prefix=prefix, begin=at, suffix="",
+            values=row_values({
+                **{c: None for c in ROW_COLUMNS},
+                "bates_prefix": prefix, "bates_begin": at, "bates_end": at,
+                "bates_suffix": "", "begin_label": child, "end_label": child,
+                "doc_type": str(DocType.ATTACHMENT), "title": attachment.filename,
+                "date_sent": message.date, "md5": attachment.md5,
+                "native_path": f"{where}/{attachment.filename}",
+                "source_line": message.line,
+            }),
+            parent=(prefix, number),
+        ))
+    return drafts
+
+
+def _email_draft(message: MailMessage, prefix: str, number: int, width: int,
+                 parent: tuple[str, int] | None, where: str,
+                 title: str | None) -> DocumentDraft:
+    """The message's own document: headers, text, and what they derive (participants,
+    fingerprint, body hash)."""
     derived = derive(
         sender=message.sender or None,
         to=message.to or None,
@@ -467,7 +509,6 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         text=message.text or None,
     )
     label = format_bates(prefix, number, width)
-    last = number + len(message.attachments)
     row: dict[str, Any] = {
         "bates_prefix": prefix,
         "bates_begin": number,
@@ -477,7 +518,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         "end_label": label,
         "custodian": None,
         "doc_type": str(DocType.EMAIL),
-        "title": None,
+        "title": title,
         "date_sent": message.date,
         "date_created": None,
         "sender": message.sender or None,
@@ -495,49 +536,20 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         "page_count": None,
         "text": message.text or None,
         "text_path": None,
-        "native_path": f"{message.source.name}#{message.number}",
+        "native_path": where,
         "thread_index": message.thread_index or None,
         "source_line": message.line,
     }
-    drafts = [
-        DocumentDraft(
-            line=message.line,
-            prefix=prefix,
-            begin=number,
-            suffix="",
-            values=row_values(row),
-            participants=participant_rows(derived.participants),
-            references=[(r, _mih(r)) for r in derived.references],
-        )
-    ]
-    for offset, attachment in enumerate(message.attachments, start=1):
-        child = format_bates(prefix, number + offset, width)
-        drafts.append(
-            DocumentDraft(
-                line=message.line,
-                prefix=prefix,
-                begin=number + offset,
-                suffix="",
-                values=row_values({
-                    **{c: None for c in ROW_COLUMNS},
-                    "bates_prefix": prefix,
-                    "bates_begin": number + offset,
-                    "bates_end": number + offset,
-                    "bates_suffix": "",
-                    "begin_label": child,
-                    "end_label": child,
-                    "doc_type": str(DocType.ATTACHMENT),
-                    "title": attachment.filename,
-                    "date_sent": message.date,
-                    "md5": attachment.md5,
-                    "native_path": f"{message.source.name}#{message.number}/{attachment.filename}",
-                    "source_line": message.line,
-                }),
-                parent=(prefix, number),
-            )
-        )
-    assert last == number + len(drafts) - 1
-    return drafts
+    return DocumentDraft(
+        line=message.line,
+        prefix=prefix,
+        begin=number,
+        suffix="",
+        values=row_values(row),
+        participants=participant_rows(derived.participants),
+        references=[(r, _mih(r)) for r in derived.references],
+        parent=parent,
+    )
 
 
 _FIELDS = (

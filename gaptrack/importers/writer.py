@@ -447,7 +447,8 @@ class BulkWriter:
             self._bulk(self._insert_reference, "document_reference", REFERENCE_COLUMNS,
                        references)
         if families:
-            self.conn.exec_driver_sql(self._insert_family, families)
+            self._bulk(self._insert_family, FAMILY_TABLE,
+                       ("child_id", "parent_prefix", "parent_begin"), families)
             self.families += len(families)
         self.written += len(drafts)
 
@@ -610,6 +611,9 @@ class BulkWriter:
 
         if count() == 0:
             return 0
+        if self.conn.dialect.name == "postgresql":
+            self._link_families_joined()
+            return count()
         self.conn.exec_driver_sql(
             "UPDATE document SET parent_id = ("
             " SELECT min(p.id) FROM " + FAMILY_TABLE + " f JOIN document p"
@@ -620,6 +624,20 @@ class BulkWriter:
             (self.party_id,),
         )
         return count()
+
+    def _link_families_joined(self) -> None:
+        """PostgreSQL: the same links in one hash join (a correlated subquery per child
+        took a fifth of a large import). The staged table is analysed first: the planner
+        knows nothing of a temporary table's size otherwise."""
+        self.conn.exec_driver_sql(f"ANALYZE {FAMILY_TABLE}")
+        self.conn.exec_driver_sql(
+            "UPDATE document SET parent_id = s.parent_id FROM ("
+            " SELECT f.child_id, min(p.id) AS parent_id FROM " + FAMILY_TABLE + " f"
+            " JOIN document p ON p.party_id = %s AND p.bates_prefix = f.parent_prefix"
+            " AND p.bates_begin = f.parent_begin GROUP BY f.child_id) s"
+            " WHERE document.id = s.child_id AND document.parent_id IS NULL",
+            (self.party_id,),
+        )
 
     def apply_opt(self) -> int:
         """Fill page counts the DAT lacks from the OPT; returns how many were filled."""
@@ -697,11 +715,11 @@ DEFERRABLE_INDEXES = (
     "ix_document_body_hash_party",
     "ix_document_production_bates",
     "ix_document_parent_id",
-    "ix_document_subject_norm",
     "ix_participant_party_role",
     "ix_participant_document_party",
     "ix_reference_mih",
     "ix_document_reference_document_id",
+    "ix_document_subject_norm",
 )
 # Of those, the ones written in key order: by document id, by Bates number within the new
 # production, by parent (attachments follow their parent), and a party's participants by

@@ -80,8 +80,11 @@ class Document(DocumentBase, table=True):
         Index("ix_document_parent_id", "parent_id", **_present("parent_id")),
         # Threads start from the emails with an Outlook Thread-Index (threads.graph).
         Index("ix_document_thread_index", "thread_index", **_present("thread_index")),
-        # A privilege-log entry is matched to produced emails by subject (gaps.query_waiver).
-        Index("ix_document_subject_norm", "subject_norm", **_present("subject_norm")),
+        # Privilege-log entries are matched to produced emails by subject (gaps.query_waiver):
+        # a probe per subject instead of a scan of every document. A hash index on
+        # PostgreSQL: a B-tree entry cannot hold a 1,000-character subject in every script.
+        Index("ix_document_subject_norm", "subject_norm", postgresql_using="hash",
+              **_present("subject_norm")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -192,3 +192,10 @@ def ensure_current(engine: Engine) -> None:
         stamp = _stamp(connection)
     with _SEEN_LOCK:
         _SEEN[key] = stamp
+
+
+def forget_checks() -> None:
+    """Forget which databases :func:`ensure_current` made sure of (the next search checks
+    again, as a new process would)."""
+    with _SEEN_LOCK:
+        _SEEN.clear()

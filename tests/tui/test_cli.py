@@ -6,12 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import Ran, cli
 
 
-def _gaptrack(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gaptrack", *args], capture_output=True,
-                          text=True, cwd=cwd, check=False)
+def _gaptrack(*args: str, cwd: Path) -> Ran:
+    return cli(None, *args, cwd=cwd)
 
 
 def test_demo_no_tui_prints_parties(tmp_path: Path) -> None:

@@ -124,11 +124,19 @@ def read_pages(path: Path, prefix: str | None) -> Iterator[Page]:
             text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
             textpage.close()
             page.close()
-            labels = pattern.findall(text)
-            label = labels[-1].replace(" ", "") if labels else ""
-            yield Page(path, index + 1, text, label)
+            yield Page(path, index + 1, text, _last_label(pattern, text))
     finally:
         pdf.close()
+
+
+def _last_label(pattern: re.Pattern[str], text: str) -> str:
+    """The last match of ``pattern`` in ``text``, looked for from the last line up: the
+    footer is nearly always there, and the whole page need not be scanned."""
+    for line in reversed(text.splitlines()):
+        found = pattern.findall(line)
+        if found:
+            return str(found[-1]).replace(" ", "")
+    return ""
 
 
 def _strip_labels(text: str, labels: set[str]) -> str:

@@ -1,9 +1,9 @@
 """document.subject_norm indexed (rows that have one): privilege-log entries are matched to
-produced emails by subject, which otherwise scans every document
+produced emails by subject
 
-Revision ID: 0006_caseview
+Revision ID: 0006_family
 Revises: 0005_threads
-Create Date: 2026-12-07 19:35:00
+Create Date: 2026-12-07 19:40:00
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_caseview"
+revision: str = "0006_family"
 down_revision: str | None = "0005_threads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_document_subject_norm", "document", ["subject_norm"],
+        "ix_document_subject_norm", "document", ["subject_norm"], postgresql_using="hash",
         sqlite_where=sa.text("subject_norm IS NOT NULL"),
     )
 
