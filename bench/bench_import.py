@@ -26,6 +26,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import peak_rss_mb, report, run_side, scale
@@ -33,12 +34,30 @@ from bench.common import peak_rss_mb, report, run_side, scale
 QUOTE, SEP = "\u00fe", "\x14"
 
 
-def child_import(dat: Path, db: Path) -> dict[str, float]:
+BARE_COLUMNS = (
+    "production_id, party_id, bates_prefix, bates_begin, bates_end, begin_label, end_label,"
+    " bates_suffix, custodian, sender, recipients, cc, subject, message_id, md5, doc_type"
+)
+
+
+def bare_rows(dat: Path) -> Iterator[tuple[object, ...]]:
+    """The least a baseline does with the generated DAT: split each line, strip the quotes,
+    take the Bates numbers apart; the ``document`` row of production 1 and party 1."""
+    with dat.open(encoding="utf-8", newline="") as handle:
+        next(handle)  # the header
+        for line in handle:
+            f = [v.strip(QUOTE) for v in line.rstrip("\r\n").split(SEP)]
+            yield (1, 1, f[0][:4], int(f[0][4:]), int(f[1][4:]), f[0], f[1], "", f[4], f[5],
+                   f[6], f[7], f[8], f[11], f[13], "email")
+
+
+def child_import(dat: Path, url: str) -> dict[str, float]:
+    """The measured import into the database at ``url`` (bench_import_pg uses it too)."""
     from gaptrack.db import open_database, session_scope
     from gaptrack.models import Party
     from gaptrack.service.intake import import_dat
 
-    engine = open_database(f"sqlite:///{db}")
+    engine = open_database(url)
     with session_scope(engine) as session:
         session.add(Party(slug="bench", name="Bench Party"))
     start = time.perf_counter()
@@ -77,27 +96,16 @@ def child_baseline(dat: Path, db: Path) -> dict[str, float]:
     )
     connection.commit()
     start = time.perf_counter()
-    columns = (
-        "production_id, party_id, bates_prefix, bates_begin, bates_end, begin_label, end_label,"
-        " bates_suffix, custodian, sender, recipients, cc, subject, message_id, md5, doc_type"
-    )
-    sql = f"INSERT INTO document ({columns}) VALUES ({', '.join(['?'] * 16)})"
+    sql = f"INSERT INTO document ({BARE_COLUMNS}) VALUES ({', '.join(['?'] * 16)})"
     count = 0
-    with dat.open(encoding="utf-8", newline="") as handle:
-        next(handle)  # the header
-        batch: list[tuple[object, ...]] = []
-        for line in handle:
-            f = [v.strip(QUOTE) for v in line.rstrip("\r\n").split(SEP)]
-            prefix, begin = f[0][:4], int(f[0][4:])
-            batch.append(
-                (1, 1, prefix, begin, int(f[1][4:]), f[0], f[1], "", f[4], f[5], f[6], f[7],
-                 f[8], f[11], f[13], "email")
-            )
-            count += 1
-            if len(batch) == 5000:
-                connection.executemany(sql, batch)
-                batch = []
-        connection.executemany(sql, batch)
+    batch: list[tuple[object, ...]] = []
+    for row in bare_rows(dat):
+        batch.append(row)
+        count += 1
+        if len(batch) == 5000:
+            connection.executemany(sql, batch)
+            batch = []
+    connection.executemany(sql, batch)
     connection.commit()
     seconds = time.perf_counter() - start
     connection.close()
@@ -148,7 +156,10 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4:
         kind, dat_arg, db_arg = sys.argv[1:]
-        work = child_import if kind == "import" else child_baseline
-        print(json.dumps(work(Path(dat_arg), Path(db_arg))))
+        if kind == "import":
+            figures = child_import(Path(dat_arg), f"sqlite:///{db_arg}")
+        else:
+            figures = child_baseline(Path(dat_arg), Path(db_arg))
+        print(json.dumps(figures))
     else:
         main()

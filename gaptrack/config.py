@@ -32,6 +32,14 @@ def database_url(db: str | None = None) -> str:
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
+def resolve_actor(given: str | None) -> str:
+    """The actor a face records: ``given`` (``--actor``), else :func:`default_actor`; one the
+    event log cannot store is an :class:`gaptrack.errors.InputError`."""
+    from gaptrack.limits import ACTOR_WIDTH, check_text
+
+    return check_text(given or default_actor(), ACTOR_WIDTH, "--actor")
+
+
 def default_actor() -> str:
     """Who the event log names when no ``--actor`` is given: ``$GAPTRACK_ACTOR``, else the OS
     user (so two staff on one database keep their own undo)."""

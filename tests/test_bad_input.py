@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from gaptrack.errors import GaptrackError
 from gaptrack.importers.dat import write_dat
+from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
 from gaptrack.service.cases import load_case_files
 from gaptrack.service.intake import import_dat, import_mail, import_privlog
 from tests.importers.builders import create_party
@@ -117,19 +119,44 @@ def test_privilege_log_nul_byte(engine: Engine, tmp_path: Path) -> None:
     _rejected(engine, lambda: import_privlog(engine, path, party="kushner"), "NUL")
 
 
-def test_deeply_nested_mime_is_cut_or_refused_cleanly(engine: Engine, tmp_path: Path) -> None:
-    create_party(engine)
-    depth = 1200
-    parts = []
-    for n in range(depth):
-        parts.append(f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n')
-    body = "".join(parts) + "Content-Type: text/plain\n\nhello\n"
-    body += "".join(f"--b{n}--\n" for n in reversed(range(depth)))
-    path = tmp_path / "deep.eml"
+def _nested(path: Path, depth: int) -> Path:
+    """A message whose text sits ``depth`` multipart levels down, with an attachment at the
+    top level (above any cut)."""
+    parts = [f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n' for n in range(depth)]
+    body = "".join(parts) + "Content-Type: text/plain\n\nhello from the bottom\n"
+    body += "".join(f"--b{n}--\n" for n in reversed(range(1, depth)))
+    body += ('--b0\nContent-Type: application/pdf\nContent-Disposition: attachment; '
+             'filename="top.pdf"\n\nJVBERi0=\n--b0--\n')
     path.write_text("From: a@x.example\nTo: b@y.example\nSubject: deep\n"
                     "Message-ID: <deep@x.example>\nMIME-Version: 1.0\n" + body, encoding="utf-8")
-    _outcome(engine, "mail", lambda: import_mail(engine, path, party="kushner",
-                                                 production="DEEP"))
+    return path
+
+
+def test_deeply_nested_mime_is_cut_and_the_message_kept(engine: Engine, tmp_path: Path) -> None:
+    """Past MAX_MIME_DEPTH levels the deeper parts are left out; the message, its headers and
+    its top-level attachment load, and the QC names the message and the depth."""
+    create_party(engine)
+    path = _nested(tmp_path / "deep.eml", 1200)
+    report = import_mail(engine, path, party="kushner", production="DEEP")
+    assert report.documents == 2  # the message and its attachment
+    cut = [f for f in report.findings if "deeper than" in f]
+    assert cut == [f"1 messages nest MIME parts deeper than {MAX_MIME_DEPTH} levels: kept, "
+                   f"with the parts below that depth left out ({path}:1)"]
+    with engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT subject, text FROM document WHERE doc_type = 'email'"
+                                   )).one()
+    assert row[0] == "deep" and "hello from the bottom" not in (row[1] or "")
+
+
+def test_mime_nested_up_to_the_depth_is_read_whole(engine: Engine, tmp_path: Path) -> None:
+    create_party(engine)
+    path = _nested(tmp_path / "nested.eml", MAX_MIME_DEPTH)
+    report = import_mail(engine, path, party="kushner", production="NESTED")
+    assert not [f for f in report.findings if "deeper than" in f]
+    with engine.connect() as conn:
+        text = conn.execute(sa.text("SELECT text FROM document WHERE doc_type = 'email'"
+                                    )).scalar_one()
+    assert "hello from the bottom" in text
 
 
 YAML_CASES = {
@@ -138,6 +165,7 @@ YAML_CASES = {
                        "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n", "aliases"),
     "!!timestamp": ("case: !!timestamp abc\n", "case"),
     "!!float abc": ("case:\n  title: !!float abc\n", "float"),
+    "an empty !!int": ("case:\n  title: !!int \n", "tag cannot read"),
     "a big integer": ("productions:\n  - slug: v\n    party: p\n    volume: V\n"
                       "    date_received: 2017-01-01\n    page_count: 99999999999999999999\n",
                       "page_count"),

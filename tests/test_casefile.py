@@ -176,7 +176,10 @@ def test_edits_update_and_remove_rows(engine: Engine, tmp_path: Path) -> None:
     counts = row_counts(engine)
     edited = (FULL.replace("aliases: [Pat Party, P. Party]", "aliases: [Pat Party]")
               .replace("subject: Plans\n", "subject: Plans v2\n"))
-    report = load_case_files(engine, [write(tmp_path, edited)]).to_dict()
+    # Without --prune the alias is kept (another load may have declared it).
+    assert load_case_files(engine, [write(tmp_path, edited)],
+                           dry_run=True).to_dict()["removed"] == {}
+    report = load_case_files(engine, [write(tmp_path, edited)], prune=True).to_dict()
     # Q-0002 was sent "to: P. Party". A party once resolved is kept (the gap engine resolves
     # parties too, and a reload must not undo its work).
     assert report["removed"] == {"party_alias": 1}
@@ -186,7 +189,7 @@ def test_edits_update_and_remove_rows(engine: Engine, tmp_path: Path) -> None:
                ) == ("plans v2",)
     after = row_counts(engine)
     assert after["party_alias"] == counts["party_alias"] - 1
-    assert after["event"] == counts["event"] + 1  # one load event for the change
+    assert after["event"] == counts["event"] + 2  # the load and the alias's prune event
 
 
 def test_loads_are_all_or_nothing_across_files(engine: Engine, tmp_path: Path) -> None:

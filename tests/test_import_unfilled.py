@@ -47,6 +47,7 @@ FULL = {
     "native_path": "NATIVES/ABC-000010.msg",
     "doc_type": "Email",
     "file_ext": "msg",
+    "thread_index": "AQAAAAAAAAECAwQFBgcICQoLDA0ODwAAAAEQ",
 }
 # Own text long enough for a body hash (matching.MIN_BODY_CHARS).
 _OWN = ("Let us meet for dinner on Thursday at the hotel; bring the list of guests, the seating "

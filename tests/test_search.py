@@ -121,3 +121,17 @@ def test_a_case_file_that_changes_a_text_is_searched_as_changed(
     load_analysis_case(case, tmp_path, CASE.replace("See you Friday.", "See you Monday."))
     assert bates(case, "friday") == []
     assert bates(case, "monday") == ["CAROL-0002"]
+
+
+def test_an_import_is_searchable_at_once(case: Engine, tmp_path: Path) -> None:
+    """Imports leave the index to its first reader: the next search still finds them."""
+    from gaptrack.service.intake import import_mail
+    from tests.importers.builders import email, write_eml
+
+    assert bates(case, "zeppelin") == []  # the index is built, and holds no such word
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    write_eml(folder / "1.eml", email(subject="Budget", body="The zeppelin lands at noon."))
+    import_mail(case, folder, party="bob", production="Bob Mail", bates_prefix="BM-")
+    assert bates(case, "zeppelin") == ["BM-000001"]
+    assert bates(case, "zeppelin", production="bob-mail") == ["BM-000001"]

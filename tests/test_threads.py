@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from gaptrack.cli.main import app
 from gaptrack.service.threads import ThreadView, lacking_by_party, party_threads
-from gaptrack.threads.graph import thread_index_depth
+from gaptrack.threads.outlook import decode_thread_index
 from tests.analysiscase import load_analysis_case
 
 
@@ -40,7 +40,7 @@ def test_a_middle_message_only_a_third_party_produced(case: Engine) -> None:
     assert all("alice" in m.lacking for m in thread.messages)
 
 
-def test_a_thread_known_only_from_thread_index_depth(case: Engine) -> None:
+def test_a_thread_known_only_from_decode_thread_index(case: Engine) -> None:
     thread = by_subject(party_threads(case, "alice"), "RE: RE: Travel")
     assert [m.ghost for m in thread.messages] == [True, True, False]
     assert [m.ghost_basis for m in thread.messages] == ["thread-index", "thread-index", ""]
@@ -68,9 +68,9 @@ def test_threads_from_quoted_headers_where_ids_were_stripped(case: Engine) -> No
 
 
 def test_thread_index_decoding() -> None:
-    assert thread_index_depth("AQAAAAAAAAECAwQFBgcICQoLDA0ODwAAAAEQAAAAAhA=") is not None
-    assert thread_index_depth("not base64!") is None
-    assert thread_index_depth("AAAA") is None  # too short for the 22-byte header
+    assert decode_thread_index("AQAAAAAAAAECAwQFBgcICQoLDA0ODwAAAAEQAAAAAhA=") is not None
+    assert decode_thread_index("not base64!") is None
+    assert decode_thread_index("AAAA") is None  # too short for the 22-byte header
 
 
 def test_threads_for_a_party_and_for_everyone(case: Engine) -> None:

@@ -18,15 +18,17 @@ from sqlalchemy.engine import Connection, Engine
 from gaptrack.audit import seal
 from gaptrack.casefile.catalog import Catalog, build_catalog, check_against_database
 from gaptrack.casefile.documents import PartyResolver, as_utc, document_row
+from gaptrack.casefile.prune import describe, prune
 from gaptrack.casefile.reader import ParsedFile, read_case_file
 from gaptrack.casefile.report import FileReport, LoadReport
-from gaptrack.casefile.store import fetch, link, sync_children, upsert
+from gaptrack.casefile.store import KEEP, Undeclared, fetch, link, sync_children, upsert
 from gaptrack.errors import CaseFileError
 from gaptrack.matching import edrm_mih, normalise_name
 from gaptrack.models import metadata
 from gaptrack.models.enums import CriterionKind, Responsiveness
 from gaptrack.search import rebuild_index
 from gaptrack.service.events import utcnow
+from gaptrack.writers import writing
 
 T = metadata.tables
 
@@ -71,6 +73,7 @@ class _Load:
         self.productions = _Ids(conn, "production")
         self.items: dict[tuple[str, str], int] = {}
         self.documents: dict[str, int] = {}  # by begin label
+        self.undeclared: list[Undeclared] = []  # a shared party's links no file declares
 
     def rep(self, f: ParsedFile) -> FileReport:
         return self.report[id(f)]
@@ -103,11 +106,12 @@ class _Load:
         for f in self.cat.files:
             for c in f.case.committees:
                 rows.append((self.rep(f), {"slug": c.slug, "name": c.name,
-                                           "chamber": str(c.chamber), "thomas_id": c.thomas_id}))
+                                           "chamber": str(c.chamber), "thomas_id": c.thomas_id,
+                                           KEEP: _unsaid(c, "thomas_id")}))
         self.committees.update(upsert(self.conn, T["committee"], ["slug"], rows))
         contacts: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         for f in self.cat.files:
-            for c in f.case.committees:
+            for c in (c for c in f.case.committees if "contacts" in c.model_fields_set):
                 contacts[self.committees[c.slug]] = (self.rep(f), [
                     {"position": i, "name": x.name, "email": x.email, "role": x.role}
                     for i, x in enumerate(c.contacts)
@@ -118,14 +122,17 @@ class _Load:
         for f in self.cat.files:
             for cn in f.case.counsel:
                 rows.append((self.rep(f), {"slug": cn.slug, "name": cn.name, "firm": cn.firm,
-                                           "email": cn.email, "honorific": cn.honorific}))
+                                           "email": cn.email, "honorific": cn.honorific,
+                                           KEEP: _unsaid(cn, "firm", "email", "honorific")}))
         self.counsel.update(upsert(self.conn, T["counsel"], ["slug"], rows))
         rows = []
         for f in self.cat.files:
             for p in f.case.parties:
                 rows.append((self.rep(f), {"slug": p.slug, "name": p.name, "kind": str(p.kind),
                                            "description": p.description,
-                                           "honorific": p.honorific}))
+                                           "honorific": p.honorific,
+                                           KEEP: _unsaid(p, "kind", "description",
+                                                         "honorific")}))
         self.parties.update(upsert(self.conn, T["party"], ["slug"], rows))
         aliases: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
         addresses: dict[int, tuple[FileReport, list[dict[str, Any]]]] = {}
@@ -146,9 +153,14 @@ class _Load:
                 counsel[pid] = (self.rep(f), [
                     {"counsel_id": self.counsel[c]} for c in p.counsel
                 ])
-        sync_children(self.conn, T["party_alias"], "party_id", aliases, ["alias", "alias_norm"])
-        sync_children(self.conn, T["party_address"], "party_id", addresses, ["address"])
-        sync_children(self.conn, T["representation"], "party_id", counsel, ["counsel_id"])
+        # Merged, never pruned here: another load (or the TUI) may have declared the others.
+        merge = self.undeclared
+        sync_children(self.conn, T["party_alias"], "party_id", aliases, ["alias", "alias_norm"],
+                      match=["alias_norm"], undeclared=merge)
+        sync_children(self.conn, T["party_address"], "party_id", addresses, ["address"],
+                      undeclared=merge)
+        sync_children(self.conn, T["representation"], "party_id", counsel, ["counsel_id"],
+                      undeclared=merge)
 
     def requests_and_items(self) -> None:
         rows: list[tuple[FileReport, dict[str, Any]]] = []
@@ -502,6 +514,11 @@ class _Load:
                                   .values(undoes_id=undone))
 
 
+def _unsaid(spec: Any, *fields: str) -> list[str]:
+    """The optional fields ``spec``'s file does not mention: a load keeps what is stored."""
+    return [f for f in fields if f not in spec.model_fields_set]
+
+
 HISTORY_ENTITIES = {"party", "request", "known_item", "production", "committee"}
 KNOWN_DECISION = ("status", "status_reason", "produced_document_id", "privilege_entry_id")
 
@@ -512,25 +529,38 @@ def read_all(paths: Sequence[str | Path]) -> list[ParsedFile]:
     return [read_case_file(p) for p in unique]
 
 
+class _DryRun(Exception):
+    """Raised inside the load's transaction to roll it back (``dry_run``)."""
+
+
 def load_parsed(
-    engine: Engine, files: list[ParsedFile], *, actor: str = "cli"
+    engine: Engine, files: list[ParsedFile], *, actor: str = "cli", prune_undeclared: bool = False,
+    dry_run: bool = False,
 ) -> LoadReport:
+    """Load ``files`` in one transaction. Undeclared links are kept and listed in the report
+    (``not_declared``), or removed as events with ``prune_undeclared``; ``dry_run`` reports
+    what the load would do and changes nothing."""
     cat = build_catalog(files)
     reports = [FileReport(f.name) for f in files]
+    result = LoadReport(reports, pruned=prune_undeclared)
+    what = "load of " + ", ".join(Path(f.name).name for f in files)
     try:
-        with engine.begin() as conn:
+        with writing(engine, actor=actor, what=what[:200]), engine.begin() as conn:
             check_against_database(conn, cat)
+            before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
             load = _Load(conn, cat, reports)
             load.committees_and_parties()
             load.requests_and_items()
             load.productions_and_documents()
             load.privilege_logs()
             load.known_items()
-            before = conn.execute(sa.select(sa.func.max(T["event"].c.id))).scalar() or 0
             load.events(actor)
             if any(r.updated.get("document") for r in reports):  # words changed in place
                 rebuild_index(conn)
             at = utcnow()
+            result.not_declared = describe(conn, load.undeclared)
+            if prune_undeclared:
+                prune(conn, load.undeclared, result.not_declared, at, actor)
             for parsed, report in zip(files, reports, strict=True):
                 if report.changed:
                     conn.execute(sa.insert(T["event"]).values(
@@ -542,16 +572,22 @@ def load_parsed(
             seal(conn, conn.execute(
                 sa.select(T["event"].c.id).where(T["event"].c.id > before)
             ).scalars().all())
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except sa.exc.IntegrityError as exc:
         # The checks above catch what they can name a line for; this is the safety net.
         raise CaseFileError(
             f"conflicts with the database: {exc.orig}", file=", ".join(f.name for f in files)
         ) from exc
-    return LoadReport(reports)
+    return result
 
 
 def load_case_files(
-    engine: Engine, paths: Sequence[str | Path], *, actor: str = "cli"
+    engine: Engine, paths: Sequence[str | Path], *, actor: str = "cli",
+    prune_undeclared: bool = False, dry_run: bool = False,
 ) -> LoadReport:
     """Validate ``paths``, then load them all in one transaction (all or nothing)."""
-    return load_parsed(engine, read_all(paths), actor=actor)
+    return load_parsed(engine, read_all(paths), actor=actor,
+                       prune_undeclared=prune_undeclared, dry_run=dry_run)

@@ -18,6 +18,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from gaptrack.casefile.schema import CaseFile
+from gaptrack.casefile.widths import width
 from gaptrack.casefile.yamlsrc import LineMap, field_label, read_yaml
 from gaptrack.errors import CaseFileError
 from gaptrack.limits import MAX_BIGINT, MAX_INT
@@ -110,11 +111,14 @@ def validate(data: object, lines: LineMap, name: str) -> ParsedFile:
     return ParsedFile(name=name, case=case, lines=lines)
 
 
-def _unstorable(value: Any, name: str | int) -> str | None:
-    """Why ``value`` (of the field ``name``) cannot be stored alike on SQLite and PostgreSQL,
-    if it cannot: Bates numbers are BIGINT columns, other numbers INTEGER ones."""
+def _unstorable(value: Any, name: str | int, most: int | None = None) -> str | None:
+    """Why ``value`` (of the field ``name``, its column ``most`` characters wide) cannot be
+    stored alike on SQLite and PostgreSQL, if it cannot: Bates numbers are BIGINT columns,
+    other numbers INTEGER ones."""
     if isinstance(value, str) and "\x00" in value:
         return "holds a NUL byte"
+    if isinstance(value, str) and most is not None and len(value) > most:
+        return f"is {len(value)} characters long; at most {most} fit"
     if isinstance(value, bool):
         return None
     limit = MAX_BIGINT if "bates" in str(name) else MAX_INT
@@ -130,19 +134,22 @@ def _unstorable(value: Any, name: str | int) -> str | None:
 
 def check_storable(case: BaseModel, lines: LineMap, name: str) -> None:
     """Every value of a validated case, checked once against what both databases store
-    (gaptrack.limits): NUL bytes, integer ranges, dates that overflow in UTC."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(case, ())]
+    (gaptrack.limits): NUL bytes, integer ranges, dates that overflow in UTC, strings longer
+    than their column (gaptrack.casefile.widths)."""
+    stack: list[tuple[Any, tuple[str | int, ...], int | None]] = [(case, (), None)]
     while stack:
-        value, path = stack.pop()
+        value, path, most = stack.pop()
         if isinstance(value, BaseModel):
+            model = type(value).__name__
             for field_name, info in type(value).model_fields.items():
-                stack.append((getattr(value, field_name), (*path, info.alias or field_name)))
+                stack.append((getattr(value, field_name), (*path, info.alias or field_name),
+                              width(model, field_name)))
         elif isinstance(value, list | tuple):
-            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+            stack.extend((v, (*path, i), most) for i, v in enumerate(value))
         elif isinstance(value, dict):
-            stack.extend((v, (*path, str(k))) for k, v in value.items())
+            stack.extend((v, (*path, str(k)), None) for k, v in value.items())
         else:
-            problem = _unstorable(value, path[-1] if path else "")
+            problem = _unstorable(value, path[-1] if path else "", most)
             if problem is not None:
                 raise CaseFileError(problem, file=name, line=lines.line(path),
                                     field=field_label(path))

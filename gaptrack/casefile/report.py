@@ -37,6 +37,10 @@ class LoadReport:
     files: list[FileReport] = field(default_factory=list)
     # Things worth a look that do not stop the load (signatories vs committee membership).
     warnings: list[str] = field(default_factory=list)
+    # A shared party's aliases, addresses and counsel no file of the load declares: kept,
+    # or removed (as events) when ``pruned``. Entries: file, table, party, value.
+    not_declared: list[dict[str, Any]] = field(default_factory=list)
+    pruned: bool = False
 
     @property
     def changed(self) -> bool:
@@ -57,4 +61,6 @@ class LoadReport:
             "updated": self.total("updated"),
             "removed": self.total("removed"),
             "warnings": list(self.warnings),
+            "not_declared": list(self.not_declared),
+            "pruned": self.pruned,
         }

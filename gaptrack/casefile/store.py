@@ -1,8 +1,11 @@
 """Batch upserts on one connection: a query per table and batch, never a query per row.
 
 ``upsert`` matches rows on their natural key and inserts or updates only what differs, so a
-second load of the same file writes nothing. ``sync_children`` makes a parent's owned rows
-(aliases, recipients, participants...) equal to the wanted set: the file is authoritative.
+second load of the same file writes nothing; a row may name (``KEEP``) the columns its file
+does not mention, which an update leaves as they are. ``sync_children`` makes a parent's owned
+rows (recipients, participants...) equal to the wanted set: the file is authoritative. Given
+``undeclared``, it merges instead (aliases, addresses, counsel of a shared party): rows no
+file of this load declares are kept and listed there, for ``load --prune`` to remove.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from gaptrack.casefile.report import FileReport
 CHUNK = 500
 
 Key = tuple[Hashable, ...]
+KEEP = "_keep"  # a row's key: the columns its file does not mention (an update skips them)
+# One row a merging sync found undeclared: (its file's report, table, the row).
+Undeclared = tuple[FileReport, sa.Table, dict[str, Any]]
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -67,8 +73,13 @@ def upsert(
     rows and never compared (e.g. how a production was first loaded).
     """
     wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
-    for report, row in rows:
-        wanted.setdefault(_key(row, key_cols), (report, row))
+    keep: dict[Key, frozenset[str]] = {}
+    for report, given in rows:
+        row = {c: v for c, v in given.items() if c != KEEP}
+        key = _key(row, key_cols)
+        if key not in wanted:
+            wanted[key] = (report, row)
+            keep[key] = frozenset(given.get(KEEP, ()))
     if not wanted:
         return {}
     column = in_col or key_cols[0]
@@ -88,7 +99,8 @@ def upsert(
             continue
         ids[key] = int(old["id"])
         changed = tuple(
-            sorted(c for c, v in row.items() if c not in insert_only and old[c] != v)
+            sorted(c for c, v in row.items()
+                   if c not in insert_only and c not in keep[key] and old[c] != v)
         )
         if changed:
             report.updated[table.name] += 1
@@ -153,25 +165,31 @@ def sync_children(
     *,
     where: Any = None,
     extra: Sequence[str] = (),
+    match: Sequence[str] | None = None,
+    undeclared: list[Undeclared] | None = None,
 ) -> None:
     """Make each parent's rows (compared on ``cols``) exactly the wanted ones.
 
     Rows that stay are untouched; gone ones are deleted before new ones are inserted, so
     unique constraints (position, address) never see both. ``extra`` columns are written on
-    insert but not compared (values that other code may fill in later).
+    insert but not compared (values that other code may fill in later). With ``undeclared``
+    the rows merge: a row is found by its ``match`` columns (its unique key), and a row no
+    parent declares is kept and appended there instead of deleted.
     """
     if not wanted:
         return
     have: dict[int, dict[Key, list[int]]] = defaultdict(lambda: defaultdict(list))
+    rows_by_id: dict[int, dict[str, Any]] = {}
     for row in fetch(conn, table, parent_col, wanted, where=where):
-        have[row[parent_col]][_key(row, cols)].append(int(row["id"]))
+        have[row[parent_col]][_key(row, match or cols)].append(int(row["id"]))
+        rows_by_id[int(row["id"])] = row
     deletes: list[int] = []
     inserts: list[dict[str, Any]] = []
     for parent, (report, rows) in wanted.items():
         existing = have.get(parent, {})
         keep: set[Key] = set()
         for row in rows:
-            key = _key(row, cols)
+            key = _key(row, match or cols)
             if key in keep:
                 continue
             keep.add(key)
@@ -180,6 +198,9 @@ def sync_children(
                 report.added[table.name] += 1
         for key, row_ids in existing.items():
             gone = row_ids if key not in keep else row_ids[1:]
+            if undeclared is not None:
+                undeclared.extend((report, table, rows_by_id[i]) for i in gone)
+                continue
             deletes.extend(gone)
             report.removed[table.name] += len(gone)
     for part in chunks(deletes):

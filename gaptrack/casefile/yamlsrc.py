@@ -120,6 +120,11 @@ def _refuse_aliases(root: yaml.Node, name: str) -> None:
             stack.extend(node.value)
 
 
+# What PyYAML's constructors raise on a scalar its tag cannot read (``!!int`` with nothing
+# after it: IndexError).
+_UNREADABLE = (ValueError, OverflowError, ArithmeticError, IndexError)
+
+
 def _bad_scalar(loader: Any, root: yaml.Node) -> yaml.Node | None:
     """The first scalar its tag cannot read (``!!float abc``), for the error's line."""
     stack = [root]
@@ -128,7 +133,7 @@ def _bad_scalar(loader: Any, root: yaml.Node) -> yaml.Node | None:
         if isinstance(node, yaml.ScalarNode):
             try:
                 loader.construct_object(node, deep=True)
-            except (ValueError, OverflowError, ArithmeticError, yaml.YAMLError):
+            except (*_UNREADABLE, yaml.YAMLError):
                 return node
         elif isinstance(node, yaml.MappingNode):
             stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
@@ -146,7 +151,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         _refuse_aliases(node, name)
         try:
             data = loader.construct_document(node)
-        except (ValueError, OverflowError, ArithmeticError) as exc:
+        except _UNREADABLE as exc:
             bad = _bad_scalar(loader, node)
             raise CaseFileError(
                 f"a value its tag cannot read: {exc}", file=name,

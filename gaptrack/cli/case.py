@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from sqlalchemy.engine import Engine
 
 from gaptrack.casefile.report import LoadReport
 from gaptrack.cli.context import state
@@ -31,6 +32,10 @@ def load_command(
         ..., help="Case files (YAML) to load, e.g. fixtures/*.yaml.", metavar="FILE..."
     ),
     fmt: OutputFormat = FormatOption,
+    prune: bool = typer.Option(
+        False, "--prune", help="Remove the parties' aliases, addresses and counsel that no "
+        "file declares (listed first; asks unless --yes). Each removal is an event."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --prune: do not ask."),
 ) -> None:
     """Load case files into the database, all of them or none.
 
@@ -40,11 +45,22 @@ def load_command(
     on slugs, item numbers and Bates numbers, so loading the same files again changes
     nothing. Letter signatories are checked against the committee membership imported with
     `gaptrack committees import`; a mismatch is printed as a warning on stderr.
+
+    A file owns only what it declares: fields it does not mention and a shared party's
+    aliases, addresses and counsel that no file names are kept (listed on stderr); a field
+    written as null is cleared. `--prune` removes those links, each removal an event.
     """
     app = state(ctx)
-    report = load_case_files(app.engine, [str(f) for f in files], actor=app.actor)
+    paths = [str(f) for f in files]
+    if prune and not _confirm_prune(app.engine, paths, app.actor, yes):
+        typer.echo("nothing changed", err=True)
+        return
+    report = load_case_files(app.engine, paths, actor=app.actor, prune=prune)
     for warning in report.warnings:  # stderr: stdout stays the report
         typer.echo(f"warning: {warning}", err=True)
+    verb = "removed" if report.pruned else "kept (not declared; --prune removes it)"
+    for entry in report.not_declared:
+        typer.echo(f"{verb}: {entry['party']} {entry['table']} {entry['value']!r}", err=True)
     if fmt is OutputFormat.JSON:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -65,6 +81,17 @@ def load_command(
             typer.echo(f"{f.file}: " + "; ".join(parts))
         return
     typer.echo(render_rows(_rows(report), _COLUMNS, fmt, title="Loaded"), nl=False)
+
+
+def _confirm_prune(engine: Engine, paths: list[str], actor: str, yes: bool) -> bool:
+    """List what ``--prune`` would remove (a dry run) and ask, unless ``yes``."""
+    found = load_case_files(engine, paths, actor=actor, prune=True, dry_run=True).not_declared
+    for entry in found:
+        typer.echo(f"would remove: {entry['party']} {entry['table']} {entry['value']!r}",
+                   err=True)
+    if not found or yes:
+        return True
+    return typer.confirm(f"Remove these {len(found)}?", default=False, err=True)
 
 
 def export_command(

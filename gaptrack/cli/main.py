@@ -9,7 +9,7 @@ import typer
 from gaptrack import __version__
 from gaptrack.cli.context import AppState
 from gaptrack.cli.lazy import Lazy, lazy_group
-from gaptrack.config import default_actor
+from gaptrack.config import resolve_actor
 from gaptrack.errors import GaptrackError
 from gaptrack.text import printable
 
@@ -95,7 +95,7 @@ def main(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    ctx.obj = AppState(db=db, actor=actor or default_actor())
+    ctx.obj = AppState(db=db, actor=resolve_actor(actor))
     ctx.call_on_close(ctx.obj.close)  # the command's connections end with the command
 
 

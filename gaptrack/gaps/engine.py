@@ -24,10 +24,13 @@ from gaptrack.gaps import sql as t
 from gaptrack.gaps.copies import match_of
 from gaptrack.gaps.kinds import ALL_KINDS, KIND_ORDER, KINDS
 from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
+from gaptrack.gaps.query_family import incomplete_family_gaps
 from gaptrack.gaps.query_inferred import RANK_ROLE
 from gaptrack.gaps.query_referenced import answered_by_quote
 from gaptrack.gaps.query_silent import silent_period_gaps
+from gaptrack.gaps.query_waiver import contradicted_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
+from gaptrack.gaps.thread_context import attach_thread_context
 from gaptrack.gaps.unify import group_copies
 from gaptrack.models.enums import KnownBasis, KnownStatus
 
@@ -493,5 +496,12 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
         gaps.extend(build.referenced(answered_by_quote(connection, lost, scope)))
     if GapKind.SILENT_PERIOD in kinds:
         gaps.extend(silent_period_gaps(connection, scope, build.base, build.party_name))
+    if GapKind.INCOMPLETE_FAMILY in kinds and not scope.narrowed_to_requests:
+        pairs = rows(GapKind.INCOMPLETE_FAMILY).all()
+        gaps.extend(incomplete_family_gaps(connection, pairs, build.base, build.party_name))
+    if GapKind.PRIVILEGE_CONTRADICTED in kinds:
+        entries = rows(GapKind.PRIVILEGE_CONTRADICTED).all()
+        gaps.extend(contradicted_gaps(connection, scope, entries, build.base, build.party_name))
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
+    attach_thread_context(connection, selected)
     return GapResult(selected, states, catalogue, scope)

@@ -14,11 +14,13 @@ from typing import Any
 
 from gaptrack.errors import InputError
 from gaptrack.gaps.model import GapKind
+from gaptrack.gaps.query_family import family_pairs
 from gaptrack.gaps.query_inferred import inferred_candidates
 from gaptrack.gaps.query_items import nothing_produced, overdue
 from gaptrack.gaps.query_known import known_rows
 from gaptrack.gaps.query_referenced import referenced_unproduced
 from gaptrack.gaps.query_silent import asked_items
+from gaptrack.gaps.query_waiver import logged_entries
 from gaptrack.gaps.scope import Scope
 
 
@@ -65,6 +67,14 @@ KINDS: dict[GapKind, GapKindSpec] = {
         GapKindSpec(
             GapKind.SILENT_PERIOD, "silent period", 6, asked_items,
             "party and month", False, None, opt_in=True,
+        ),
+        GapKindSpec(
+            GapKind.INCOMPLETE_FAMILY, "attachment missing from a family", 7, family_pairs,
+            "email and attachment file", False, "incomplete-family",
+        ),
+        GapKindSpec(
+            GapKind.PRIVILEGE_CONTRADICTED, "logged as privileged, produced by another", 8,
+            logged_entries, "privilege-log entry", False, "contradicted",
         ),
     )
 }

@@ -32,8 +32,7 @@ from gaptrack.gaps.ledger_facts import (
     Letter,
     Response,
     certified,
-    documents_per_item,
-    documents_per_letter,
+    document_counts,
     letters_in_scope,
     replied,
     responses,
@@ -150,7 +149,9 @@ class _Facts:
     responses: dict[tuple[int, int | None], Response]
 
 
-def _facts(connection: Connection, scope: Scope, result: GapResult) -> _Facts:
+def _facts(
+    connection: Connection, scope: Scope, result: GapResult, documents: dict[tuple[int, int], int]
+) -> _Facts:
     catalogue = result.catalogue or Catalogue.load(connection)
     gaps: dict[tuple[str, str, str], dict[GapKind, int]] = defaultdict(lambda: defaultdict(int))
     for gap in result.gaps:
@@ -166,7 +167,7 @@ def _facts(connection: Connection, scope: Scope, result: GapResult) -> _Facts:
             later.setdefault(info.renews_item_id, f"{info.request}#{info.number}")
     return _Facts(
         catalogue,
-        documents_per_item(connection, scope),
+        documents,
         certified(connection, scope),
         gaps,
         known,
@@ -256,10 +257,10 @@ def _item_row(
 def build_ledger(connection: Connection, scope: Scope, result: GapResult) -> list[RequestStatus]:
     """Every (party, letter) in scope with its items' statuses, sorted by party then date."""
     t.tune(connection)
-    facts = _facts(connection, scope, result)
     letters, pairs = letters_in_scope(connection, scope)
+    per_item, per_letter = document_counts(connection, scope, letters)
+    facts = _facts(connection, scope, result, per_item)
     answered = replied(connection, scope)
-    per_letter = documents_per_letter(connection, scope)
     items_of = facts.catalogue.items_by_request()
     out: list[RequestStatus] = []
     for request_id, party_id in pairs:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,13 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.scope import (
-    Scope,
-    party_filter,
-    received_by,
-    renewal_chain,
-    request_filters,
-)
+from gaptrack.gaps.ledger_counts import document_counts as counted
+from gaptrack.gaps.scope import Scope, party_filter, received_by, request_filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,45 +36,20 @@ class Letter:
 MINORITY_ROLES = ("ranking member", "minority")
 
 
-def documents_per_item(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
-    """Distinct documents per (item chain, party): a renewed item counts its chain once."""
-    return _distinct_documents(connection, scope, per_letter=False)
-
-
-def documents_per_letter(connection: Connection, scope: Scope) -> dict[tuple[int, int], int]:
-    """Distinct documents per (letter, party): a document answering three items counts once."""
-    return _distinct_documents(connection, scope, per_letter=True)
-
-
-def _distinct_documents(
-    connection: Connection, scope: Scope, *, per_letter: bool
-) -> dict[tuple[int, int], int]:
-    """One query for both counts: the same joins, grouped by the letter or the item chain."""
-    chain = renewal_chain()
-    di, d, pr, ri, rr, rq = (
-        t.document_item, t.document, t.production, t.item, t.recipient, t.request
-    )
-    source = (
-        chain.join(di, di.c.item_id == chain.c.member_id)
-        .join(d, d.c.id == di.c.document_id)
-        .join(ri, ri.c.id == chain.c.item_id)
-        .join(rq, rq.c.id == ri.c.request_id)
-        .join(rr, sa.and_(rr.c.request_id == rq.c.id, rr.c.party_id == d.c.party_id))
-    )
-    if not scope.all_received:
-        source = source.join(pr, pr.c.id == d.c.production_id)
-    key = rq.c.id if per_letter else chain.c.item_id
-    query = (
-        sa.select(key, d.c.party_id, sa.func.count(sa.distinct(d.c.id)))
-        .select_from(source)
-        .where(
-            *request_filters(rq, scope),
-            *party_filter(d.c.party_id, scope),
-            *([] if scope.all_received else [received_by(pr, scope)]),
-        )
-        .group_by(key, d.c.party_id)
-    )
-    return {(int(k), int(p)): int(n) for k, p, n in connection.execute(query)}
+def document_counts(
+    connection: Connection, scope: Scope, letters: Iterable[int]
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """Distinct documents per (item chain, party) and per (letter, party), of the letters in
+    scope: a renewed item counts its chain once, a letter a document answering three of its
+    items once (kept after each write by gaps.ledger_counts; counted live when not current).
+    Only productions received by ``as_of`` count."""
+    pr = t.production
+    received = {
+        int(i) for i in connection.execute(
+            sa.select(pr.c.id).where(*([] if scope.all_received else [received_by(pr, scope)]))
+        ).scalars()
+    }
+    return counted(connection, letters=set(letters), party_id=scope.party_id, received=received)
 
 
 def letters_in_scope(connection: Connection, scope: Scope) -> tuple[dict[int, Letter], list[Any]]:

@@ -6,6 +6,7 @@
    document that meets an item's criteria.
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
    produced that answers an item asked of P, with the document's matching keys copied along.
+4. **The ledger's document counts** per letter and item chain (:mod:`gaptrack.gaps.ledger_counts`).
 
 Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
 criterion is answered by a document that is produced by, or names (in any role), a party
@@ -36,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
@@ -98,11 +100,35 @@ def _insert(connection: Connection, table: Any = None) -> Any:
     return module.insert(t.document_item if table is None else table)
 
 
-def _resolve_participants(connection: Connection, after_id: int, *, relink: bool) -> int:
+def _resolve_participants(
+    connection: Connection, after_id: int, *, relink: bool, linked: int | None = None
+) -> int:
     """The identity resolver over stored participants (set-based): newer documents' ones,
-    or — when parties, addresses or aliases changed — all of them, re-linked."""
-    where = "1 = 1" if relink else f"document_id > {int(after_id)}"
-    return resolve_stored(connection, where=where, relink=relink)
+    or — when parties, addresses or aliases changed — all of them, re-linked.
+
+    ``linked`` is a production whose import linked its participants as it wrote them, by the
+    same rule and the same parties (the signature did not move, or ``relink`` would be
+    set): its documents are left out rather than scanned again (millions of rows).
+    """
+    if relink:
+        return resolve_stored(connection, where="1 = 1", relink=True)
+    after = int(after_id)
+    if linked is not None:
+        d = t.document
+        low, high, count = connection.execute(
+            sa.select(sa.func.min(d.c.id), sa.func.max(d.c.id), sa.func.count())
+            .where(d.c.production_id == linked)
+        ).one()
+        # Only when its documents are the newer ids' first unbroken run (no other
+        # production's documents before or among them, e.g. two imports at once on
+        # PostgreSQL): then what is left is what follows it, one index range.
+        if low is not None and int(count) == int(high) - int(low) + 1:
+            between = connection.execute(
+                sa.select(sa.func.count()).where(d.c.id > after, d.c.id < int(low))
+            ).scalar_one()
+            if not between:
+                after = max(after, int(high))
+    return resolve_stored(connection, where=f"document_id > {after}")
 
 
 def _criteria_select(dialect: str, scope: str, after_id: int) -> Any:
@@ -298,13 +324,19 @@ def _lock_for(engine: Engine) -> threading.Lock:
         return _LOCKS.setdefault(key, threading.Lock())
 
 
-def refresh_derived(engine: Engine, *, force: bool = False) -> DeriveReport:
-    """Bring participant parties and criteria responsiveness up to date (cheap when current)."""
+def refresh_derived(
+    engine: Engine, *, force: bool = False, linked: int | None = None
+) -> DeriveReport:
+    """Bring participant parties and criteria responsiveness up to date (cheap when current).
+
+    ``linked``: a production just imported whose participants its import already linked
+    to parties (:func:`_resolve_participants`).
+    """
     with _lock_for(engine):
-        return _refresh(engine, force=force)
+        return _refresh(engine, force=force, linked=linked)
 
 
-def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
+def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> DeriveReport:
     with engine.begin() as connection:
         signature = _signature(connection)
         top, count = connection.execute(
@@ -335,6 +367,7 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
             if int(last.get("documents", 0)) + int(newer) != count:
                 full, after, after_item = True, 0, 0  # documents were deleted: start over
         if not full and after == top and after_item == item_top:
+            refresh_counts(connection, count)  # cheap when current
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -346,7 +379,7 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
         # Names or addresses changed since the last run: re-link what is stored. (A first run
         # finds the links the loads made by the same rule.)
         renamed = last is not None and last.get("signature") != signature
-        resolved = _resolve_participants(connection, after, relink=renamed)
+        resolved = _resolve_participants(connection, after, relink=renamed, linked=linked)
         rows = _derive_criteria(connection, after)
         candidates = _derive_candidates(connection, after_item)
         copies = _find_copies(connection)
@@ -370,4 +403,5 @@ def _refresh(engine: Engine, *, force: bool) -> DeriveReport:
                 "copies_found": copies,
             },
         )
+        refresh_counts(connection, count)  # the ledger's documents per letter and item
     return DeriveReport(full, False, resolved, rows, top)

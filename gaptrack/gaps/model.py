@@ -20,6 +20,8 @@ class GapKind(StrEnum):
     WITHHELD = "withheld"  # matches an entry of the party's privilege log
     REFERENCED_UNPRODUCED = "referenced-unproduced"  # replied to / quoted, produced by nobody
     SILENT_PERIOD = "silent-period"  # others show the party active; its production is silent
+    INCOMPLETE_FAMILY = "incomplete-family"  # another's copy of its email has more attachments
+    PRIVILEGE_CONTRADICTED = "privilege-contradicted"  # logged as privileged; another produced it
 
 
 class MatchKey(StrEnum):
@@ -28,6 +30,16 @@ class MatchKey(StrEnum):
     FINGERPRINT = "fingerprint"
     EXPLICIT = "explicit"  # staff linked it by hand
     NONE = "none"
+
+
+class ThreadMessage(BaseModel):
+    """One message of the thread around a missing one (gaptrack.threads.context)."""
+
+    relation: str  # "parent" (it answers), "missing" (the gap's message) or "reply"
+    subject: str | None = None
+    date: dt.datetime | None = None
+    # Who produced it, as "party BATES" per copy; empty: produced by nobody.
+    produced_by: list[str] = Field(default_factory=list)
 
 
 class Evidence(BaseModel):
@@ -48,6 +60,8 @@ class Evidence(BaseModel):
     days_overdue: int | None = None
     # referenced-unproduced: the documents that refer to it
     referring_bates: list[str] = Field(default_factory=list)
+    # The thread around the missing email, when it has one: its parent, it, its replies.
+    thread: list[ThreadMessage] = Field(default_factory=list)
 
 
 class Gap(BaseModel):

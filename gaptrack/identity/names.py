@@ -43,6 +43,8 @@ from collections.abc import Iterable
 from email.utils import getaddresses
 from functools import lru_cache
 
+from gaptrack.limits import ADDRESS_WIDTH, NAME_WIDTH
+
 Person = tuple[str, str]  # (display name, lower-case address or "")
 
 _SPACE = re.compile(r"\s+")
@@ -107,7 +109,8 @@ def normalise_name(name: str | None) -> str:
         tokens = parts[0]
     else:
         return ""
-    return " ".join(_strip_titles(tokens))
+    # Cut to the column (folding may lengthen a name): both sides of a match are cut alike.
+    return " ".join(_strip_titles(tokens))[:NAME_WIDTH]
 
 
 def _is_word_list(segment: str, most: int) -> list[str] | None:
@@ -230,7 +233,18 @@ def parse_piece(piece: str, single: bool = False) -> tuple[Person, ...]:
                 name = ", ".join([*segments[:-1], last.group("display").strip()]).strip(", ")
                 segments = [f'"{name}" <{last.group("inner").strip()}>']
     people = (_person(s) for s in _merge_names(segments))
-    return tuple(p for p in people if p is not None)
+    return tuple(filter(None, (_fit(p) for p in people if p is not None)))
+
+
+def _fit(person: Person) -> Person | None:
+    """A person as both databases store one: a display name cut to its column (the document
+    keeps the header as written), an address longer than any real one dropped."""
+    name, address = person
+    if len(address) > ADDRESS_WIDTH:
+        address = ""
+    if len(name) > NAME_WIDTH:
+        name = name[:NAME_WIDTH].rstrip()
+    return (name, address) if name or address else None
 
 
 def parse_people(value: str | Iterable[str] | None, *, single: bool = False) -> list[Person]:

@@ -75,7 +75,9 @@ def participant_report(conn: Connection, production_id: int) -> ParticipantRepor
     if first is None:
         return ParticipantReport()
     last = int(first) + SAMPLE_DOCUMENTS - 1
-    own = f"SELECT id FROM document WHERE production_id = {int(production_id)}"
+    # The sample's own ids only: unbounded, the IN list is every id of the production.
+    own = (f"SELECT id FROM document WHERE id BETWEEN {int(first)} AND {last}"
+           f" AND production_id = {int(production_id)}")
     docs = f"p.document_id BETWEEN {int(first)} AND {last} AND p.document_id IN ({own})"
     total, linked = conn.exec_driver_sql(
         f"SELECT count(*), count(p.party_id) FROM document_participant p WHERE {docs}"

@@ -39,7 +39,12 @@ class FormatOption:
 OPTIONS: dict[str, FormatOption] = {
     o.name: o
     for o in (
-        FormatOption("opt", "The Opticon OPT image load file (page counts).", path=True),
+        FormatOption(
+            "opt",
+            "The image load file, Opticon OPT or IPRO LFP (page counts, document ends); "
+            "by default the .opt or .lfp named like the load file, beside it.",
+            path=True,
+        ),
         FormatOption("encoding", "Override the detected encoding (utf-8, cp1252, utf-16...)."),
         FormatOption(
             "map",
@@ -105,6 +110,8 @@ class Importer(Protocol):
 # The formats, in the order detection tries them (most specific content test first). A new
 # format is a module and one line here: "name": "module:Class".
 REGISTRY: dict[str, str] = {
+    "pst": "gaptrack.importers.formats.outlook:PstImporter",
+    "msg": "gaptrack.importers.formats.outlook:MsgImporter",
     "dat": "gaptrack.importers.formats.loadfile:DatImporter",
     "privlog": "gaptrack.importers.formats.privilege:PrivilegeLogImporter",
     "csv": "gaptrack.importers.formats.loadfile:DelimitedImporter",

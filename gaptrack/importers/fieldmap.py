@@ -105,6 +105,9 @@ DAT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "message_id": ("messageid", "emailmessageid", "internetmessageid", "msgid"),
     "in_reply_to": ("inreplyto", "inreplytoid"),
     "references": ("references", "emailreferences"),
+    # Outlook's Thread-Index / MAPI ConversationIndex (base64 or hexadecimal).
+    "thread_index": ("threadindex", "emailthreadindex", "conversationindex",
+                     "emailconversationindex", "prconversationindex"),
     "page_count": ("pgcount", "pages", "pagecount", "pagecnt", "numpages", "numberofpages"),
     "text_path": (
         "textpath",

@@ -34,6 +34,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
+from gaptrack.importers.mimedepth import MAX_MIME_DEPTH, cut_nesting, may_nest_deeply
+from gaptrack.threads.outlook import normalise_thread_index
 
 _TAG = re.compile(r"<[^>]+>")
 _DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -78,11 +80,14 @@ class MailMessage:
     date_text: str = ""
     message_id: str = ""
     in_reply_to: str = ""
+    thread_index: str = ""  # Outlook's Thread-Index, as base64 (gaptrack.threads.outlook)
     references: list[str] = field(default_factory=list)
     text: str = ""
     attachments: list[MailAttachment] = field(default_factory=list)
     md5: str = ""  # of the raw message bytes
     problems: list[HeaderProblem] = field(default_factory=list)
+    nesting_cut: bool = False  # MIME nested deeper than MAX_MIME_DEPTH: deeper parts left out
+    location: str = ""  # where it was found, when more than file#number (a PST's folder)
 
 
 def html_to_text(markup: str) -> str:
@@ -313,20 +318,35 @@ def parse_message(
     raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None
 ) -> MailMessage:
     """:func:`_parse_message`, with NUL bytes dropped from every value (PostgreSQL's text
-    cannot hold them; both backends store the same message) and MIME nested too deeply for
-    Python's parser a clean error naming the message."""
+    cannot hold them; both backends store the same message). MIME nested deeper than
+    :data:`MAX_MIME_DEPTH` levels is cut there (see :mod:`gaptrack.importers.mimedepth`); a
+    recursion the cut does not prevent is a clean error naming the message."""
     try:
         out = _parse_message(raw, source, number, line, first)
     except RecursionError as exc:
-        raise LoadFileError(f"message {number} nests MIME parts too deeply to read",
+        raise LoadFileError(f"message {number} nests MIME parts too deeply to read "
+                            f"(more than {MAX_MIME_DEPTH} levels are cut; this one recursed)",
                             file=source, line=line, field="body") from exc
     _drop_nul(out)
     return out
 
 
+def _thread_index(headers: _Headers) -> str:
+    """The Thread-Index header as stored (base64); one that is not a Thread-Index is kept as
+    written, and noted, so the thread builder passes over it."""
+    value = headers.get("Thread-Index")
+    if not value:
+        return ""
+    try:
+        return normalise_thread_index(value)
+    except ValueError as exc:
+        headers.note("Thread-Index", f"not an Outlook Thread-Index ({exc}); kept as written")
+        return value.strip()
+
+
 def _drop_nul(out: MailMessage) -> None:
     for name in ("sender", "to", "cc", "bcc", "subject", "message_id", "in_reply_to",
-                 "date_text", "text"):
+                 "thread_index", "date_text", "text"):
         value = getattr(out, name)
         if "\x00" in value:
             setattr(out, name, value.replace("\x00", ""))
@@ -344,6 +364,9 @@ def _parse_message(
     ``line``: where the message starts (an MBOX's separator); ``first``: its first header's
     line (``line`` when not given)."""
     out = MailMessage(source=source, number=number, line=line, md5=hashlib.md5(raw).hexdigest())
+    cut = cut_nesting(raw) if may_nest_deeply(raw) else None
+    if cut is not None:  # read what lies above the cut (md5: of the message as received)
+        raw, out.nesting_cut = cut, True
     quick = _read_head(raw)
     message = None if quick is not None else message_from_bytes(raw)
     fields = quick[0] if quick is not None else _library_fields(message)  # type: ignore[arg-type]
@@ -356,6 +379,7 @@ def _parse_message(
     out.message_id = headers.get("Message-ID")
     out.in_reply_to = " ".join(message_ids(headers.get("In-Reply-To")))
     out.references = message_ids(headers.get("References"))
+    out.thread_index = _thread_index(headers)
     out.date_text = headers.get("Date")
     out.date = parse_date(out.date_text)
     current = "body"

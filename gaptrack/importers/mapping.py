@@ -25,6 +25,7 @@ from gaptrack.importers.rows import sqlite_datetime, width
 from gaptrack.limits import MAX_BIGINT, MAX_INT
 from gaptrack.matching import edrm_mih
 from gaptrack.models.enums import DocType
+from gaptrack.threads.outlook import normalise_thread_index
 
 
 class DocumentDraft(NamedTuple):
@@ -190,6 +191,17 @@ class DatMapper:
             self._last_prefix = bates.prefix
         return bates.prefix, bates.number, bates.suffix, bates.width
 
+    def _thread_index(self, record: DatRecord, value: str) -> str:
+        try:
+            stored = normalise_thread_index(value)
+        except ValueError as exc:
+            raise self._error(record, "thread_index",
+                              f"is not an Outlook Thread-Index: {exc}") from exc
+        if len(stored) > _THREAD_INDEX_WIDTH:
+            raise self._error(record, "thread_index", f"is {len(stored)} characters long in "
+                              f"base64; at most {_THREAD_INDEX_WIDTH} fit")
+        return stored
+
     def map(self, record: DatRecord) -> DocumentDraft:
         """One record as a draft; a bad record raises :class:`LoadFileError` naming its field.
 
@@ -216,7 +228,7 @@ class DatMapper:
             begin_label, end_label, family, _end_attach, parent_label, custodian, sender, to,
             cc, bcc, subject, title, file_name, date_sent, time_sent, timezone, date_created,
             md5, sha1, message_id, in_reply_to, references_text, pages_text, text_path,
-            native_path, doc_type, file_ext, inline,
+            native_path, doc_type, file_ext, inline, thread_index,
         ) = self._getter(stripped)
         if inline and not text_path and _is_text_path(inline):
             text_path, inline = inline, ""  # an "Extracted Text" column holding file paths
@@ -300,6 +312,8 @@ class DatMapper:
                 except DateError as exc:
                     raise self._error(record, "date_created", str(exc)) from exc
 
+        if thread_index:
+            thread_index = self._thread_index(record, thread_index)
         references: list[str] = []
         if in_reply_to:
             references = multi(in_reply_to)
@@ -344,6 +358,7 @@ class DatMapper:
             text,
             text_path,
             native_path,
+            thread_index,
             line,
         )
         # DocumentDraft(...) without its Python-level __new__ (all eight fields given).
@@ -380,6 +395,7 @@ def _mih(message_id: str) -> str:
 _LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = (
     width("document", c) for c in ("begin_label", "custodian", "md5", "sha1", "message_id")
 )
+_THREAD_INDEX_WIDTH = width("document", "thread_index")
 FIELD_WIDTHS = {
     "begin_bates": _LABEL_WIDTH,
     "end_bates": _LABEL_WIDTH,
@@ -406,6 +422,7 @@ LIMITS = {
         ("sha1", "sha1"),
         ("text_path", "text_path"),
         ("native_path", "native_path"),
+        ("thread_index", "thread_index"),
     )
 }
 assert all(width("document", c) == _LONG_WIDTH for c in ("text_path", "native_path"))
@@ -451,6 +468,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
     )
     label = format_bates(prefix, number, width)
     last = number + len(message.attachments)
+    where = message.location or f"{message.source.name}#{message.number}"
     row: dict[str, Any] = {
         "bates_prefix": prefix,
         "bates_begin": number,
@@ -478,7 +496,8 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
         "page_count": None,
         "text": message.text or None,
         "text_path": None,
-        "native_path": f"{message.source.name}#{message.number}",
+        "native_path": where,
+        "thread_index": message.thread_index or None,
         "source_line": message.line,
     }
     drafts = [
@@ -512,7 +531,7 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
                     "title": attachment.filename,
                     "date_sent": message.date,
                     "md5": attachment.md5,
-                    "native_path": f"{message.source.name}#{message.number}/{attachment.filename}",
+                    "native_path": f"{where}/{attachment.filename}",
                     "source_line": message.line,
                 }),
                 parent=(prefix, number),
@@ -551,6 +570,7 @@ _FIELDS = (
     "doc_type",
     "file_ext",
     "text",
+    "thread_index",
 )
 
 DOCUMENT_COLUMNS = (
@@ -583,6 +603,7 @@ DOCUMENT_COLUMNS = (
     "text",
     "text_path",
     "native_path",
+    "thread_index",
     "source_line",
 )
 
@@ -617,6 +638,7 @@ FILLED_BY: dict[str, tuple[str, ...]] = {
     "text": ("text_path", "text"),
     "text_path": ("text_path", "text"),
     "native_path": ("native_path",),
+    "thread_index": ("thread_index",),
 }
 
 

@@ -1,4 +1,5 @@
-"""Opticon OPT image load files: one CSV line per page (docs/architecture.md §5).
+"""Opticon OPT image load files: one CSV line per page (docs/architecture.md §5); IPRO LFP
+files (:mod:`gaptrack.importers.lfp`) give the same pages.
 
 ``PAGEID,VOLUME,PATH,DOCBREAK,BOXBREAK,FOLDERBREAK,PAGECOUNT`` — DOCBREAK is ``Y`` on the
 first page of a document, and PAGECOUNT is usually (not always) given on that line. Page ids
@@ -69,9 +70,13 @@ def read_pages(path: Path, encoding: str) -> Iterator[OptPage]:
 def read_documents(
     path: Path, encoding: str = "utf-8-sig", prefix: str | None = None
 ) -> Iterator[OptDocument]:
-    """The documents of an OPT file, in file order, with their page counts."""
+    """The documents of an image load file — an Opticon OPT or an IPRO LFP
+    (:mod:`gaptrack.importers.lfp`) — in file order, with their page counts."""
+    from gaptrack.importers.lfp import looks_like_lfp, read_lfp_pages  # it builds on OptPage
+
+    pages = read_lfp_pages(path, encoding) if looks_like_lfp(path) else read_pages(path, encoding)
     current: OptDocument | None = None
-    for page in read_pages(path, encoding):
+    for page in pages:
         if page.doc_break or current is None:
             if current is not None:
                 yield current
@@ -92,3 +97,18 @@ def read_documents(
         current.end_label = page.page_id
     if current is not None:
         yield current
+
+
+IMAGE_SUFFIXES = (".opt", ".lfp")
+
+
+def image_file_beside(load_file: Path) -> Path | None:
+    """The image load file that came with ``load_file``: the file beside it with the same
+    name and an ``.opt`` or ``.lfp`` suffix (any case; an OPT first when both are there)."""
+    stem = load_file.stem.lower()
+    found = {
+        p.suffix.lower(): p
+        for p in load_file.parent.iterdir()
+        if p.is_file() and p.stem.lower() == stem and p.suffix.lower() in IMAGE_SUFFIXES
+    }
+    return next((found[s] for s in IMAGE_SUFFIXES if s in found), None)

@@ -36,10 +36,11 @@ from gaptrack.importers.qc import (
     findings,
 )
 from gaptrack.importers.writer import BulkWriter
+from gaptrack.limits import ACTOR_WIDTH, PRODUCTION_WIDTH, check_text
 from gaptrack.models import Party, Production, ProductionRequest, Request, SourceFile, SourceKind
-from gaptrack.search import index_production
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
+from gaptrack.writers import writing
 
 # Called with (bytes read so far, records written so far) after every chunk.
 Progress = Callable[[int, int], None]
@@ -233,8 +234,12 @@ def run_import(
 ) -> IntakeReport:
     """Load ``path`` with ``importer`` for ``request.party``, all or nothing."""
     path = Path(path)
+    check_text(request.actor, ACTOR_WIDTH, "--actor")  # before any file is read
+    if request.production is not None:
+        check_text(request.production, PRODUCTION_WIDTH, "--production")
     files = importer.sources(path)
     with (
+        writing(engine, actor=request.actor, what=f"import of {path.name}"),
         importer.prepare(path, request.options) as state,  # first: may overlap the hashing
         collector_paused(),
         engine.connect() as conn,
@@ -279,7 +284,9 @@ def run_import(
             _record_sources(run)
             importer.finish(run)
         session.flush()
-    refresh_derived(engine)  # derived facts follow writes, never reads
+        # The writer linked the production's participants (writer.resolve_parties).
+        linked = run.production.id if run.production is not None else None
+    refresh_derived(engine, linked=linked)  # derived facts follow writes, never reads
     return report
 
 
@@ -341,7 +348,6 @@ def _close_report(run: Run) -> None:
 def _finish_production(conn: Connection, production: Production, writer: BulkWriter) -> None:
     """Counts and Bates range of the production: as the writer counted them on the way in
     (SQLite), or else from its documents (one query)."""
-    index_production(conn, production.id)  # full-text index, in the import's transaction
     tally = writer.tally
     if tally is not None:
         production.doc_count = tally.documents

@@ -78,6 +78,8 @@ class Document(DocumentBase, table=True):
         Index("ix_document_body_hash_party", "body_hash", "party_id", **_present("body_hash")),
         Index("ix_document_party_bates", "party_id", "bates_prefix", "bates_begin"),
         Index("ix_document_parent_id", "parent_id", **_present("parent_id")),
+        # Threads start from the emails with an Outlook Thread-Index (threads.graph).
+        Index("ix_document_thread_index", "thread_index", **_present("thread_index")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -95,3 +95,5 @@ class SourceKind(StrEnum):
     MAIL = "mail"
     PRIVLOG = "privlog"
     PDF = "pdf"
+    PST = "pst"
+    MSG = "msg"

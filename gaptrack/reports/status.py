@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gaptrack.gaps.model import PartySummary, RequestStatus
+from gaptrack.reports.progress_svg import progress_svg
 from gaptrack.reports.tabular import (
     ReportFormat,
     html_page,
@@ -18,6 +19,9 @@ from gaptrack.reports.tabular import (
     to_md,
     to_table,
 )
+
+if TYPE_CHECKING:
+    from gaptrack.service.progress import PartyProgress
 
 SCHEMA = "gaptrack/status@1"
 COLUMNS = [
@@ -126,7 +130,9 @@ def render_status(
     *,
     as_of: dt.date,
     parties: Sequence[PartySummary] = (),
+    progress: Sequence[PartyProgress] = (),
 ) -> str:
+    """``progress``: the parties' progress over time, charted in the HTML report."""
     form = report_format(fmt)
     title = f"Status as of {as_of.isoformat()}"
     if form is ReportFormat.JSON:
@@ -177,6 +183,10 @@ def render_status(
         body = [f"<h1>{html.escape(title)}</h1>"]
         if parties:
             body += to_html_table(party_rows(parties), PARTY_COLUMNS)
+        charts = [(p, progress_svg(p)) for p in progress]
+        if any(svg for _, svg in charts):
+            body.append("<h2>Progress over time</h2>")
+            body += [f"<h3>{html.escape(p.name)}</h3>\n{svg}" for p, svg in charts if svg]
         return html_page(title, [*body, *to_html_table(rows, COLUMNS)])
     head = to_table(party_rows(parties), PARTY_COLUMNS, "Parties") if parties else ""
     return head + to_table(rows, COLUMNS, title)

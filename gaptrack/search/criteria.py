@@ -45,14 +45,16 @@ def _prepare(connection: Connection) -> None:
 def keyword_hits(connection: Connection, after_id: int) -> sa.Table:
     """Fill ``keyword_hit`` with every (item, document newer than ``after_id``) whose
     document meets one of the item's keywords; the table, to join on."""
-    ensure_index(connection)
-    _prepare(connection)
     c = t.criterion
     pg = connection.dialect.name == "postgresql"
     mark = "%s" if pg else "?"
     criteria = connection.execute(
         sa.select(c.c.item_id, c.c.value).where(c.c.kind == CriterionKind.KEYWORD.value)
     ).all()
+    # Imports leave the index to its first reader; with no keyword criteria this is none.
+    if criteria:
+        ensure_index(connection)
+    _prepare(connection)
     for item_id, value in criteria:
         query = keyword_query(str(value))
         if query is None:

@@ -1,11 +1,13 @@
-"""Building the full-text index: each production once, after its import has written it.
+"""Building the full-text index: each production once, when it is first searched.
 
-:func:`index_production` is what an import calls just before it commits (inside the same
-transaction, so a rolled-back import leaves no index rows behind). :func:`ensure_index` is
-what readers call: it indexes any production that came in another way (a case file, the
-synthetic generator, an older database) and, on SQLite, rebuilds the index when documents
-have gone since it was built (FTS5's external content cannot drop a row whose words are no
-longer there to read). Both are cheap when nothing changed: a few indexed counts.
+An import does not index what it wrote (at a million documents the index would cost a
+third of the import): the production is left *stale*, which is simply "not in the index
+state" below. :func:`ensure_index` is what every reader calls before it reads (a search,
+the term report, keyword criteria): it indexes the productions not indexed yet, one
+set-based INSERT … SELECT each, and, on SQLite, rebuilds the index when documents have gone
+since it was built (FTS5's external content cannot drop a row whose words are no longer
+there to read). It is cheap when nothing changed: a few indexed counts.
+:func:`index_production` indexes one production at once; :func:`rebuild_index` all.
 
 Where the index got to is kept per backend:
 
@@ -155,9 +157,8 @@ def ensure_index(connection: Connection) -> int:
 
 
 def index_production(connection: Connection, production_id: int | None) -> int:
-    """Add the documents of a production just written to the index (and any other
-    production not indexed yet); the number of documents indexed. Call it inside the
-    transaction that wrote them."""
+    """Add the documents of a production to the index now (and any other production not
+    indexed yet); the number of documents indexed."""
     if connection.dialect.name == "postgresql" and production_id is not None:
         ensure_schema(connection)
         return _pg_insert(connection, "production_id = %s", (production_id,))

@@ -12,8 +12,10 @@
   rows go with their document (``ON DELETE CASCADE``).
 
 Neither is kept in step by triggers: a bulk import of a million documents must not pay a
-per-row index update. :func:`gaptrack.search.index.index_production` adds each production's
-documents once its import has written them. The index is derived data, so it lives outside
+per-row index update. An import leaves its production unindexed; the first reader
+(:func:`gaptrack.search.index.ensure_index`, which every search, term report and keyword
+criterion calls first) adds each new production's documents in one set-based INSERT …
+SELECT. The index is derived data, so it lives outside
 the models' metadata; the migration creates it and :func:`ensure_schema` creates it where a
 database predates it.
 """

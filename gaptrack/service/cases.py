@@ -19,14 +19,21 @@ __all__ = ["FileReport", "LoadReport", "export_case", "load_case_files"]
 
 
 def load_case_files(
-    engine: Engine, paths: Sequence[str | Path], *, actor: str = "cli"
+    engine: Engine, paths: Sequence[str | Path], *, actor: str = "cli",
+    prune: bool = False, dry_run: bool = False,
 ) -> LoadReport:
     """Validate every file, then load them all in one transaction; idempotent.
 
-    Raises :class:`gaptrack.errors.CaseFileError` (file, line, field) on bad input, with the
+    Files merge: a shared party's aliases, addresses and counsel that no file declares are
+    kept (listed in ``report.not_declared``); ``prune`` removes them, each as an event.
+    ``dry_run`` reports what the load would do and changes nothing. Raises
+    :class:`gaptrack.errors.CaseFileError` (file, line, field) on bad input, with the
     database left exactly as it was.
     """
-    report = _load_case_files(engine, paths, actor=actor)
+    report = _load_case_files(engine, paths, actor=actor, prune_undeclared=prune,
+                              dry_run=dry_run)
+    if dry_run:
+        return report
     if report.changed:
         refresh_derived(engine)  # derived facts follow writes, never reads
     from gaptrack.service.committees import signatory_warnings

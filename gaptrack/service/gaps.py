@@ -128,7 +128,14 @@ def status_report(
     view = case_view(
         engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
     )
-    return render_status(view.status_rows(), fmt, as_of=as_of, parties=view.summaries)
+    progress = []
+    if str(fmt).lower() == "html":  # only the HTML report charts it
+        from gaptrack.service.progress import party_progress
+
+        progress = [party_progress(engine, p, as_of) for p in view.parties if p.summary.requests]
+    return render_status(
+        view.status_rows(), fmt, as_of=as_of, parties=view.summaries, progress=progress
+    )
 
 
 def gaps_report(

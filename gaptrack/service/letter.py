@@ -54,7 +54,7 @@ def letter_model(
     labels |= {
         b
         for g in gaps
-        if g.kind is GapKind.REFERENCED_UNPRODUCED
+        if g.kind in (GapKind.REFERENCED_UNPRODUCED, GapKind.INCOMPLETE_FAMILY)
         for b in g.evidence.referring_bates
     }
     docs = cited_documents(engine, facts.party_id, labels)

@@ -17,6 +17,7 @@ from gaptrack.models import Party
 from gaptrack.models.enums import ParticipantRole
 from gaptrack.service.lookup import resolve
 from gaptrack.threads import Message, Thread, build_threads
+from gaptrack.threads.graph import fetch_rows
 
 BATCH = 5_000
 
@@ -73,25 +74,29 @@ def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
     docs: dict[int, _Doc] = {}
     senders = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value)
+    quoted = ParticipantRole.QUOTED.value
+    slugs = dict(fetch_rows(connection, "SELECT id, slug FROM party"))
     for batch in _batches(ids):
         marks = ", ".join([mark] * len(batch))
-        for doc_id, bates, party, subject, sender in connection.exec_driver_sql(
-            "SELECT d.id, d.begin_label, p.slug, d.subject, d.sender FROM document d"
-            f" JOIN party p ON p.id = d.party_id WHERE d.id IN ({marks})",
+        for doc_id, bates, party_id, subject, sender in fetch_rows(
+            connection,
+            "SELECT id, begin_label, party_id, subject, sender FROM document"
+            f" WHERE id IN ({marks})",
             tuple(batch),
-        ).all():
-            docs[int(doc_id)] = _Doc(bates=bates, party=party, subject=subject, sender=sender,
-                                     on_it=set(), replied_from=set(), quoted=set())
-        for doc_id, slug, role in connection.exec_driver_sql(
-            "SELECT dp.document_id, p.slug, dp.role FROM document_participant dp"
-            f" JOIN party p ON p.id = dp.party_id WHERE dp.document_id IN ({marks})",
+        ):
+            docs[doc_id] = _Doc(bates=bates, party=slugs[party_id], subject=subject,
+                                sender=sender, on_it=set(), replied_from=set(), quoted=set())
+        for doc_id, party_id, role in fetch_rows(
+            connection,
+            "SELECT document_id, party_id, role FROM document_participant"
+            f" WHERE document_id IN ({marks}) AND party_id IS NOT NULL",
             tuple(batch),
-        ).all():
-            doc = docs[int(doc_id)]
+        ):
+            doc, slug = docs[doc_id], slugs[party_id]
             doc.on_it.add(slug)
             if role in senders:
                 doc.replied_from.add(slug)
-            elif role == ParticipantRole.QUOTED.value:
+            elif role == quoted:
                 doc.quoted.add(slug)
     return docs
 
@@ -120,17 +125,18 @@ def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
         else:
             on_it = set().union(*(c.on_it for c in copies)) | producers
         first = copies[0] if copies else None
-        views.append(MessageView(
+        # Built without validation: every value comes typed from the thread and the rows.
+        views.append(MessageView.model_construct(
             key=m.key, parent=m.parent, depth=depths[m.key], ghost=m.ghost,
             ghost_basis=m.basis if m.ghost else "", date=m.date,
             subject=first.subject if first else None, sender=first.sender if first else None,
-            copies=sorted((Copy(party=c.party, bates=c.bates) for c in copies),
-                          key=lambda c: (c.party, c.bates)),
+            copies=[Copy.model_construct(party=party, bates=bates)
+                    for party, bates in sorted((c.party, c.bates) for c in copies)],
             on_it=sorted(on_it), lacking=sorted(on_it - producers),
             referenced_by=sorted({docs[d].bates for d in m.referenced_by}),
         ))
     subject = next((v.subject for v in views if v.subject), None)
-    return ThreadView(subject=subject, messages=views)
+    return ThreadView.model_construct(subject=subject, messages=views)
 
 
 def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:

@@ -9,23 +9,26 @@ message: it existed (something replied to it) and nobody produced it. A **thread
 connected set of messages.
 
 The reply's parent is the first reference stored (every importer stores ``In-Reply-To``
-first). Threads are built in memory from two narrow scans (the email keys, the references),
-so all parties' threads cost one pass over the corpus.
+first). Threads are built in memory from the documents that can be in one — replies, what
+they cite, emails with a Thread-Index, the quoted-header pairs, and their copies — read
+through indexes, so an email in no thread costs nothing.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
-from gaptrack.threads.quoted import naive_utc, quoted_parents
+from gaptrack.threads.outlook import HEADER_BYTES, REPLY_BYTES, decode_thread_index
+from gaptrack.threads.quoted import QuotedParent, naive_utc, quoted_parents
 
 
 @dataclass(slots=True)
@@ -75,38 +78,69 @@ class _Sets:
 _as_datetime = naive_utc
 
 
-def thread_index_depth(value: str | None) -> bytes | None:
-    """The decoded Outlook Thread-Index when it is well formed (22 header bytes, then 5 per
-    reply), else None. ``(len - 22) // 5`` is the reply depth."""
-    if not value:
-        return None
-    try:
-        raw = base64.b64decode(value.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    if len(raw) < 22 or (len(raw) - 22) % 5:
-        return None
-    return raw
-
-
 def _ti_key(raw: bytes) -> str:
     return "ti:" + base64.b64encode(raw).decode()
 
 
+# The documents a thread can hold: replies, the documents they cite, emails with a
+# Thread-Index (``seed``), then every copy of those by Message-ID or fingerprint. An email
+# nobody answers and that answers nobody is a thread of one, so it is never read: the
+# corpus is touched through indexes only (ix_reference_mih, ix_document_mih_party,
+# ix_document_fingerprint_party, ix_document_thread_index).
+_SEEDS = """
+SELECT document_id FROM document_reference
+UNION SELECT d.id FROM document_reference r JOIN document d ON d.mih = r.mih
+UNION SELECT id FROM document WHERE thread_index IS NOT NULL
+"""
+_WITH_COPIES = """
+WITH seed(id) AS ({seeds}),
+keyed AS (SELECT d.mih, d.fingerprint FROM seed JOIN document d ON d.id = seed.id)
+SELECT id, mih, fingerprint, date_sent, thread_index FROM document WHERE id IN (
+  SELECT id FROM seed
+  UNION SELECT d.id FROM keyed k JOIN document d ON d.mih = k.mih
+  UNION SELECT d.id FROM keyed k JOIN document d ON d.fingerprint = k.fingerprint
+) ORDER BY id
+"""
+BATCH = 5_000
+
+
+def fetch_rows(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """Rows straight from the driver's cursor: a thread build reads many narrow rows, and
+    SQLAlchemy's Row objects cost more than the query."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _thread_rows(connection: Connection, also: Sequence[int]) -> list[Any]:
+    """The documents that can be in a thread, with their copies; ``also`` adds documents
+    tied another way (the quoted-header replies and the originals they quote)."""
+    rows = fetch_rows(connection, _WITH_COPIES.format(seeds=_SEEDS))
+    seen = {int(r[0]) for r in rows}
+    extra = sorted(set(also) - seen)
+    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    for start in range(0, len(extra), BATCH):
+        batch = extra[start : start + BATCH]
+        seeds = f"SELECT id FROM document WHERE id IN ({', '.join([mark] * len(batch))})"
+        for row in fetch_rows(connection, _WITH_COPIES.format(seeds=seeds), tuple(batch)):
+            if int(row[0]) not in seen:
+                seen.add(int(row[0]))
+                rows.append(row)
+    return rows
+
+
 def _scan(
-    connection: Connection,
+    connection: Connection, also: Sequence[int] = ()
 ) -> tuple[dict[str, Message], dict[int, str], _Sets, dict[int, bytes]]:
     messages: dict[str, Message] = {}
     indexes: dict[int, bytes] = {}
     of_document: dict[int, str] = {}
     sets = _Sets()
     by_print: dict[str, list[tuple[dt.datetime | None, str]]] = defaultdict(list)
-    rows = connection.exec_driver_sql(
-        "SELECT id, mih, fingerprint, date_sent, thread_index FROM document"
-        " WHERE mih IS NOT NULL OR fingerprint IS NOT NULL OR thread_index IS NOT NULL"
-        " OR id IN (SELECT document_id FROM document_reference)"
-    ).all()
-    for doc_id, mih, print_, sent, thread_index in rows:
+    for doc_id, mih, print_, sent, thread_index in _thread_rows(connection, also):
         key = f"mih:{mih}" if mih else f"doc:{doc_id}"
         message = messages.get(key)
         if message is None:
@@ -118,7 +152,7 @@ def _scan(
         of_document[int(doc_id)] = key
         if print_:
             by_print[print_].append((date, key))
-        raw = thread_index_depth(thread_index)
+        raw = decode_thread_index(thread_index)
         if raw is not None:  # copies of one message carry the same Thread-Index
             indexes[int(doc_id)] = raw
             tkey = _ti_key(raw)
@@ -141,12 +175,15 @@ def _scan(
 
 def build_threads(connection: Connection) -> list[Thread]:
     """Every thread of two or more messages, over all productions."""
-    messages, of_document, copies, indexes = _scan(connection)
+    quoted = quoted_parents(connection)
+    also = [q.document_id for q in quoted]
+    also += [q.parent_document_id for q in quoted if q.parent_document_id is not None]
+    messages, of_document, copies, indexes = _scan(connection, also)
     links: list[tuple[int, str]] = [
         (int(doc_id), f"mih:{mih}")
-        for doc_id, mih in connection.exec_driver_sql(
-            "SELECT document_id, mih FROM document_reference ORDER BY document_id, id"
-        ).all()
+        for doc_id, mih in fetch_rows(
+            connection, "SELECT document_id, mih FROM document_reference ORDER BY document_id, id"
+        )
     ]
     for _, key in links:
         if key not in messages:
@@ -168,7 +205,7 @@ def build_threads(connection: Connection) -> list[Thread]:
                 merged[child].parent = target
         threads.union(child, target)
     _thread_index_ancestors(merged, of_document, copies, threads, indexes)
-    _quoted(connection, merged, of_document, copies, threads)
+    _quoted(quoted, merged, of_document, copies, threads)
     for message in merged.values():
         if message.ghost and message.referenced_by and message.date is None:
             dates = [merged[copies.find(of_document[d])].date for d in message.referenced_by]
@@ -188,7 +225,7 @@ def _thread_index_ancestors(
     its Thread-Index is an ancestor. Those nobody produced become ghosts, evidenced by it."""
     for doc_id, raw in indexes.items():
         child = copies.find(of_document[doc_id])
-        for length in range(len(raw) - 5, 21, -5):
+        for length in range(len(raw) - REPLY_BYTES, HEADER_BYTES - 1, -REPLY_BYTES):
             key = _ti_key(raw[:length])
             target = copies.find(key) if key in copies.up or key in merged else key
             message = merged.get(target)
@@ -203,14 +240,14 @@ def _thread_index_ancestors(
 
 
 def _quoted(
-    connection: Connection,
+    found_parents: Sequence[QuotedParent],
     merged: dict[str, Message],
     of_document: dict[int, str],
     copies: _Sets,
     threads: _Sets,
 ) -> None:
     """Replies whose IDs were stripped, linked by the message they quote."""
-    for found in quoted_parents(connection):
+    for found in found_parents:
         child_key = of_document.get(found.document_id)
         if child_key is None:
             continue

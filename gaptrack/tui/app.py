@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from gaptrack.config import default_actor
+from gaptrack.config import resolve_actor
 from gaptrack.tui.commands import GaptrackCommands
 from gaptrack.tui.global_actions import GlobalActions
 from gaptrack.tui.screens.main import MainScreen
@@ -44,7 +44,7 @@ class GaptrackApp(GlobalActions, App[None]):
         keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
-        self.state = TuiState(url=url, as_of=as_of, actor=actor or default_actor(),
+        self.state = TuiState(url=url, as_of=as_of, actor=resolve_actor(actor),
                               export_dir=export_dir or Path.cwd())
         self.sub_title = f"as of {as_of.isoformat()}"
         if keymap:

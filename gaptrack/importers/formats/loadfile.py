@@ -26,7 +26,7 @@ from gaptrack.importers.fieldmap import (
     parse_overrides,
 )
 from gaptrack.importers.mapping import columns_left_empty
-from gaptrack.importers.opt import read_documents
+from gaptrack.importers.opt import image_file_beside, read_documents
 from gaptrack.importers.pipeline import (
     ChildMapper,
     LocalMapper,
@@ -233,9 +233,13 @@ class DatImporter:
         """The OPT's page counts: filled where the DAT has none, reconciled where it has."""
         opt = run.option("opt")
         if opt is None:
+            opt = image_file_beside(run.path)
+            if opt is not None:
+                run.findings.append(f"the image load file beside it was read: {opt.name}")
+        if opt is None:
             if not self.has_ends:
-                run.findings.append("the DAT has no ENDBATES column and no OPT was given: "
-                                    "each document is taken to end where it begins")
+                run.findings.append("the DAT has no ENDBATES column and no OPT or LFP was "
+                                    "given: each document is taken to end where it begins")
             return
         opt = Path(opt)
         writer, made = run.writer, run.production

@@ -9,7 +9,7 @@ is (:mod:`gaptrack.importers.pipeline`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,10 @@ from gaptrack.importers.formats.loadfile import (
 )
 from gaptrack.importers.mail import MailMessage
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
+from gaptrack.importers.mapi import Skipped
 from gaptrack.importers.mapping import DocumentDraft, check_limits, mail_prefix, map_mail
+from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
+from gaptrack.importers.msgfile import is_msg
 from gaptrack.importers.pipeline import (
     ChildMapper,
     RowBatch,
@@ -33,6 +36,7 @@ from gaptrack.importers.pipeline import (
     row_batches,
     worth_a_child,
 )
+from gaptrack.importers.pstfile import is_pst
 from gaptrack.importers.qc import BadRecord
 from gaptrack.importers.run import MAX_BAD_LISTED, Run
 from gaptrack.importers.writer import (
@@ -55,6 +59,27 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+def _note_other_mail(run: Run, name: str) -> None:
+    """A folder holding mail of several formats (EML beside .msg files, a PST beside them)
+    is read as one: say which files were left for another import, so none goes unnoticed."""
+    if not run.path.is_dir():
+        return
+    read = {i.path for i in run.inputs}
+    left = [p for p in sorted(run.path.rglob("*")) if p.is_file() and p not in read
+            and (is_pst(p) or is_msg(p) or looks_like_mail(p))]
+    if left:
+        shown = ", ".join(str(p.relative_to(run.path)) for p in left[:5])
+        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+        run.findings.append(
+            f"{len(left)} files in the folder hold mail of another format and were not read "
+            f"as {name}: {shown}{more} (import them with gaptrack import pst|msg|mail PATH)")
+
+
+# What a reader yields per item (with the bytes of its file read so far): a message, the error
+# of one that cannot be read, or an Outlook item passed over because it is not mail.
+Message = MailMessage | LoadFileError | Skipped
+
+
 @dataclass(frozen=True, slots=True)
 class MailSettings:
     """Everything needed to read and map a mail import, in either process (picklable)."""
@@ -63,6 +88,7 @@ class MailSettings:
     prefix: str
     first_number: int
     rows: RowPlan | None = None  # SQLite: rows made ready for executemany by the mapper
+    reader: Callable[[Path], Iterator[tuple[Message, int]]] = read_file  # the format's
 
     def local(self) -> MailMapper:
         return MailMapper(self)
@@ -80,11 +106,13 @@ class MailMapper:
         self.counts: list[int] = []  # messages per file
         self.problems: list[tuple[str, int, str, str]] = []  # (file, line, header, reason)
         self.problem_count = 0
+        self.skipped: dict[str, int] = {}  # item class -> count (PST/MSG items not mail)
+        self.cut: list[tuple[str, int]] = []  # (file, line) of messages nested too deeply
 
     @property
     def extra(self) -> dict[str, Any]:
         return {"records": self.records, "counts": self.counts, "problems": self.problems,
-                "problem_count": self.problem_count}
+                "problem_count": self.problem_count, "skipped": self.skipped, "cut": self.cut}
 
     def _note(self, message: MailMessage) -> None:
         for p in message.problems:
@@ -97,7 +125,11 @@ class MailMapper:
         done = 0
         for file in self.settings.files:
             count = 0
-            for message, file_bytes in read_file(file):
+            for message, file_bytes in self.settings.reader(file):
+                if isinstance(message, Skipped):
+                    kind = message.item_class or "(no class)"
+                    self.skipped[kind] = self.skipped.get(kind, 0) + 1
+                    continue
                 count += 1
                 self.records += 1
                 self.bytes_read = done + file_bytes
@@ -111,6 +143,8 @@ class MailMapper:
             raise message
         if message.problems:
             self._note(message)
+        if message.nesting_cut:
+            self.cut.append((str(message.source), message.line))
         drafts = map_mail(message, self.settings.prefix, self.number)
         problem = next(filter(None, (check_limits(d) for d in drafts)), None)
         if problem is not None:
@@ -137,6 +171,8 @@ class MailImporter:
     target = "documents"
     summary = "Mail: EML files, MBOX mailboxes, maildir folders, any RFC 5322 file (.txt, none)"
     options = ("bates_prefix",)
+    # A file's messages (the Outlook formats have their own).
+    reader: Callable[[Path], Iterator[tuple[Message, int]]] = staticmethod(read_file)
 
     def detect(self, path: Path) -> bool:
         if path.is_dir():
@@ -183,6 +219,7 @@ class MailImporter:
             prefix=prefix,
             first_number=int(last or 0) + 1,
             rows=writer.plan,
+            reader=self.reader,
         )
         source: MailMapper | ChildMapper
         if child is not None:
@@ -198,11 +235,23 @@ class MailImporter:
         run.report.records = int(extra["records"])
         for entry, count in zip(run.inputs, extra["counts"], strict=False):
             entry.records = int(count)
+        skipped = ", ".join(f"{kind} {n}" for kind, n in sorted(extra["skipped"].items()))
+        if skipped:
+            total = sum(extra["skipped"].values())
+            run.findings.append(f"{total} items that are not mail were skipped ({skipped})")
+            run.empty_message = f"no message could be loaded ({total} items that are not " \
+                                f"mail were skipped: {skipped})"
         run.report.header_problem_count = int(extra["problem_count"])
         run.report.header_problems = [
             BadRecord(file=f, line=line, field=h, reason=r) for f, line, h, r in extra["problems"]
         ]
+        if extra["cut"]:
+            where = ", ".join(f"{f}:{line}" for f, line in extra["cut"][:MAX_BAD_LISTED])
+            run.findings.append(
+                f"{len(extra['cut'])} messages nest MIME parts deeper than {MAX_MIME_DEPTH} "
+                f"levels: kept, with the parts below that depth left out ({where})")
         rebuild_indexes(conn, deferred)
+        _note_other_mail(run, self.name)
 
     def finish(self, run: Run) -> None:
         pass

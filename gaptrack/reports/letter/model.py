@@ -24,6 +24,8 @@ class SectionKind(StrEnum):
     PRESUMED = "presumed"  # presumed to exist (phone records)
     NOTHING = "nothing"  # requests past due with nothing produced
     WITHHELD = "withheld"  # on the party's privilege log
+    FAMILY = "incomplete-family"  # attachments another party's copy of the email carries
+    CONTRADICTED = "contradicted"  # logged as privileged, produced by another party
 
 
 SECTION_ORDER = list(SectionKind)

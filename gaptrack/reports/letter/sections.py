@@ -39,6 +39,10 @@ def section_of(gap: Gap) -> SectionKind:
         return SectionKind.NOTHING
     if gap.kind is GapKind.REFERENCED_UNPRODUCED:
         return SectionKind.REFERENCED
+    if gap.kind is GapKind.INCOMPLETE_FAMILY:
+        return SectionKind.FAMILY
+    if gap.kind is GapKind.PRIVILEGE_CONTRADICTED:
+        return SectionKind.CONTRADICTED
     basis = gap.evidence.basis
     if basis == KnownBasis.PRESUMED.value:
         return SectionKind.PRESUMED
@@ -92,6 +96,18 @@ def headings(voice: Voice) -> dict[SectionKind, tuple[str, str]]:
             f"The following documents are withheld on {voice.possessive} privilege log; "
             "please substantiate each claim:",
         ),
+        SectionKind.FAMILY: (
+            "Attachments missing from produced emails",
+            f"{who} has produced the following emails without attachments that other parties "
+            "produced with the same emails. Please produce each missing attachment:",
+        ),
+        SectionKind.CONTRADICTED: (
+            "Documents withheld as privileged that another party produced",
+            f"The following documents are withheld on {voice.possessive} privilege log, yet "
+            "another party has produced the same documents to the Committee without any claim "
+            "of privilege. Please state whether each claim is maintained and, if so, the basis "
+            "for maintaining it notwithstanding that disclosure, or produce the document:",
+        ),
     }
 
 
@@ -109,17 +125,37 @@ def describe(
         return _referenced(gap, docs, voice, bates_only=bates_only)
     if gap.kind is GapKind.NOTHING_PRODUCED:
         return LetterEntry(description=gap.item_text or "", citation=citation)
-    if gap.kind is GapKind.INFERRED and not gap.known_item:
+    if gap.kind is GapKind.INCOMPLETE_FAMILY:
+        return _family(gap, docs, citation=citation, bates_only=bates_only)
+    if gap.kind in (GapKind.INFERRED, GapKind.PRIVILEGE_CONTRADICTED) and not gap.known_item:
         text = "" if bates_only else _email_words(docs.get(e.bates[0]) if e.bates else None)
     else:
         text = "" if bates_only and e.bates else gap.title
-    if gap.kind is GapKind.WITHHELD and e.privilege_entry:
+    if gap.kind in (GapKind.WITHHELD, GapKind.PRIVILEGE_CONTRADICTED) and e.privilege_entry:
         text = f"{text.rstrip('. ')}; logged as {e.privilege_entry}".lstrip("; ")
     source = None
     if e.bates and e.producing_party_name:
         source = f"produced by {e.producing_party_name} as {and_list(list(e.bates))}"
     elif e.basis in _REPORTED and e.citation and not bates_only:
         source = f"source: {e.citation.strip()}"
+    return LetterEntry(description=text, source=source, citation=citation, bates=list(e.bates))
+
+
+def _family(
+    gap: Gap, docs: dict[str, DocInfo], *, citation: str | None, bates_only: bool
+) -> LetterEntry:
+    """``The attachment "Survey.pdf" to an email from ... (produced by you as ALICE-0001)``."""
+    e = gap.evidence
+    own = list(e.referring_bates)
+    name = gap.title.split(" of \"", 1)[0].removeprefix("Attachment ").strip()
+    email = "" if bates_only else _email_words(docs.get(own[0]) if own else None)
+    email = (email[0].lower() + email[1:]) if email else "the email"
+    text = f"The attachment {name} to {email}" + (
+        f", which was produced as {and_list(own)} without it" if own else ""
+    )
+    source = None
+    if e.bates and e.producing_party_name:
+        source = f"produced by {e.producing_party_name} as {and_list(list(e.bates))}"
     return LetterEntry(description=text, source=source, citation=citation, bates=list(e.bates))
 
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from gaptrack.gaps.model import ItemStatusKind, PartySummary, RequestStatus
 from gaptrack.models import RequestKind
 from gaptrack.service import actions, browse
+from gaptrack.service.progress import PartyProgress, party_progress
 from gaptrack.service.views import PartyView
 from gaptrack.text import display
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
@@ -22,6 +23,7 @@ from gaptrack.tui.runner import act
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
 from gaptrack.tui.widgets.known import KnownTable
+from gaptrack.tui.widgets.progress import ProgressPanel
 from gaptrack.tui.widgets.table import Column, Record, RecordTable
 
 STATUS_STYLE = {
@@ -66,6 +68,7 @@ def fetch_party(engine: Engine, party: str, as_of: Any) -> PartyView:
 class PartyData:
     view: PartyView
     notes: dict[str, dict[str, list[actions.Note]]]  # entity -> key -> notes
+    progress: PartyProgress
 
 
 def fetch_party_data(engine: Engine, party: str, as_of: Any) -> PartyData:
@@ -75,7 +78,7 @@ def fetch_party_data(engine: Engine, party: str, as_of: Any) -> PartyData:
         "known_item": actions.notes_on(engine, "known_item", [k.slug for k in view.known]),
         "gap": actions.notes_on(engine, "gap", [g.key for g in view.gaps]),
     }
-    return PartyData(view, notes)
+    return PartyData(view, notes, party_progress(engine, view, as_of))
 
 
 def notes_text(notes: list[actions.Note]) -> str:
@@ -126,6 +129,7 @@ class PartyScreen(DataScreen):
         Binding("L", "app.draft_letter", "Draft letter", id="party.letter"),
         Binding("t", "threads", "Threads", id="party.threads"),
         Binding("v", "coverage", "Coverage", id="party.coverage"),
+        Binding("r", "tab('progress')", "Progress", id="party.progress"),
     ]
 
     def __init__(self, party: str) -> None:
@@ -143,6 +147,8 @@ class PartyScreen(DataScreen):
                 yield GapsPanel(id="party-gaps")
             with TabPane("Known items", id="known"):
                 yield KnownTable(self.party, id="known-table")
+            with TabPane("Progress", id="progress"):
+                yield ProgressPanel(id="progress-panel")
         yield Footer()
 
     def loading_target(self) -> Any:
@@ -164,6 +170,7 @@ class PartyScreen(DataScreen):
         self.query_one(KnownTable).set_records(
             [KnownTable.record(k, known_notes.get(k.slug, [])) for k in data.known]
         )
+        self.query_one(ProgressPanel).show_progress(loaded.progress)
         if not self.loaded:  # first load only: a reload must not move the user's focus
             self.query_one("#items-table", RecordTable).focus()
 
@@ -176,7 +183,8 @@ class PartyScreen(DataScreen):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        target = {"items": "#items-table", "gaps": ".gaps-table", "known": "#known-table"}[tab]
+        target = {"items": "#items-table", "gaps": ".gaps-table", "known": "#known-table",
+                  "progress": "#progress-panel"}[tab]
         self.query_one(target).focus()
 
     def action_threads(self) -> None:

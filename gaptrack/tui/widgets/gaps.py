@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
-from gaptrack.gaps.model import Gap, GapKind
+from gaptrack.gaps.model import Gap, GapKind, ThreadMessage
 from gaptrack.service import actions
 from gaptrack.service.browse import DocumentRow, documents_by_ids
 from gaptrack.tui.dialogs import ConfirmDialog, DocumentDialog, TextDialog
@@ -29,6 +29,8 @@ KIND_STYLE = {
     GapKind.WITHHELD: "cyan",
     GapKind.REFERENCED_UNPRODUCED: "blue",
     GapKind.SILENT_PERIOD: "yellow",
+    GapKind.INCOMPLETE_FAMILY: "bold magenta",
+    GapKind.PRIVILEGE_CONTRADICTED: "bold cyan",
 }
 
 # "What is missing" is the first wide column: what a person reads first, never scrolled away.
@@ -96,7 +98,19 @@ def describe(gap: Gap) -> Text:
             continue
         out.append(f"{label:>12}  ", style="bold")
         out.append(f"{value}\n")
+    _thread(out, e.thread)
     return out
+
+
+def _thread(out: Text, thread: list[ThreadMessage]) -> None:
+    """The thread around the missing email: parent, it (marked), replies, with producers."""
+    for number, message in enumerate(thread):
+        out.append(f"{'thread' if number == 0 else '':>12}  ", style="bold")
+        missing = message.relation == "missing"
+        when = message.date.strftime("%Y-%m-%d %H:%M") if message.date else "undated"
+        who = ", ".join(message.produced_by) or "produced by nobody"
+        line = f"{message.relation:<7} {when}  {message.subject or '(no subject)'} — {who}\n"
+        out.append(line, style="bold red" if missing else "")
 
 
 class GapsPanel(Vertical):
