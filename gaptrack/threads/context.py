@@ -74,12 +74,15 @@ def _parents(connection: Connection, mihs: Sequence[str]) -> dict[str, str]:
     """The message each answers (its copies' first reference)."""
     out: dict[str, str] = {}
     for batch in _batches(mihs):
-        for mih, parent in connection.exec_driver_sql(
-            "SELECT d.mih, r.mih FROM document d JOIN document_reference r"
+        # Sorted here, not by ORDER BY d.id: that makes SQLite walk every document in id
+        # order instead of looking the batch up on the Message-ID index (30x slower at 1M).
+        rows = connection.exec_driver_sql(
+            "SELECT d.id, d.mih, r.mih FROM document d JOIN document_reference r"
             f" ON r.document_id = d.id WHERE d.mih IN ({_marks(connection, len(batch))})"
-            f" AND {_FIRST_REFERENCE} ORDER BY d.id",
+            f" AND {_FIRST_REFERENCE}",
             tuple(batch),
-        ):
+        ).all()
+        for _, mih, parent in sorted(rows, key=lambda row: int(row[0])):
             if parent and parent != mih:
                 out.setdefault(mih, parent)
     return out
