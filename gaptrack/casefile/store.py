@@ -6,6 +6,8 @@ does not mention, which an update leaves as they are. ``sync_children`` makes a 
 rows (recipients, participants...) equal to the wanted set: the file is authoritative. Given
 ``undeclared``, it merges instead (aliases, addresses, counsel of a shared party): rows no
 file of this load declares are kept and listed there, for ``load --prune`` to remove.
+New rows go in through the one bulk writer (``importers/rows.write_rows``), which encodes
+their values as every other load does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.casefile.report import FileReport
+from gaptrack.importers.rows import write_rows
 
 CHUNK = 500
 
@@ -115,8 +118,7 @@ def upsert(
         )
         conn.execute(statement, params)
     if inserts:
-        for part in chunks(inserts):
-            conn.execute(sa.insert(table), list(part))
+        write_rows(conn, table, inserts)
         for r in fetch(conn, table, column, (row[column] for row in inserts)):
             key = _key(r, key_cols)
             if key in wanted and key not in ids:
@@ -205,5 +207,4 @@ def sync_children(
             report.removed[table.name] += len(gone)
     for part in chunks(deletes):
         conn.execute(sa.delete(table).where(table.c.id.in_(part)))
-    for part in chunks(inserts):
-        conn.execute(sa.insert(table), list(part))
+    write_rows(conn, table, inserts)
