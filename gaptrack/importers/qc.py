@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from gaptrack.identity.report import ParticipantReport
+from gaptrack.importers.continuity import BatesTracker
 from gaptrack.importers.rows import SqlDialect
-from gaptrack.importers.tally import DocumentTally
-from gaptrack.importers.writer import EXAMPLES, OPT_TABLE, BatesTracker
+from gaptrack.importers.staging import OPT_TABLE
+from gaptrack.importers.tally import EXAMPLES, DocumentTally
 
 
 class BadRecord(BaseModel):
