@@ -19,39 +19,11 @@ from gaptrack.importers import mapi
 from gaptrack.importers.rtfbody import rtf_body_text
 from gaptrack.service.intake import import_path
 from tests.builders.msg import Msg, write_msg
-from tests.importers.builders import create_party, email, write_eml
+from tests.builders.rtf import LINES, SENT, alices_eml, html_rtf
+from tests.importers.builders import create_party
 
-SENT = dt.datetime(2017, 3, 2, 10, 15, 7)
 BOB, ALICE, CAROL = ("Bob Baker", "bob@b.example"), ("Alice Able", "alice@a.example"), (
     "Carol Cole", "carol@c.example")
-# Long enough for a body hash (200 characters), with an entity and a line break in the HTML.
-LINES = ("The committee asked for the pipeline routes, the permits & the contractor bids.",
-         "Send the three options with their costs and the schedule for each by Friday noon.",
-         "Legal wants the landowner letters too, in the same folder as the permits please.")
-HTML = ("<html><head><style>p {margin:0}</style></head><body><p>" + LINES[0].replace(
-    "&", "&amp;") + "</p><p>" + LINES[1] + "<br>" + LINES[2] + "</p></body></html>")
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
-
-
-def html_rtf() -> bytes:
-    """HTML encapsulated in RTF as Outlook writes it ([MS-OXRTFEX]): tags in
-    ``\\*\\htmltag`` destinations, text as RTF text, RTF-only parts between ``\\htmlrtf``
-    and ``\\htmlrtf0``."""
-    first = _escape(LINES[0]).replace("&", "{\\*\\htmltag84 &amp;}\\htmlrtf &\\htmlrtf0 ")
-    return ("{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\r\n"
-            "{\\*\\htmltag19 <html>}{\\*\\htmltag2 \\par }{\\*\\htmltag34 <head>}"
-            "{\\*\\htmltag177 <style>p \\{margin:0\\}</style>}{\\*\\htmltag41 </head>}"
-            "{\\*\\htmltag50 <body>}{\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 " + first
-            + "{\\*\\htmltag72 </p>}\\htmlrtf \\par }\\htmlrtf0 {\\*\\htmltag64 <p>}"
-            "\\htmlrtf {\\htmlrtf0 " + _escape(LINES[1]) + "{\\*\\htmltag116 <br>}"
-            "\\htmlrtf \\line\\htmlrtf0 " + _escape(LINES[2]) + "{\\*\\htmltag72 </p>}"
-            "\\htmlrtf \\par }\\htmlrtf0 {\\*\\htmltag58 </body>}{\\*\\htmltag27 </html>}}"
-            ).encode("ascii")
-
-
 def rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
     with engine.connect() as connection:
         return [tuple(r) for r in connection.execute(sa.text(sql)).all()]
@@ -63,20 +35,11 @@ def parties(engine: Engine) -> None:
     create_party(engine, "carol", "Carol Cole", ["carol@c.example"])
 
 
-def alices_eml(tmp_path: Path, **changes: object) -> Path:
-    values: dict[str, object] = dict(
-        sender="Bob Baker <bob@b.example>", to="Alice Able <alice@a.example>",
-        subject="Routes and permits", body="\n".join(LINES), html=HTML,
-        message_id="<routes-7@b.example>", date=SENT.replace(tzinfo=dt.UTC))
-    values.update(changes)
-    (tmp_path / "alice").mkdir(exist_ok=True)
-    return write_eml(tmp_path / "alice" / "routes.eml", email(**values))  # type: ignore[arg-type]
-
-
 def test_rtf_helper_reads_both_variants_and_refuses_a_bad_crc() -> None:
     plain = b"{\\rtf1\\ansi\\ansicpg1252\\fromtext \\deff0 Caf\\'e9 menu\\par second}"
     assert rtf_body_text(compress(plain)) == "Café menu\nsecond"  # LZFu
     assert rtf_body_text(compress(plain, compressed=False)) == "Café menu\nsecond"  # MELA
+    assert rtf_body_text(plain + b"\x00") == "Café menu\nsecond"  # as libpff's rtf_body gives
     assert rtf_body_text(compress(html_rtf())) == "\n".join(LINES)
     broken = bytearray(compress(plain))
     broken[20] ^= 0xFF
@@ -149,7 +112,7 @@ def test_attached_message_is_an_email_family_member_matching_the_eml(
                           " FROM document c LEFT JOIN document p ON p.id = c.parent_id"
                           " WHERE c.bates_prefix = 'CAROL-1-' ORDER BY c.begin_label")
     assert [r[:3] for r in family] == [("CAROL-1-000001", "email", None),
-                                       ("CAROL-1-000002", "email", None),
+                                       ("CAROL-1-000002", "email", "Routes and permits"),
                                        ("CAROL-1-000003", "attachment", "bids.pdf")]
     top, attached, bids = family
     assert top[3] == "Carol Cole <carol@c.example>" and top[7] is None
@@ -181,6 +144,7 @@ def test_attached_messages_nested_too_deep_are_cut_and_reported(
                          production="Carol 1")
     kinds = rows(engine, "SELECT doc_type, title FROM document ORDER BY begin_label")
     # the forward and two attached messages read; the third kept by name, as a file
-    assert kinds == [("email", None), ("email", None), ("email", None),
+    assert kinds == [("email", None), ("email", "Routes and permits"),
+                     ("email", "Routes and permits"),
                      ("attachment", "Routes and permits")]
     assert any("fw.msg:1" in f for f in report.findings)

@@ -53,6 +53,7 @@ SENDER_NAME = 0x0C1A
 SENDER_EMAIL = 0x0C1F
 DISPLAY_BCC, DISPLAY_CC, DISPLAY_TO = 0x0E02, 0x0E03, 0x0E04
 DELIVERY_TIME = 0x0E06
+MESSAGE_FLAGS = 0x0E07
 BODY = 0x1000
 RTF_COMPRESSED = 0x1009
 HTML = 0x1013
@@ -114,6 +115,7 @@ class OutlookItem:
     recipients: list[Recipient] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     nesting_cut: bool = False  # an attached message below MAX_EMBEDDED_DEPTH left unread
+    notes: list[str] = field(default_factory=list)  # what the reader could not read, and why
 
     def text(self, prop: int) -> str:
         value = self.props.get(prop)
@@ -263,6 +265,7 @@ def to_message(
     message.text = message.text.replace("\x00", "")
     if unread:  # kept, without its text: say so in the QC report, naming the item
         message.problems.append(HeaderProblem(str(source), line, "PR_RTF_COMPRESSED", unread))
+    message.problems += [HeaderProblem(str(source), line, "attachment", n) for n in item.notes]
     message.attachments = [_attachment(a, source, number, line) for a in item.attachments]
     for inner in (a.message for a in message.attachments if a.message is not None):
         message.nesting_cut = message.nesting_cut or inner.nesting_cut

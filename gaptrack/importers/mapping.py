@@ -466,13 +466,15 @@ def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> 
 
 
 def _mail_family(message: MailMessage, prefix: str, number: int, width: int,
-                 parent: tuple[str, int] | None, where: str) -> list[DocumentDraft]:
-    drafts = [_email_draft(message, prefix, number, width, parent, where)]
+                 parent: tuple[str, int] | None, where: str,
+                 title: str | None = None) -> list[DocumentDraft]:
+    """``title``: an attached message's name as its parent shows it."""
+    drafts = [_email_draft(message, prefix, number, width, parent, where, title)]
     for attachment in message.attachments:
         at = number + len(drafts)
         if attachment.message is not None:
             drafts += _mail_family(attachment.message, prefix, at, width, (prefix, number),
-                                   f"{where}/{attachment.filename}")
+                                   f"{where}/{attachment.filename}", attachment.filename)
             continue
         child = format_bates(prefix, at, width)
         drafts.append(DocumentDraft(
@@ -492,7 +494,8 @@ def _mail_family(message: MailMessage, prefix: str, number: int, width: int,
 
 
 def _email_draft(message: MailMessage, prefix: str, number: int, width: int,
-                 parent: tuple[str, int] | None, where: str) -> DocumentDraft:
+                 parent: tuple[str, int] | None, where: str,
+                 title: str | None) -> DocumentDraft:
     """The message's own document: headers, text, and what they derive (participants,
     fingerprint, body hash)."""
     derived = derive(
@@ -515,7 +518,7 @@ def _email_draft(message: MailMessage, prefix: str, number: int, width: int,
         "end_label": label,
         "custodian": None,
         "doc_type": str(DocType.EMAIL),
-        "title": None,
+        "title": title,
         "date_sent": message.date,
         "date_created": None,
         "sender": message.sender or None,

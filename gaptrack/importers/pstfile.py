@@ -10,10 +10,12 @@ and attachments become a :class:`~gaptrack.importers.mapi.OutlookItem`, and what
 passed over and counted. The folder path (``Top of Personal Folders/Sent Items``) is kept in
 each message's location.
 
-A body the item's properties do not hold (stored where the record set does not reach) is
-asked of libpff: plain, then HTML, then RTF (libpff gives the RTF decompressed). An attached
-message (attach method 5) is libpff's attachment sub-item, read as an item of its own down to
-:data:`~gaptrack.importers.mapi.MAX_EMBEDDED_DEPTH` levels.
+The body is read from the record set like every property: plain, then HTML, then the
+compressed RTF one (:func:`gaptrack.importers.mapi.to_message`); libpff's ``plain_text_body``,
+``html_body`` and ``rtf_body`` read the same properties (``rtf_body`` decompressed). An attached
+message (attach method 5) is read from the bytes libpff gives for it
+(:mod:`gaptrack.importers.pstheap`): its properties, not its recipients table or its own
+attachments, which the binding does not reach (the QC report says so when it had some).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from gaptrack.errors import InputError, LoadFileError
-from gaptrack.importers import mapi
+from gaptrack.importers import mapi, pstheap
 from gaptrack.importers.mail import MailMessage
 
 PST_MAGIC = b"!BDN"  # dwMagic of every PST and OST header
@@ -84,11 +86,12 @@ def _recipients(message: Any) -> list[mapi.Recipient]:
     return found
 
 
-def _attachment(attachment: Any, index: int, depth: int) -> tuple[mapi.Attachment, bool]:
-    """The attachment, and whether an attached message in it was left unread (too deep)."""
+_HAS_ATTACHMENTS = 0x10  # MSGFLAG_HASATTACH in PR_MESSAGE_FLAGS
+
+
+def _attachment(attachment: Any, index: int, item: mapi.OutlookItem) -> mapi.Attachment:
     props = _first_set(attachment)
-    embedded = props.get(mapi.ATTACH_METHOD) == mapi.ATTACH_EMBEDDED_MSG
-    size = 0 if embedded else (attachment.size or 0)
+    size = attachment.size or 0
     try:
         data = bytes(attachment.read_buffer(size)) if size else b""
     except OSError:
@@ -97,42 +100,27 @@ def _attachment(attachment: Any, index: int, depth: int) -> tuple[mapi.Attachmen
         name=mapi.attachment_name(props, index), data=data,
         content_type=str(props.get(mapi.ATTACH_MIME_TAG) or "application/octet-stream"),
     )
-    if embedded and getattr(attachment, "number_of_sub_items", 0):
-        if depth >= mapi.MAX_EMBEDDED_DEPTH:
-            return found, True
-        found.item = read_item(attachment.get_sub_item(0), depth + 1)
-    return found, False
-
-
-_BODIES = ((mapi.BODY, "plain_text_body"), (mapi.HTML, "html_body"),
-           (mapi.RTF_COMPRESSED, "rtf_body"))
-
-
-def _missing_body(message: Any, props: dict[int, Any]) -> None:
-    """Fill a body the record set did not give from libpff's getters, plain first."""
-    if any(props.get(prop) for prop, _ in _BODIES):
-        return
-    for prop, getter in _BODIES:
+    if props.get(mapi.ATTACH_METHOD) == mapi.ATTACH_EMBEDDED_MSG and data:
+        found.data = b""  # the bytes are the attached message's node, not a file
         try:
-            value = getattr(message, getter, None)
-        except OSError:  # a body libpff cannot read is as good as none
-            continue
-        if value:
-            props[prop] = (mapi.decode(mapi.PT_STRING8, bytes(value))
-                           if prop == mapi.BODY else bytes(value))
-            return
+            inner = mapi.OutlookItem(props=pstheap.properties(data))
+        except pstheap.HeapError as exc:
+            item.notes.append(f"attached message {found.name!r} cannot be read: {exc}; "
+                              "kept by name")
+            return found
+        if int(inner.props.get(mapi.MESSAGE_FLAGS) or 0) & _HAS_ATTACHMENTS:
+            item.notes.append(f"attached message {found.name!r}: its own attachments are not "
+                              "read (libpff's binding does not reach them)")
+        found.item = inner
+    return found
 
 
-def read_item(message: Any, depth: int = 0) -> mapi.OutlookItem:
-    """A message (or another item), ``depth`` attached messages down."""
+def read_item(message: Any) -> mapi.OutlookItem:
     item = mapi.OutlookItem(props=_first_set(message))
     if item.is_mail:
-        _missing_body(message, item.props)
         item.recipients = _recipients(message)
-        for i in range(getattr(message, "number_of_attachments", 0)):
-            found, cut = _attachment(message.get_attachment(i), i + 1, depth)
-            item.attachments.append(found)
-            item.nesting_cut = item.nesting_cut or cut
+        item.attachments = [_attachment(message.get_attachment(i), i + 1, item)
+                            for i in range(getattr(message, "number_of_attachments", 0))]
     return item
 
 

@@ -10,7 +10,9 @@ Layers, bottom up:
   context (TC: TCINFO, a row index BTH and the row matrix).
 * Messaging: the message store, the root folder and its sub-folders with their hierarchy and
   contents tables, messages whose subnodes hold the recipients table, the attachments table
-  and one PC per attachment.
+  and one PC per attachment; an attached message (attach method 5) is a subnode of its
+  attachment's, with subnodes of its own ([MS-PST] 2.4.6.2), named by the attachment's
+  PidTagAttachDataObject (a PtypObject: the subnode's NID and size).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gaptrack.importers.mapi import PT_BINARY, PT_BOOLEAN, PT_LONG, PT_SYSTIME, PT_UNICODE
 
@@ -27,6 +30,8 @@ _EPOCH = dt.datetime(1601, 1, 1)
 _DATA_START = 0x4600  # after the header region and the first allocation map page
 
 Props = dict[int, tuple[int, object]]  # property id -> (type, value)
+SubNode = tuple[int, bytes, list[Any]]  # (nid, data, its own subnodes: SubNode again)
+PT_OBJECT = 0x000D
 
 
 # --- values ---------------------------------------------------------------------------------
@@ -52,7 +57,7 @@ def _encode(kind: int, value: object) -> bytes:
     if kind == PT_UNICODE:
         assert isinstance(value, str)
         return value.encode("utf-16-le")
-    if kind == PT_BINARY:
+    if kind in (PT_BINARY, PT_OBJECT):  # an object: its subnode's NID and size, given packed
         assert isinstance(value, bytes)
         return value
     if kind == PT_SYSTIME:
@@ -185,15 +190,19 @@ class Store:
         return bid
 
     def node(self, nid: int, data: bytes, parent: int = 0,
-             subnodes: list[tuple[int, bytes]] | None = None) -> None:
+             subnodes: list[SubNode] | None = None) -> None:
         bid = self.block(data)
-        sub = 0
-        if subnodes:
-            entries = sorted((n, self.block(d)) for n, d in subnodes)
-            sl = struct.pack("<BBHI", 0x02, 0, len(entries), 0) + b"".join(
-                struct.pack("<QQQ", n, b, 0) for n, b in entries)
-            sub = self.block(sl, internal=True)
-        self.nodes.append((nid, bid, sub, parent))
+        self.nodes.append((nid, bid, self._subnodes(subnodes or []), parent))
+
+    def _subnodes(self, subnodes: list[SubNode]) -> int:
+        """An SLBLOCK of the subnodes (each with its own SLBLOCK if it has subnodes); 0 for
+        none."""
+        if not subnodes:
+            return 0
+        entries = sorted((n, self.block(d), self._subnodes(inner)) for n, d, inner in subnodes)
+        sl = struct.pack("<BBHI", 0x02, 0, len(entries), 0) + b"".join(
+            struct.pack("<QQQ", n, b, s) for n, b, s in entries)
+        return self.block(sl, internal=True)
 
     def build(self) -> bytes:
         out = bytearray(_DATA_START)
@@ -277,6 +286,8 @@ class Message:
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
     item_class: str = "IPM.Note"
     thread_index: bytes = b""  # PR_CONVERSATION_INDEX
+    rtf: bytes = b""  # PR_RTF_COMPRESSED (as compressed_rtf.compress gives it)
+    embedded: list[tuple[str, Message]] = field(default_factory=list)  # attached messages
 
 
 _FOLDER_COLUMNS = [(0x3001, PT_UNICODE), (0x3602, PT_LONG), (0x3603, PT_LONG),
@@ -300,7 +311,8 @@ def _message_props(message: Message) -> Props:
         0x001A: (PT_UNICODE, message.item_class), 0x0037: (PT_UNICODE, message.subject),
         0x0039: (PT_SYSTIME, message.sent), 0x0E06: (PT_SYSTIME, message.sent),
         0x0C1A: (PT_UNICODE, name), 0x0C1F: (PT_UNICODE, address),
-        0x5D01: (PT_UNICODE, address), 0x0E07: (PT_LONG, 1),
+        0x5D01: (PT_UNICODE, address),
+        0x0E07: (PT_LONG, 1 | (0x10 if message.attachments or message.embedded else 0)),
         0x0E04: (PT_UNICODE, "; ".join(r[0] for r in message.recipients if r[2] == 1)),
     }
     for prop, value in ((0x1000, message.body), (0x007D, message.headers),
@@ -309,24 +321,37 @@ def _message_props(message: Message) -> Props:
             props[prop] = (PT_UNICODE, value)
     if message.thread_index:
         props[0x0071] = (PT_BINARY, message.thread_index)
+    if message.rtf:
+        props[0x1009] = (PT_BINARY, message.rtf)
     return props
 
 
-def _message_subnodes(message: Message) -> list[tuple[int, bytes]]:
+def _message_subnodes(message: Message) -> list[SubNode]:
     recipients = [(i, {0x0C15: (PT_LONG, kind), 0x3001: (PT_UNICODE, person),
                        0x3002: (PT_UNICODE, "SMTP"), 0x3003: (PT_UNICODE, smtp),
                        0x39FE: (PT_UNICODE, smtp)})
                   for i, (person, smtp, kind) in enumerate(message.recipients)]
-    subnodes = [(NID_RECIPIENTS, table_context(_RECIPIENT_COLUMNS, recipients))]
+    subnodes: list[SubNode] = [
+        (NID_RECIPIENTS, table_context(_RECIPIENT_COLUMNS, recipients), [])]
     rows = []
     for index, (filename, data) in enumerate(message.attachments):
         nid = ((0x401 + index) << 5) | 0x05  # NID_TYPE_ATTACHMENT
         props: Props = {0x0E20: (PT_LONG, len(data)), 0x3704: (PT_UNICODE, filename),
                         0x3705: (PT_LONG, 1), 0x3707: (PT_UNICODE, filename),
                         0x3701: (PT_BINARY, data)}
-        subnodes.append((nid, property_context(props)))
+        subnodes.append((nid, property_context(props), []))
         rows.append((nid, props))
-    subnodes.append((NID_ATTACHMENTS, table_context(_ATTACHMENT_COLUMNS, rows)))
+    for index, (title, inner) in enumerate(message.embedded, start=len(message.attachments)):
+        nid = ((0x401 + index) << 5) | 0x05
+        item_nid = ((0x601 + index) << 5) | 0x04  # the attached message: NID_TYPE_NORMAL_MESSAGE
+        item = property_context(_message_props(inner))
+        props = {0x0E20: (PT_LONG, len(item)), 0x3001: (PT_UNICODE, title),
+                 0x3705: (PT_LONG, 5),
+                 0x3701: (PT_OBJECT, struct.pack("<II", item_nid, len(item)))}
+        subnodes.append((nid, property_context(props),
+                         [(item_nid, item, _message_subnodes(inner))]))
+        rows.append((nid, props))
+    subnodes.append((NID_ATTACHMENTS, table_context(_ATTACHMENT_COLUMNS, rows), []))
     return subnodes
 
 
