@@ -75,14 +75,7 @@ def upsert(
     inserted rows go into ``added`` when given. ``insert_only`` columns are written for new
     rows and never compared (e.g. how a production was first loaded).
     """
-    wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
-    keep: dict[Key, frozenset[str]] = {}
-    for report, given in rows:
-        row = {c: v for c, v in given.items() if c != KEEP}
-        key = _key(row, key_cols)
-        if key not in wanted:
-            wanted[key] = (report, row)
-            keep[key] = frozenset(given.get(KEEP, ()))
+    wanted, keep = _by_key(rows, key_cols)
     if not wanted:
         return {}
     column = in_col or key_cols[0]
@@ -110,13 +103,7 @@ def upsert(
             values = {f"b_{c}": row[c] for c in changed}
             values["b_id"] = old["id"]
             updates[changed].append(values)
-    for cols, params in updates.items():
-        statement = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("b_id"))
-            .values({c: sa.bindparam(f"b_{c}") for c in cols})
-        )
-        conn.execute(statement, params)
+    _update(conn, table, updates)
     if inserts:
         write_rows(conn, table, inserts)
         for r in fetch(conn, table, column, (row[column] for row in inserts)):
@@ -126,6 +113,35 @@ def upsert(
                 if added is not None:
                     added.add(int(r["id"]))
     return ids
+
+
+def _by_key(
+    rows: Sequence[tuple[FileReport, dict[str, Any]]], key_cols: Sequence[str]
+) -> tuple[dict[Key, tuple[FileReport, dict[str, Any]]], dict[Key, frozenset[str]]]:
+    """The first row given for each key (its ``KEEP`` taken out), and the columns each
+    key's file does not mention."""
+    wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
+    keep: dict[Key, frozenset[str]] = {}
+    for report, given in rows:
+        row = {c: v for c, v in given.items() if c != KEEP}
+        key = _key(row, key_cols)
+        if key not in wanted:
+            wanted[key] = (report, row)
+            keep[key] = frozenset(given.get(KEEP, ()))
+    return wanted, keep
+
+
+def _update(
+    conn: Connection, table: sa.Table, updates: dict[tuple[str, ...], list[dict[str, Any]]]
+) -> None:
+    """One executemany UPDATE per set of changed columns (``b_id`` and ``b_<column>``)."""
+    for cols, params in updates.items():
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"))
+            .values({c: sa.bindparam(f"b_{c}") for c in cols})
+        )
+        conn.execute(statement, params)
 
 
 def link(
