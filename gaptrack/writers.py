@@ -118,3 +118,16 @@ def writing(engine: Engine, *, actor: str, what: str) -> Iterator[None]:
         if mine and path is not None and read_claim(path) == note:
             with suppress(OSError):
                 path.unlink()
+
+
+def saved_but_not_derived(saved: str, exc: BaseException) -> DatabaseError:
+    """The error when a write committed and the derived facts after it could not be brought
+    up to date (the server went away between the two): the user must not read "nothing was
+    changed". The next load, import or action brings them up to date."""
+    orig = getattr(exc, "orig", None) or exc
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return DatabaseError(
+        f"{saved}, but bringing the derived facts (gaps, parties on documents) up to date "
+        f"failed: {reason}. The next load, import or action brings them up to date.",
+        title="Database error",
+    )

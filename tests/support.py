@@ -59,6 +59,7 @@ def cli(
     *args: str | Path,
     cwd: Path = ROOT,
     env: Mapping[str, str] | None = None,
+    input: str = "",
     process: bool = False,
 ) -> Ran:
     """Run ``gaptrack [--db DB] ARGS`` and capture its exit code, stdout and stderr apart.
@@ -67,21 +68,22 @@ def cli(
     handling and exit codes), as a fresh process would start: no view kept from before, the
     working directory and environment given, both put back afterwards. ``process=True``
     starts a real ``python -m gaptrack`` instead, for what needs one (the entry point itself,
-    signals, a terminal, other processes). ``env`` replaces the whole environment."""
+    signals, a terminal, other processes). ``env`` replaces the whole environment; ``input``
+    is what stdin holds."""
     argv = [*(["--db", str(db)] if db is not None else []), *(str(a) for a in args)]
     if process:
-        done = subprocess.run([sys.executable, "-m", "gaptrack", *argv], capture_output=True,
-                              text=True, cwd=cwd, env=env, check=False)
+        done = subprocess.run([sys.executable, "-m", "gaptrack", *argv], input=input,
+                              capture_output=True, text=True, cwd=cwd, env=env, check=False)
         return Ran(argv, done.returncode, done.stdout, done.stderr)
-    return _in_process(argv, cwd, env)
+    return _in_process(argv, cwd, env, input)
 
 
-def _in_process(argv: list[str], cwd: Path, env: Mapping[str, str] | None) -> Ran:
+def _in_process(argv: list[str], cwd: Path, env: Mapping[str, str] | None, input: str) -> Ran:
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     clear_cache()
     forget_checks()
     code = 0
-    with CliRunner().isolation() as (out, err, _):
+    with CliRunner().isolation(input=input) as (out, err, _):
         if env is not None:
             os.environ.clear()
             os.environ.update(env)

@@ -6,6 +6,7 @@ error. ``GAPTRACK_FUZZ_EXAMPLES`` sets the examples per reader (``make fuzz``: 2
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import xlsxwriter
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
@@ -22,7 +24,7 @@ from gaptrack.errors import GaptrackError
 from gaptrack.importers.dat import write_dat
 from gaptrack.importers.mimedepth import MAX_MIME_DEPTH
 from gaptrack.service.cases import load_case_files
-from gaptrack.service.intake import import_dat, import_mail, import_privlog
+from gaptrack.service.intake import import_dat, import_mail, import_path, import_privlog
 from tests.importers.builders import create_party
 from tests.support import cli, row_counts
 
@@ -293,6 +295,42 @@ def test_fuzz_privilege_log(engine: Engine, tmp_path: Path, cells: list[list[str
     path.write_bytes(text.encode(encoding, "replace") if encoding != "utf-8"
                      else text.encode("utf-8", "surrogatepass"))
     _outcome(engine, "privlog", lambda: import_privlog(engine, path, party="kushner"))
+
+
+CELL = st.one_of(VALUE, st.integers(-2**70, 2**70), st.floats(allow_nan=True),
+                st.dates(), st.booleans(), st.none())
+
+
+@FUZZ
+@given(cells=st.lists(st.lists(CELL, min_size=1, max_size=6), min_size=1, max_size=4),
+       sane=st.booleans())
+def test_fuzz_privilege_log_excel(engine: Engine, tmp_path: Path, cells: list[list[Any]],
+                                  sane: bool) -> None:
+    """The Excel privilege log: cells of any type (numbers past 2**63, NaN, dates, text)."""
+    if not row_counts(engine)["party"]:
+        create_party(engine)
+    n = next(_names)
+    if sane:
+        cells = [[i, *(*row, None, None, None)[:3], "attorney-client", *row[3:4]]
+                 for i, row in enumerate(cells, start=1)]
+    book = xlsxwriter.Workbook(str(tmp_path / f"x{n}.xlsx"), {"nan_inf_to_errors": True,
+                                                              "strings_to_numbers": False})
+    sheet = book.add_worksheet("Privilege Log")
+    sheet.write_row(0, 0, ["Priv Log No.", "Document Date", "Author", "Recipient(s)",
+                           "Privilege Asserted", "Description"])
+    for r, row in enumerate(cells, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()))
+            elif isinstance(value, int) and not isinstance(value, bool):
+                sheet.write_number(r, c, float(value))
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value.encode("utf-8", "replace").decode("utf-8"))
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    _outcome(engine, "privlog-excel", lambda: import_path(engine, tmp_path / f"x{n}.xlsx",
+                                                          party="kushner"))
 
 
 YAML_PIECES = st.sampled_from([

@@ -7,16 +7,13 @@ lists what no file declares, asks (or ``--yes``), and removes it, one event per 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from gaptrack.service.cases import load_case_files
-from tests.conftest import ROOT
-from tests.support import table_snapshot
+from tests.support import Ran, cli, table_snapshot
 
 FIRST = """\
 counsel:
@@ -109,10 +106,8 @@ def test_prune_removes_what_no_file_declares_as_events(engine: Engine, tmp_path:
 def test_cli_prune_lists_asks_and_needs_yes(db_url: str, tmp_path: Path) -> None:
     first, second = _files(tmp_path)
 
-    def run(*args: str, answer: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-                              input=answer, capture_output=True, text=True, cwd=ROOT,
-                              check=False)
+    def run(*args: str, answer: str = "") -> Ran:
+        return cli(db_url, *args, input=answer)
 
     assert run("load", str(first)).returncode == 0
     kept = run("load", str(second))

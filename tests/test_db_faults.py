@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,3 +247,66 @@ def test_a_full_disk_is_a_clean_error(sqlite_engine: Engine, small_disk: Path,
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_server_stopped_mid_import(tmp_path: Path) -> None:
+    """A server of the test's own, stopped (fast shutdown) while an import writes: a clean
+    error, and after a restart the database holds what it held before."""
+    if not shutil.which("runuser") or not list(Path("/usr/lib/postgresql").glob("*/bin")):
+        pytest.skip("Debian's PostgreSQL is not installed")
+    pgdir = Path(tempfile.mkdtemp(prefix="gaptrack-stop.", dir="/tmp"))
+    env = {**os.environ, "PGPORT": str(_free_port())}
+
+    def server(cmd: str) -> str:
+        done = subprocess.run([str(ROOT / "tools" / "pgserver.sh"), cmd, str(pgdir)], env=env,
+                              capture_output=True, text=True, check=False, cwd=ROOT)
+        if done.returncode != 0:
+            pytest.skip(f"cannot run a PostgreSQL server here: {done.stderr.strip()}")
+        return done.stdout.strip()
+
+    try:
+        url = server("start")
+        engine = open_database(url)
+        create_party(engine)
+        before = row_counts(engine)
+        engine.dispose()
+        dat = _big_dat(tmp_path / "big.dat", 60_000)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gaptrack", "--db", url, "import", "dat", str(dat),
+             "--party", "kushner", "--production", "STOP"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        watch = make_engine(url, isolation_level="AUTOCOMMIT")
+        with watch.connect() as conn:  # the documents are being written: stop the server
+            while proc.poll() is None and not conn.execute(sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                    "AND query ILIKE 'COPY document%'")).scalar_one():
+                time.sleep(0.02)
+        watch.dispose()
+        if proc.poll() is not None:
+            pytest.skip("the import finished before the server could be stopped")
+        server("stop")
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 2, (out, err)
+        assert err.startswith("error: Database error: ") and "Traceback" not in err, err
+        server("start")
+        engine = make_engine(url)
+        after = row_counts(engine)
+        if "was saved" in err:  # stopped after the commit: all of it, and it says so
+            assert after["document"] == before["document"] + 60_000, err
+        else:
+            assert "nothing was changed" in err, err
+            assert after == before
+        engine.dispose()
+    finally:
+        subprocess.run([str(ROOT / "tools" / "pgserver.sh"), "stop", str(pgdir)], env=env,
+                       capture_output=True, check=False)
+        shutil.rmtree(pgdir, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

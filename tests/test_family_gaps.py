@@ -110,8 +110,11 @@ def test_the_gaps_command_lists_both_kinds(engine: Engine, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     kinds = [g["kind"] for g in json.loads(result.output)["gaps"]]
     assert sorted(kinds) == ["incomplete-family"] * 3 + ["privilege-contradicted"]
-    table = runner.invoke(app, ["--db", url, "gaps", "--as-of", AS_OF.isoformat()])
-    assert "possible waiver" in table.output or "privilege" in table.output
+    table = runner.invoke(app, ["--db", url, "gaps", "--as-of", AS_OF.isoformat(),
+                                "--kind", "privilege-contradicted"])
+    assert table.exit_code == 0, table.output
+    assert "privilege-contradicted" in table.output and "QUINN-0015" in table.output
+    assert "waiver." in table.output
 
 
 def test_the_letter_has_a_heading_for_each(engine: Engine, tmp_path: Path) -> None:
@@ -136,3 +139,25 @@ def test_the_letter_has_a_heading_for_each(engine: Engine, tmp_path: Path) -> No
     text = draft_letter(engine, party="paula", as_of=AS_OF, fmt="html")
     assert isinstance(text, str)
     assert "Documents withheld as privileged that another party produced" in text
+
+
+def test_a_withheld_document_another_party_produced_is_cited_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from tests.familycase import CASE
+
+    # Quinn's copy answers Paula's item and the log's date is its own: the engine reports it
+    # as withheld (Paula lacks it, her log names it) and as contradicted (Quinn produced it).
+    case = CASE.replace(
+        "subject: Settlement terms, text: Our position on settlement.}",
+        "subject: Settlement terms, text: Our position on settlement., answers: [r1#1]}",
+    ).replace("{entry_no: P-7, date: 2017-02-01,", "{entry_no: P-7, date: 2017-02-02,")
+    load_family_case(engine, tmp_path, case)
+    views.clear_cache()
+    kinds = {g.kind for g in views.case_view(engine, as_of=AS_OF).gaps
+             if "QUINN-0015" in g.evidence.bates}
+    assert kinds == {GapKind.WITHHELD, GapKind.PRIVILEGE_CONTRADICTED}
+    model = letter_model(engine, party="paula", as_of=AS_OF)
+    cited = [(s.kind.value, e.bates) for s in model.sections for e in s.entries
+             if "QUINN-0015" in e.bates]
+    assert cited == [("contradicted", ["QUINN-0015"])]

@@ -5,8 +5,6 @@ recipient's EML copy; a damaged file is a clean error naming it."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,16 +19,12 @@ from gaptrack.service.intake import import_path
 from tests.builders import cfb
 from tests.builders.msg import Msg, write_msg
 from tests.importers.builders import create_party, email, write_eml
+from tests.support import cli as gaptrack
 
 SENT = dt.datetime(2017, 1, 5, 17, 0, 4)
 BOB = ("Bob Baker", "bob@b.example")
 TO = [("Alice Able", "alice@a.example", 1), ("Carol Cole", "carol@c.example", 2)]
 BODY = "Three routes for the pipeline are on the table.\r\nPick one by Friday."
-
-
-def gaptrack(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gaptrack", "--db", db_url, *args],
-                          capture_output=True, text=True, check=False)
 
 
 def rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:

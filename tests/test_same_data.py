@@ -9,8 +9,6 @@ column's width. Numbers past PostgreSQL's INTEGER and NUL bytes: tests/test_bad_
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,8 +22,8 @@ from gaptrack.limits import ADDRESS_WIDTH, NAME_WIDTH
 from gaptrack.models import metadata
 from gaptrack.service.cases import load_case_files
 from gaptrack.service.intake import import_dat, import_mail
-from tests.conftest import ROOT
 from tests.importers.builders import create_party
+from tests.support import cli as _cli
 from tests.support import row_counts
 
 LONG_NAME = "Very Long Name " * 30  # 450 characters
@@ -65,11 +63,6 @@ def test_a_long_mail_display_name_loads_alike(engine: Engine, tmp_path: Path) ->
                     "Message-ID: <long@x.example>\n\nbody\n", encoding="utf-8")
     import_mail(engine, path, party="kushner", production="LONGMAIL")
     assert ("sender", CUT, "a@x.example") in _participants(engine)
-
-
-def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gaptrack", "--db", db, *args],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
 
 
 def test_a_long_actor_or_production_is_refused_alike(engine: Engine, db_url: str,

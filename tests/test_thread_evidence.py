@@ -48,6 +48,10 @@ def test_the_gap_of_a_middle_message_carries_its_thread(case: Engine) -> None:
     assert [m.relation for m in last.evidence.thread] == ["parent", "missing"]
     # An email in no thread gets none.
     assert inferred(gaps, "CAROL-0002").evidence.thread == []
+    # Known by its Thread-Index alone (depth 2): the message it answers, which nobody produced.
+    travel = inferred(gaps, "BOB-0004")
+    assert [(m.relation, m.produced_by) for m in travel.evidence.thread] == [
+        ("parent", []), ("missing", ["bob BOB-0004"])]
 
 
 def test_gaps_json_and_the_tui_detail_show_the_thread(case: Engine, db_url: str) -> None:

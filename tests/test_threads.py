@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from gaptrack.cli.main import app
 from gaptrack.service.threads import ThreadView, lacking_by_party, party_threads
-from gaptrack.threads.outlook import decode_thread_index, normalise_thread_index
+from gaptrack.threads.outlook import decode_thread_index
 from tests.analysiscase import load_analysis_case
 
 

@@ -13,26 +13,32 @@ from collections.abc import Sequence
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps.model import Gap, GapKind
-from gaptrack.threads.context import BATCH, neighbours
+from gaptrack.threads.context import BATCH, index_neighbours, neighbours
 
 # Kinds whose evidence documents are copies of the missing email.
 _BY_DOCUMENT = frozenset({GapKind.INFERRED, GapKind.WITHHELD, GapKind.KNOWN_NOT_PRODUCED})
 
 
-def _mih_of_documents(connection: Connection, ids: Sequence[int]) -> dict[int, str]:
+def _keys_of_documents(
+    connection: Connection, ids: Sequence[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Each document's MIH, and the Thread-Index of those without one."""
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
-    out: dict[int, str] = {}
+    mihs: dict[int, str] = {}
+    indexes: dict[int, str] = {}
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        out.update(
-            (int(doc_id), mih)
-            for doc_id, mih in connection.exec_driver_sql(
-                f"SELECT id, mih FROM document WHERE mih IS NOT NULL"
-                f" AND id IN ({', '.join([mark] * len(batch))})",
-                tuple(batch),
-            )
-        )
-    return out
+        for doc_id, mih, index in connection.exec_driver_sql(
+            "SELECT id, mih, thread_index FROM document WHERE"
+            " (mih IS NOT NULL OR thread_index IS NOT NULL)"
+            f" AND id IN ({', '.join([mark] * len(batch))})",
+            tuple(batch),
+        ):
+            if mih:
+                mihs[int(doc_id)] = mih
+            else:
+                indexes[int(doc_id)] = index
+    return mihs, indexes
 
 
 def _missing_mih(gap: Gap, of_document: dict[int, str]) -> str | None:
@@ -47,10 +53,15 @@ def _missing_mih(gap: Gap, of_document: dict[int, str]) -> str | None:
 def attach_thread_context(connection: Connection, gaps: Sequence[Gap]) -> None:
     """Fill ``evidence.thread`` of each gap whose missing email sits in a thread."""
     ids = sorted({d for g in gaps if g.kind in _BY_DOCUMENT for d in g.evidence.document_ids})
-    of_document = _mih_of_documents(connection, ids)
+    of_document, index_of = _keys_of_documents(connection, ids)
     wanted = {gap.key: _missing_mih(gap, of_document) for gap in gaps}
     threads = neighbours(connection, {m for m in wanted.values() if m})
+    by_index = {gap.key: next((index_of[d] for d in gap.evidence.document_ids if d in index_of),
+                              None) for gap in gaps if gap.kind in _BY_DOCUMENT}
+    placed = index_neighbours(connection, {i for i in by_index.values() if i})
     for gap in gaps:
-        mih = wanted[gap.key]
+        mih, index = wanted[gap.key], by_index.get(gap.key)
         if mih and mih in threads:
             gap.evidence.thread = threads[mih]
+        elif index and index in placed:
+            gap.evidence.thread = placed[index]

@@ -128,12 +128,13 @@ def group_copies(
     the union of their keys (MIH, body hash, fingerprint within the tolerance). Rows need
     ``mih``, ``body_hash``, ``fingerprint`` and ``date_sent`` attributes."""
     listed = list(rows)
+    parts = [partition(row) for row in listed]  # once per row: tens of thousands at 1M
     union = _Union()
     seen: dict[tuple[Any, ...], int] = {}
     prints: dict[tuple[Any, ...], list[tuple[float | None, int]]] = {}
     for i, row in enumerate(listed):
         union.find(i)
-        part = partition(row)
+        part = parts[i]
         for column in ("mih", "body_hash"):
             value = getattr(row, column, None)
             if value:
@@ -154,5 +155,5 @@ def group_copies(
                 union.join(a, b)
     groups: dict[tuple[Any, ...], list[Any]] = {}
     for i, row in enumerate(listed):
-        groups.setdefault((*partition(row), union.find(i)), []).append(row)
+        groups.setdefault((*parts[i], union.find(i)), []).append(row)
     return list(groups.values())

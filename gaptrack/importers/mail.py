@@ -34,6 +34,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
+from gaptrack.importers import mailembed
 from gaptrack.importers.mimedepth import MAX_MIME_DEPTH, cut_nesting, may_nest_deeply
 from gaptrack.threads.outlook import normalise_thread_index
 
@@ -44,6 +45,8 @@ _SPACE = re.compile(r"\s+")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 HEADER_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")  # an RFC 5322 header field name and its colon
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc")
+_MAIL_FIELDS = (b"from", b"to", b"subject", b"date", b"message-id", b"received", b"cc",
+                b"return-path", b"delivered-to", b"mime-version", b"sender", b"reply-to")
 
 
 @dataclass(slots=True)
@@ -89,6 +92,23 @@ class MailMessage:
     problems: list[HeaderProblem] = field(default_factory=list)
     nesting_cut: bool = False  # MIME nested deeper than MAX_MIME_DEPTH: deeper parts left out
     location: str = ""  # where it was found, when more than file#number (a PST's folder)
+
+
+def opens_with_headers(head: bytes) -> bool:
+    """``head`` (a file's first bytes) opens with RFC 5322 header fields, one a mail field."""
+    lines = head[:8192].replace(b"\r\n", b"\n").split(b"\n")
+    if not lines or not HEADER_FIELD.match(lines[0]):
+        return False
+    names = set()
+    for text in lines:
+        if not text:
+            break
+        if text[:1] in (b" ", b"\t"):
+            continue
+        if not HEADER_FIELD.match(text):
+            return False
+        names.add(text.split(b":", 1)[0].strip().lower())
+    return any(n in names for n in _MAIL_FIELDS)
 
 
 def html_to_text(markup: str) -> str:
@@ -260,26 +280,30 @@ def _payload_text(part: Message) -> str:
     return str(payload or "")
 
 
-def _parts(message: Message) -> tuple[Message | None, Message | None, list[Message]]:
-    """(text/plain body, text/html body, attachments), a forwarded message being one."""
+def _parts(message: Message) -> tuple[Message | None, Message | None, list[tuple[Message, int]]]:
+    """(text/plain body, text/html body, attachments with the multipart levels above each),
+    a forwarded message being one."""
     plain: Message | None = None
     markup: Message | None = None
-    found: list[Message] = []
-    stack = [message]
+    found: list[tuple[Message, int]] = []
+    stack = [(message, 0)]
     while stack:
-        part = stack.pop()
+        part, level = stack.pop()
         ctype = part.get_content_type()
         if part is not message and ctype == "message/rfc822":
-            found.append(part)
+            found.append((part, level))
             continue
         if part.is_multipart():
-            stack.extend(reversed(part.get_payload()))  # type: ignore[arg-type]
+            # a message/rfc822 holds its message as a one-item list: not a multipart level
+            below = level + (part.get_content_maintype() == "multipart")
+            inner = part.get_payload()
+            stack.extend((p, below) for p in reversed(inner))  # type: ignore[arg-type]
             continue
         disposition = _field(part, "Content-Disposition")
         kind = disposition.split(";")[0].strip().lower() if disposition else ""
         named = bool(disposition or not ctype.startswith("text/")) and part.get_filename()
         if kind == "attachment" or (named and kind != "inline"):
-            found.append(part)
+            found.append((part, level))
         elif ctype == "text/plain" and plain is None:
             plain = part
         elif ctype == "text/html" and markup is None:
@@ -287,21 +311,40 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[Messa
     return plain, markup, found
 
 
-def _attachment(part: Message) -> MailAttachment:
+def _attachment(part: Message, out: MailMessage, where: mailembed.Where) -> MailAttachment:
+    """The attachment; an attached message (``message/rfc822``, or a ``.eml`` file sent as
+    bytes that opens with mail headers) read as one (:mod:`gaptrack.importers.mailembed`)."""
+    try:
+        name, data = _attachment_bytes(part)
+    except RecursionError:  # a forward nested past what the library writes back: by name
+        out.nesting_cut = True
+        name, data = _name(part, "(forwarded message)"), b""
+    found = MailAttachment(name, part.get_content_type(), len(data), hashlib.md5(data).hexdigest())
+    if data and (found.content_type == "message/rfc822" or (
+            name.lower().endswith(".eml") and opens_with_headers(data))):
+        found.message = mailembed.read(data, name, out, where, parse_message)
+    return found
+
+
+def _attachment_bytes(part: Message) -> tuple[str, bytes]:
+    """(name, bytes) of an attachment; a forwarded message's bytes as the library writes
+    them (it keeps the parsed message, not the bytes it came from)."""
     if part.get_content_type() == "message/rfc822":
         inner = part.get_payload()
         first = inner[0] if isinstance(inner, list) and inner else None
         data = first.as_bytes() if isinstance(first, Message) else b""
-        name = part.get_filename() or "(forwarded message)"
-    else:
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else bytes(str(payload or ""), "utf-8")
-        name = part.get_filename() or "(unnamed attachment)"
+        return _name(part, "(forwarded message)"), data
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else bytes(str(payload or ""), "utf-8")
+    return _name(part, "(unnamed attachment)"), data
+
+
+def _name(part: Message, unnamed: str) -> str:
+    name = part.get_filename() or unnamed
     try:
-        name = decode_value(name)
+        return decode_value(name)
     except Exception:
-        name = _raw(name)
-    return MailAttachment(name, part.get_content_type(), len(data), hashlib.md5(data).hexdigest())
+        return _raw(name)
 
 
 def parse_date(value: str) -> dt.datetime | None:
@@ -322,14 +365,16 @@ def message_ids(value: str) -> list[str]:
 
 
 def parse_message(
-    raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None
+    raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None,
+    depth: int = 0,
 ) -> MailMessage:
     """:func:`_parse_message`, with NUL bytes dropped from every value (PostgreSQL's text
     cannot hold them; both backends store the same message). MIME nested deeper than
     :data:`MAX_MIME_DEPTH` levels is cut there (see :mod:`gaptrack.importers.mimedepth`); a
-    recursion the cut does not prevent is a clean error naming the message."""
+    recursion the cut does not prevent is a clean error naming the message. ``depth``: an
+    attached message's (:mod:`gaptrack.importers.mailembed`)."""
     try:
-        out = _parse_message(raw, source, number, line, first)
+        out = _parse_message(raw, source, number, line, first, depth)
     except RecursionError as exc:
         raise LoadFileError(f"message {number} nests MIME parts too deeply to read "
                             f"(more than {MAX_MIME_DEPTH} levels are cut; this one recursed)",
@@ -364,7 +409,8 @@ def _drop_nul(out: MailMessage) -> None:
 
 
 def _parse_message(
-    raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None
+    raw: bytes, source: Path, number: int, line: int = 1, first: int | None = None,
+    depth: int = 0,
 ) -> MailMessage:
     """A message's bytes to a :class:`MailMessage`; a body or attachment that cannot be read
     is an error naming the file, line and part (headers never are: see HeaderProblem).
@@ -389,6 +435,9 @@ def _parse_message(
     out.thread_index = _thread_index(headers)
     out.date_text = headers.get("Date")
     out.date = parse_date(out.date_text)
+    if out.date is None and out.date_text:
+        headers.note("Date", "not a date the email package can read; kept as written,"
+                             " sent time left empty")
     current = "body"
     simple = _simple_text(*quick) if quick is not None else None
     if simple is not None:
@@ -402,7 +451,9 @@ def _parse_message(
         elif markup is not None:
             out.text = html_to_text(_payload_text(markup)).replace("\r\n", "\n")
         current = "attachments"
-        out.attachments = [_attachment(p) for p in found]
+        below = headers.first
+        out.attachments = [_attachment(p, out, mailembed.Where(raw, below, depth + level))
+                           for p, level in found]
     except Exception as exc:  # a malformed message: say which one and where
         raise LoadFileError(
             f"cannot read message {number}: {exc}", file=source, line=line, field=current

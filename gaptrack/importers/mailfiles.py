@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.mail import HEADER_FIELD, MailMessage, parse_message
+from gaptrack.importers.mail import MailMessage, opens_with_headers, parse_message
 
-_MAIL_FIELDS = (b"from", b"to", b"subject", b"date", b"message-id", b"received", b"cc",
-                b"return-path", b"delivered-to", b"mime-version", b"sender", b"reply-to")
 _CHUNK = 1 << 20
 
 
@@ -28,21 +26,7 @@ def looks_like_mail(path: Path) -> bool:
             head = handle.read(8192)
     except OSError:
         return False
-    if head.startswith(b"From "):
-        return True
-    lines = head.replace(b"\r\n", b"\n").split(b"\n")
-    if not lines or not HEADER_FIELD.match(lines[0]):
-        return False
-    names = set()
-    for text in lines:
-        if not text:
-            break
-        if text[:1] in (b" ", b"\t"):
-            continue
-        if not HEADER_FIELD.match(text):
-            return False
-        names.add(text.split(b":", 1)[0].strip().lower())
-    return any(n in names for n in _MAIL_FIELDS)
+    return head.startswith(b"From ") or opens_with_headers(head)
 
 
 def mail_files(path: Path) -> list[Path]:

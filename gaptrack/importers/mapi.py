@@ -259,8 +259,9 @@ def to_message(
                      "thread_index"):
             if not getattr(message, name):
                 setattr(message, name, getattr(rebuilt, name))
-        if message.date is None:
+        if message.date is None and rebuilt.date is not None:  # the item's own time stands
             message.date, message.date_text = rebuilt.date, rebuilt.date_text
+            message.problems = [p for p in message.problems if p.header != "Date"]
     message.text, unread = _body(item)
     message.text = message.text.replace("\x00", "")
     if unread:  # kept, without its text: say so in the QC report, naming the item

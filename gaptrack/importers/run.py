@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
@@ -40,7 +41,7 @@ from gaptrack.limits import ACTOR_WIDTH, PRODUCTION_WIDTH, check_text
 from gaptrack.models import Party, Production, ProductionRequest, Request, SourceFile, SourceKind
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve
-from gaptrack.writers import writing
+from gaptrack.writers import saved_but_not_derived, writing
 
 # Called with (bytes read so far, records written so far) after every chunk.
 Progress = Callable[[int, int], None]
@@ -286,7 +287,12 @@ def run_import(
         session.flush()
         # The writer linked the production's participants (writer.resolve_parties).
         linked = run.production.id if run.production is not None else None
-    refresh_derived(engine, linked=linked)  # derived facts follow writes, never reads
+    try:
+        refresh_derived(engine, linked=linked)  # derived facts follow writes, never reads
+    except sa.exc.DBAPIError as exc:  # the import is saved: say so, not "nothing changed"
+        raise saved_but_not_derived(
+            f"the import was saved ({report.documents} documents, production "
+            f"{report.production})", exc) from exc
     return report
 
 

@@ -82,25 +82,32 @@ def ranked_page(
     production_id: int | None,
     limit: int,
     offset: int = 0,
-) -> tuple[list[tuple[int, float]], int | None]:
-    """(document id, score) for one page of hits, best first (higher scores are better), and
-    how many documents match in all, counted in the same pass (None for a page past the end).
+    joined: bool = False,
+) -> list[tuple[int, float]]:
+    """(document id, score) for one page of hits, best first (higher scores are better).
+
+    A top-N sort over the index alone: the page is asked for by itself (a count beside it
+    would make the database keep and sort every hit), and on SQLite the document table is
+    joined only to filter by party or production — FTS5's rowid is the document id — or
+    when ``joined`` (the index may hold a row whose document left without an event).
     """
     pg = connection.dialect.name == "postgresql"
-    score = f"ts_rank({_PG_WEIGHTS}, s.tsv, q)" if pg else f"-{_BM25}"
-    inner, params = matching_sql(
-        connection, query, party_id=party_id, production_id=production_id,
-        select=f"d.id AS id, {score} AS score",
-    )
     mark = "%s" if pg else "?"
-    # bm25() cannot sit beside a window function: rank inside, count outside.
-    sql = (
-        f"SELECT id, score, count(*) OVER () AS total FROM ({inner}) AS hits"
-        f" ORDER BY score DESC, id LIMIT {mark} OFFSET {mark}"
-    )
+    if not pg and not joined and party_id is None and production_id is None:
+        sql = (
+            f"SELECT rowid, -{_BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+            f" ORDER BY score DESC, rowid LIMIT ? OFFSET ?"
+        )
+        params: list[Any] = [fts5_match(query)]
+    else:
+        score = f"ts_rank({_PG_WEIGHTS}, s.tsv, q)" if pg else f"-{_BM25}"
+        sql, params = matching_sql(
+            connection, query, party_id=party_id, production_id=production_id,
+            select=f"d.id AS id, {score} AS score",
+        )
+        sql += f" ORDER BY score DESC, id LIMIT {mark} OFFSET {mark}"
     rows = connection.exec_driver_sql(sql, (*params, limit, offset)).all()
-    total = int(rows[0][2]) if rows else (0 if offset == 0 else None)
-    return [(int(r[0]), float(r[1])) for r in rows], total
+    return [(int(r[0]), float(r[1])) for r in rows]
 
 
 def count_matches(
@@ -110,12 +117,17 @@ def count_matches(
     party_id: int | None,
     production_id: int | None,
     cap: int,
+    joined: bool = False,
 ) -> tuple[int, bool]:
     """How many documents match, counting at most ``cap`` (and whether it stopped there)."""
-    sql, params = matching_sql(
-        connection, query, party_id=party_id, production_id=production_id, select="1"
-    )
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    if mark == "?" and not joined and party_id is None and production_id is None:
+        sql = f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+        params: list[Any] = [fts5_match(query)]
+    else:
+        sql, params = matching_sql(
+            connection, query, party_id=party_id, production_id=production_id, select="1"
+        )
     total = int(
         connection.exec_driver_sql(
             f"SELECT count(*) FROM ({sql} LIMIT {mark}) AS hits", (*params, cap + 1)

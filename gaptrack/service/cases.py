@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from gaptrack.casefile.exporter import export_case as _export_case
 from gaptrack.casefile.loader import load_case_files as _load_case_files
 from gaptrack.casefile.report import FileReport, LoadReport
 from gaptrack.gaps.materialise import refresh_derived
+from gaptrack.writers import saved_but_not_derived
 
 __all__ = ["FileReport", "LoadReport", "export_case", "load_case_files"]
 
@@ -35,7 +37,10 @@ def load_case_files(
     if dry_run:
         return report
     if report.changed:
-        refresh_derived(engine)  # derived facts follow writes, never reads
+        try:
+            refresh_derived(engine)  # derived facts follow writes, never reads
+        except sa.exc.DBAPIError as exc:  # the load is saved: say so
+            raise saved_but_not_derived("the case files were loaded", exc) from exc
     from gaptrack.service.committees import signatory_warnings
 
     with engine.connect() as connection:

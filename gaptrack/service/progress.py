@@ -77,17 +77,18 @@ def _receipts(connection: Connection, party_id: int, as_of: dt.date) -> Counter[
     })
 
 
-def _received_on(connection: Connection, party_id: int, labels: set[str]) -> dict[str, dt.date]:
-    """The receipt date of each of the party's documents named by Bates label."""
+def _received_on(connection: Connection, party_id: int, ids: set[int]) -> dict[int, dt.date]:
+    """The receipt date of each of the party's documents named by id (by the primary key:
+    a Bates label has no index, and a party can hold a million documents)."""
     d, pr = t.document, t.production
-    if not labels:
+    if not ids:
         return {}
     return {
-        str(row[0]): row[1]
+        int(row[0]): row[1]
         for row in connection.execute(
-            sa.select(d.c.begin_label, pr.c.date_received)
+            sa.select(d.c.id, pr.c.date_received)
             .select_from(d.join(pr, pr.c.id == d.c.production_id))
-            .where(d.c.party_id == party_id, d.c.begin_label.in_(sorted(labels)))
+            .where(d.c.party_id == party_id, d.c.id.in_(sorted(ids)))
         )
     }
 
@@ -101,10 +102,10 @@ def party_progress(engine: Engine, view: PartyView, as_of: dt.date) -> PartyProg
         ).scalar_one_or_none()
         documents = _receipts(connection, party_id, as_of) if party_id else Counter()
         received = _received_on(
-            connection, party_id or 0, {k.produced_bates for k in produced if k.produced_bates}
+            connection, party_id or 0, {k.produced_id for k in produced if k.produced_id}
         )
     known = Counter(
-        min(received.get(k.produced_bates or "", as_of), as_of) for k in produced
+        min(received.get(k.produced_id or 0, as_of), as_of) for k in produced
     )
     dates = sorted(set(documents) | set(known))
     points: list[ProgressPoint] = []

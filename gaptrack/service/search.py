@@ -74,7 +74,9 @@ def _snippet(row: Any, query: Query) -> Snippet | None:
 
 
 def _hits(connection: Connection, page: list[tuple[int, float]], query_text: str,
-          offset: int) -> list[SearchHit]:
+          offset: int) -> list[SearchHit] | None:
+    """The page's hits with their snippets (made for this page only); None when a hit's
+    document is gone (the index is behind: ask again through the document table)."""
     if not page:
         return []
     query = parse_query(query_text)
@@ -91,6 +93,8 @@ def _hits(connection: Connection, page: list[tuple[int, float]], query_text: str
             .where(d.c.id.in_([i for i, _ in page]))
         )
     }
+    if len(rows) < len(page):
+        return None
     hits = []
     for n, (doc_id, score) in enumerate(page, start=offset + 1):
         r = rows[doc_id]
@@ -119,12 +123,19 @@ def search_documents(
     ensure_current(engine)
     with engine.connect() as connection:
         party_id, production_id, party_slug, volume_slug = _scope(connection, party, production)
-        page, counted = ranked_page(connection, query, party_id=party_id,
-                                    production_id=production_id, limit=limit, offset=offset)
-        total, capped = (counted, False) if counted is not None else count_matches(
-            connection, query, party_id=party_id, production_id=production_id,
-            cap=SEARCH_COUNT_CAP)
-        hits = _hits(connection, page, text, offset)
+        hits: list[SearchHit] | None = None
+        for joined in (False, True):
+            page = ranked_page(connection, query, party_id=party_id, joined=joined,
+                               production_id=production_id, limit=limit, offset=offset)
+            hits = _hits(connection, page, text, offset)
+            if hits is not None:
+                break
+        assert hits is not None  # joined, every hit has its document
+        if offset == 0 and len(page) < limit:  # the page holds every hit
+            total, capped = len(page), False
+        else:
+            total, capped = count_matches(connection, query, party_id=party_id, joined=joined,
+                                          production_id=production_id, cap=SEARCH_COUNT_CAP)
     return SearchResult(query=text, party=party_slug, production=volume_slug, total=total,
                         total_capped=capped, offset=offset, hits=hits)
 

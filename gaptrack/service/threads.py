@@ -125,18 +125,17 @@ def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
         else:
             on_it = set().union(*(c.on_it for c in copies)) | producers
         first = copies[0] if copies else None
-        # Built without validation: every value comes typed from the thread and the rows.
-        views.append(MessageView.model_construct(
+        views.append(MessageView(
             key=m.key, parent=m.parent, depth=depths[m.key], ghost=m.ghost,
             ghost_basis=m.basis if m.ghost else "", date=m.date,
             subject=first.subject if first else None, sender=first.sender if first else None,
-            copies=[Copy.model_construct(party=party, bates=bates)
+            copies=[Copy(party=party, bates=bates)
                     for party, bates in sorted((c.party, c.bates) for c in copies)],
             on_it=sorted(on_it), lacking=sorted(on_it - producers),
             referenced_by=sorted({docs[d].bates for d in m.referenced_by}),
         ))
     subject = next((v.subject for v in views if v.subject), None)
-    return ThreadView.model_construct(subject=subject, messages=views)
+    return ThreadView(subject=subject, messages=views)
 
 
 def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:

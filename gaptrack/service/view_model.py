@@ -30,6 +30,7 @@ class KnownView(BaseModel):
     match_key: MatchKey | None
     counted: bool  # counts in "known items produced" (withdrawn items do not)
     version: int = 1  # what an action on it names (optimistic concurrency, service.actions)
+    produced_id: int | None = None  # the document ``produced_bates`` names (progress dates it)
 
 
 class PartyView(BaseModel):

@@ -51,6 +51,7 @@ def _known_rows(connection: Connection, scope: Scope) -> dict[str, Any]:
             ri.c.number, k.c.description, k.c.basis, k.c.status, k.c.status_reason,
             basis.c.begin_label.label("basis_bates"),
             produced.c.begin_label.label("produced_bates"), rq.c.date_sent, k.c.version,
+            k.c.produced_document_id,
         )
         .select_from(
             k.join(p, p.c.id == k.c.party_id)
@@ -103,9 +104,11 @@ def known_views(connection: Connection, scope: Scope, result: GapResult) -> list
                 continue  # not known, or not asked for, on that date
             status: KnownStatus = recorded
             counted, produced, key = False, row.produced_bates, None
+            produced_id = row.produced_document_id
         else:
             status, counted = _effective(state, recorded), True
             produced = row.produced_bates or (copies.get(state.copy_id) if state.copy_id else None)
+            produced_id = row.produced_document_id if row.produced_bates else state.copy_id
             key = state.match_key
         out.append(
             KnownView(
@@ -113,7 +116,7 @@ def known_views(connection: Connection, scope: Scope, result: GapResult) -> list
                 description=row.description, basis=str(row.basis), status=status,
                 recorded_status=recorded, status_reason=row.status_reason,
                 basis_bates=row.basis_bates, produced_bates=produced, match_key=key,
-                counted=counted, version=row.version,
+                counted=counted, version=row.version, produced_id=produced_id,
             )
         )
     return out

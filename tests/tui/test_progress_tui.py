@@ -10,7 +10,7 @@ from textual.widgets import Sparkline, Static, TabbedContent
 
 from gaptrack.tui.app import GaptrackApp
 from gaptrack.tui.screens.party import PartyScreen
-from gaptrack.tui.widgets.progress import SAMPLES, ProgressPanel
+from gaptrack.tui.widgets.progress import SAMPLES, DeadlineMarks, ProgressPanel
 from tests.familycase import AS_OF, load_family_case
 from tui.pilot import settle, static_text
 
@@ -40,11 +40,18 @@ async def test_the_progress_chart_is_a_key_away(engine: Engine, tmp_path: Path) 
         assert documents.index(8) == known.index(1)  # the same volume brought both
         lines = static_text(screen.query_one("#progress-deadlines", Static)).splitlines()
         assert lines == [
-            "r1 due 2017-03-15 (passed): 6 documents, known items 0/1",
-            "r2 due 2017-05-01 (passed): 8 documents, known items 1/1",
+            "▲ r1 due 2017-03-15 (passed): 6 documents, known items 0/1",
+            "▲ r2 due 2017-05-01 (passed): 8 documents, known items 1/1",
         ]
         caption = static_text(screen.query_one("#progress-documents-caption", Static))
         assert caption == "Documents produced: 8 by 2017-06-01 (2017-02-01 to 2017-06-01)"
+        # A mark under the chart where each deadline falls: 42 and 89 of 120 days.
+        marks = screen.query_one("#progress-documents-marks", DeadlineMarks)
+        row = str(marks.render())
+        width = marks.size.width
+        assert [i for i, c in enumerate(row) if c == "▲"] == [
+            round(42 / 120 * (width - 1)), round(89 / 120 * (width - 1))
+        ]
         # Every part of the tab is on screen at 80x24.
         for widget in panel.children:
             assert widget.region.height > 0 and widget.region.right <= 80

@@ -94,6 +94,11 @@ async def test_party_items_gaps_and_item_detail(demo_url: str, tmp_path: Path) -
         await settle(pilot)
         detail = static_text(screen.query_one(".gap-detail-text", Static))
         assert ("HICKS-000101" in detail and "matched on" in detail.lower()) or "Bates" in detail
+        # The thread around it: the message it answers (nobody's), it, Hicks's reply.
+        thread = [line for line in detail.splitlines()
+                  if line.strip().split(" ")[0] in ("thread", "missing", "reply")]
+        assert "produced by nobody" in thread[0] and "hicks HICKS-000101" in thread[1]
+        assert "hicks HICKS-000102" in thread[2]
         documents = rows(screen.query_one(".gap-documents", DataTable))
         assert "HICKS-000101" in [d[0] for d in documents]
 

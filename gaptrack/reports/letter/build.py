@@ -204,8 +204,16 @@ def _sort(
     """(confirmed sections, unreviewed sections, passed deadlines)."""
     sorting = _Sorting(facts, docs, voice, options)
     nothing: list[tuple[Root, Gap]] = []
+    # A withheld document another party produced is cited once: as a contradicted claim.
+    contradicted = {
+        b for g in gaps if g.kind is GapKind.PRIVILEGE_CONTRADICTED and g.party == facts.party_slug
+        for b in g.evidence.bates
+    }
     for gap in gaps:
         if gap.party != facts.party_slug:
+            continue
+        if (gap.kind is GapKind.WITHHELD and gap.evidence.bates
+                and set(gap.evidence.bates) <= contradicted):
             continue
         if gap.kind is GapKind.OVERDUE:
             if gap.evidence.deadline and gap.evidence.deadline < options.as_of:
