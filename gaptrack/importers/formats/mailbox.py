@@ -44,7 +44,7 @@ from gaptrack.importers.pipeline import (
 )
 from gaptrack.importers.prepared import RowPlan
 from gaptrack.importers.pstfile import is_pst
-from gaptrack.importers.qc import BadRecord
+from gaptrack.importers.qcreport import BadRecord
 from gaptrack.importers.run import MAX_BAD_LISTED, Run
 from gaptrack.models import SourceKind
 
