@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from gaptrack.importers.rows import TableWriter
@@ -39,14 +40,8 @@ def make_documents(
     count = len(people)
     midpoint = EPOCH + dt.timedelta(seconds=SPAN_SECONDS // 2)
 
-    def add_document(
-        producer: PartyPlan,
-        sent: dt.datetime,
-        doc_type: str,
-        subject: str | None,
-        fields: dict[str, Any],
-    ) -> int:
-        return _add_document(ids, out, midpoint, producer, sent, doc_type, subject, fields)
+    # (producer, sent, doc_type, subject, fields) -> the new document's id
+    add_document = partial(_add_document, ids, out, midpoint)
 
     while documents < n_documents:
         emails += 1
