@@ -243,27 +243,8 @@ def record_follow_up(
         session.flush()
         assert letter.id is not None
         session.add(RequestRecipient(request_id=letter.id, party_id=recipient.id or 0))
-        for signatory in session.exec(
-            select(Signatory).where(Signatory.request_id == parent.id)
-        ).all():
-            session.add(
-                Signatory(
-                    request_id=letter.id, position=signatory.position, name=signatory.name,
-                    role=signatory.role, bioguide_id=signatory.bioguide_id,
-                )
-            )
-        numbers = set()
-        for position, spec in enumerate(items):
-            if spec.number in numbers:
-                raise ConflictError(f"item number {spec.number!r} appears twice")
-            numbers.add(spec.number)
-            renews = resolve_item(session, spec.renews).id if spec.renews else None
-            session.add(
-                RequestItem(
-                    request_id=letter.id, number=spec.number, position=position, text=spec.text,
-                    deadline=spec.deadline, renews_item_id=renews,
-                )
-            )
+        _copy_signatories(session, parent.id, letter.id)
+        _add_items(session, letter.id, items)
         session.flush()
         event = record(
             session,
@@ -288,6 +269,35 @@ def record_follow_up(
         )
     refresh_derived(engine)  # new items and recipients: derived facts follow the write
     return result
+
+
+def _copy_signatories(session: Session, parent_id: int | None, letter_id: int) -> None:
+    """The earlier letter's signatories, in order, on the new one."""
+    for signatory in session.exec(
+        select(Signatory).where(Signatory.request_id == parent_id)
+    ).all():
+        session.add(
+            Signatory(
+                request_id=letter_id, position=signatory.position, name=signatory.name,
+                role=signatory.role, bioguide_id=signatory.bioguide_id,
+            )
+        )
+
+
+def _add_items(session: Session, letter_id: int, items: list[FollowUpItem]) -> None:
+    """The new letter's items in order (a number may appear once)."""
+    numbers: set[str] = set()
+    for position, spec in enumerate(items):
+        if spec.number in numbers:
+            raise ConflictError(f"item number {spec.number!r} appears twice")
+        numbers.add(spec.number)
+        renews = resolve_item(session, spec.renews).id if spec.renews else None
+        session.add(
+            RequestItem(
+                request_id=letter_id, number=spec.number, position=position, text=spec.text,
+                deadline=spec.deadline, renews_item_id=renews,
+            )
+        )
 
 
 def _free_slug(session: Session, base: str) -> str:
