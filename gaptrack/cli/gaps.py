@@ -71,8 +71,9 @@ def gaps_command(
     when = as_of_date(as_of)  # a bad date is refused before the database is opened
     engine = state(ctx).existing
     kinds = service.parse_kinds(kind)
-    found = service.find_gaps(
-        engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds
+    found = service.find_gaps(  # only the JSON document shows the thread around a gap
+        engine, as_of=when, party=party, committee=committee, request=request, kinds=kinds,
+        thread=fmt is ReportFormat.JSON,
     )
     from gaptrack.reports.gaps import render_gaps
 
@@ -132,7 +133,7 @@ def status_command(
         text = service.status_report(engine, as_of=when, fmt=fmt, kinds=kind, **filters)
         emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     # The same (kept) case view: --check answers for exactly the rows printed.
-    if check and service.find_gaps(engine, as_of=when, kinds=kind, **filters):
+    if check and service.find_gaps(engine, as_of=when, kinds=kind, thread=False, **filters):
         raise typer.Exit(EXIT_GAPS)
 
 

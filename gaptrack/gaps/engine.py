@@ -30,7 +30,6 @@ from gaptrack.gaps.query_referenced import answered_by_quote
 from gaptrack.gaps.query_silent import silent_period_gaps
 from gaptrack.gaps.query_waiver import contradicted_gaps
 from gaptrack.gaps.scope import Scope, latest_receipt
-from gaptrack.gaps.thread_context import attach_thread_context
 from gaptrack.gaps.unify import group_copies
 from gaptrack.models.enums import KnownBasis, KnownStatus
 
@@ -502,6 +501,7 @@ def _compute_gaps(connection: Connection, scope: Scope, kinds: frozenset[GapKind
     if GapKind.PRIVILEGE_CONTRADICTED in kinds:
         entries = rows(GapKind.PRIVILEGE_CONTRADICTED).all()
         gaps.extend(contradicted_gaps(connection, scope, entries, build.base, build.party_name))
+    # The thread around a missing email is read for the gaps a face shows it on
+    # (gaptrack.service.gaps.attach_threads), not here: most gaps are only counted.
     selected = sorted((g for g in gaps if g.kind in kinds), key=sort_key)
-    attach_thread_context(connection, selected)
     return GapResult(selected, states, catalogue, scope)

@@ -11,7 +11,7 @@ shared by every face. Reads never refresh derived facts; the commands that write
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from gaptrack.gaps.kinds import parse_kinds as parse_kinds
 from gaptrack.gaps.model import Finding, Gap, GapKind, PartySummary, RequestStatus
 from gaptrack.gaps.query_inferred import RANK_ROLE, ROLE_RANK
 from gaptrack.gaps.scope import Scope
+from gaptrack.gaps.thread_context import attach_thread_context
 from gaptrack.models import (
     Committee,
     Document,
@@ -44,6 +45,7 @@ from gaptrack.service.views import case_view as case_view
 
 PROMOTE = "finding.promote"
 DISMISS = "finding.dismiss"
+THREAD_BATCH = 5000  # gaps whose thread context is read at a time (bounds the memory held)
 
 
 class FindingResult(BaseModel):
@@ -84,12 +86,28 @@ def find_gaps(
     committee: str | None = None,
     request: str | None = None,
     kinds: Iterable[GapKind | str] | None = None,
+    thread: bool = True,
 ) -> list[Gap]:
     """Every gap as of ``as_of``, in a stable order (party, kind, request, item, date, key):
-    the case view's gaps."""
-    return case_view(
+    the case view's gaps, with the thread around each missing email unless ``thread`` is
+    false (a face that does not show it)."""
+    gaps = case_view(
         engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
     ).gaps
+    return attach_threads(engine, gaps) if thread else gaps
+
+
+def attach_threads(engine: Engine, gaps: Sequence[Gap]) -> list[Gap]:
+    """Fill ``evidence.thread`` of these gaps (in place; the view computes none, as only a
+    gap's detail and ``gaps --format json`` show it), reading a batch of gaps at a time.
+
+    The case view's gaps are shared by every face for the same data, so what is filled here
+    is what the next face would read: the same for every caller.
+    """
+    with engine.connect() as connection:
+        for start in range(0, len(gaps), THREAD_BATCH):
+            attach_thread_context(connection, gaps[start : start + THREAD_BATCH])
+    return list(gaps)
 
 
 def status_ledger(

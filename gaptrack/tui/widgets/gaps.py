@@ -1,5 +1,6 @@
 """Gaps with their evidence: a table, a detail pane for the highlighted gap, and the documents
-behind it (loaded in a worker when a gap is highlighted)."""
+behind it and the thread around its missing email (loaded in a worker when a gap is
+highlighted: the case view reads no thread)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import DataTable, Label, Static
 from gaptrack.gaps.model import Gap, GapKind, ThreadMessage
 from gaptrack.service import actions
 from gaptrack.service.browse import DocumentRow, documents_by_ids
+from gaptrack.service.gaps import attach_threads
 from gaptrack.tui.dialogs import ConfirmDialog, DocumentDialog, TextDialog
 from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import act, load
@@ -176,14 +178,27 @@ class GapsPanel(Vertical):
             pane.update("no gaps")
             documents.set_records([])
             return
+        self._show_detail(gap)
+        ids = list(gap.evidence.document_ids)
+
+        def fetch(engine: Any) -> list[DocumentRow]:
+            attach_threads(engine, [gap])
+            return documents_by_ids(engine, ids)
+
+        def show(rows: list[DocumentRow]) -> None:
+            current = self.current
+            if current is not None and current.key == gap.key:  # the cursor may have moved
+                self._show_detail(gap)
+                self._show_documents(rows)
+
+        load(self, fetch, show, group="gap-documents")
+
+    def _show_detail(self, gap: Gap) -> None:
         text = describe(gap)
         for note in self.notes.get(gap.key, []):
             text.append(f"{'note':>12}  ", style="bold")
             text.append(f"{note.text} ({note.actor}, {note.at:%Y-%m-%d})\n")
-        pane.update(text)
-        ids = list(gap.evidence.document_ids)
-        load(self, lambda engine: documents_by_ids(engine, ids), self._show_documents,
-             group="gap-documents")
+        self.query_one(".gap-detail-text", Static).update(text)
 
     def _show_documents(self, rows: list[DocumentRow]) -> None:
         self.query_one(".gap-documents", RecordTable).set_records(
