@@ -93,7 +93,9 @@ def synthetic_url(n_documents: int, *, seed: int = 2017, parties: int = 50,
     import gaptrack.synthetic as synthetic
     from gaptrack.db import open_database
 
-    source = Path(synthetic.__file__).read_bytes()
+    # The generator's source (every module of its package) names the cache: a change to it
+    # builds a new database.
+    source = b"".join(p.read_bytes() for p in sorted(Path(synthetic.__file__).parent.glob("*.py")))
     tag = hashlib.sha256(source).hexdigest()[:10]
     known = n_documents // 100 if known_items is None else known_items  # the generator's default
     folder = Path(os.environ.get("BENCH_CACHE") or Path(__file__).parent / ".cache")

@@ -57,7 +57,8 @@ def test_bulk_load_writes_with_the_rollback_journal_then_puts_wal_back(
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     with sqlite_engine.connect() as conn:  # the import's pooled connection enforces them again
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        # The index rebuild's small cache and sorting threads were its own (writer.rebuild_indexes).
+        # The index rebuild's small cache and sorting threads were its own
+        # (indexes.rebuild_indexes).
         assert conn.exec_driver_sql("PRAGMA threads").scalar() == 0
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -49152
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.db import open_database
 from gaptrack.importers.generate import generate_dat
-from gaptrack.importers.writer import DEFERRABLE_INDEXES
+from gaptrack.importers.indexes import DEFERRABLE_INDEXES
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 

@@ -2,7 +2,7 @@
 the Bates continuity counted while writing matches the report's queries.
 
 On SQLite the DAT mapper numbers the documents and builds every row for ``executemany``
-(writer.prepare_rows); the writer passes them on as they are while the numbers follow on.
+(prepared.prepare_rows); the writer passes them on as they are while the numbers follow on.
 A duplicate Bates number dropped with ``--skip-bad`` breaks that: the rows after it are
 renumbered, and everything that hangs off a document (participants, references, family
 links) must follow its document. These tests put duplicates in the first and in a later

@@ -47,7 +47,7 @@ def _rows() -> list[list[str]]:
     return rows
 
 
-# Addressee columns the file may lack: the tally then counts without them (writer.RowPlan).
+# Addressee columns the file may lack: the tally then counts without them (prepared.RowPlan).
 @pytest.mark.parametrize("dropped", [(), ("CC",), ("TO", "CC")],
                          ids=["to and cc", "to only", "no addressee column"])
 def test_counted_summary_and_email_check_match_the_queries(

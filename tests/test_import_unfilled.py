@@ -1,6 +1,6 @@
 """Columns a load cannot fill: the mapper leaves them empty in every row, and the SQLite
 writer writes them as constants instead of binding a blank per row (mapping.FILLED_BY,
-writer.RowPlan.kept)."""
+prepared.RowPlan.kept)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from gaptrack.db import open_database
 from gaptrack.importers.dat import DatRecord, write_dat
 from gaptrack.importers.fieldmap import FieldMap
+from gaptrack.importers.indexes import indexes_left_empty
 from gaptrack.importers.mapping import FILLED_BY, DatMapper, DocumentDraft, columns_left_empty
-from gaptrack.importers.writer import indexes_left_empty
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 
@@ -130,7 +130,7 @@ def test_a_file_without_a_column_loads_as_one_with_that_column_blank(
 
 
 def test_key_indexes_of_columns_a_load_cannot_fill_are_left_alone() -> None:
-    """A bulk load rebuilds an index only if it can add entries to it (writer.defer_indexes):
+    """A bulk load rebuilds an index only if it can add entries to it (indexes.defer_indexes):
     the key indexes hold only rows with the key, so a file without the fields that make it
     leaves them as they are."""
     keys = {"ix_document_mih_party", "ix_document_fingerprint_party",

@@ -6,6 +6,8 @@ does not mention, which an update leaves as they are. ``sync_children`` makes a 
 rows (recipients, participants...) equal to the wanted set: the file is authoritative. Given
 ``undeclared``, it merges instead (aliases, addresses, counsel of a shared party): rows no
 file of this load declares are kept and listed there, for ``load --prune`` to remove.
+New rows go in through the one bulk writer (``importers/rows.write_rows``), which encodes
+their values as every other load does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.casefile.report import FileReport
+from gaptrack.importers.rows import write_rows
 
 CHUNK = 500
 
@@ -72,14 +75,7 @@ def upsert(
     inserted rows go into ``added`` when given. ``insert_only`` columns are written for new
     rows and never compared (e.g. how a production was first loaded).
     """
-    wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
-    keep: dict[Key, frozenset[str]] = {}
-    for report, given in rows:
-        row = {c: v for c, v in given.items() if c != KEEP}
-        key = _key(row, key_cols)
-        if key not in wanted:
-            wanted[key] = (report, row)
-            keep[key] = frozenset(given.get(KEEP, ()))
+    wanted, keep = _by_key(rows, key_cols)
     if not wanted:
         return {}
     column = in_col or key_cols[0]
@@ -107,16 +103,9 @@ def upsert(
             values = {f"b_{c}": row[c] for c in changed}
             values["b_id"] = old["id"]
             updates[changed].append(values)
-    for cols, params in updates.items():
-        statement = (
-            sa.update(table)
-            .where(table.c.id == sa.bindparam("b_id"))
-            .values({c: sa.bindparam(f"b_{c}") for c in cols})
-        )
-        conn.execute(statement, params)
+    _update(conn, table, updates)
     if inserts:
-        for part in chunks(inserts):
-            conn.execute(sa.insert(table), list(part))
+        write_rows(conn, table, inserts)
         for r in fetch(conn, table, column, (row[column] for row in inserts)):
             key = _key(r, key_cols)
             if key in wanted and key not in ids:
@@ -124,6 +113,35 @@ def upsert(
                 if added is not None:
                     added.add(int(r["id"]))
     return ids
+
+
+def _by_key(
+    rows: Sequence[tuple[FileReport, dict[str, Any]]], key_cols: Sequence[str]
+) -> tuple[dict[Key, tuple[FileReport, dict[str, Any]]], dict[Key, frozenset[str]]]:
+    """The first row given for each key (its ``KEEP`` taken out), and the columns each
+    key's file does not mention."""
+    wanted: dict[Key, tuple[FileReport, dict[str, Any]]] = {}
+    keep: dict[Key, frozenset[str]] = {}
+    for report, given in rows:
+        row = {c: v for c, v in given.items() if c != KEEP}
+        key = _key(row, key_cols)
+        if key not in wanted:
+            wanted[key] = (report, row)
+            keep[key] = frozenset(given.get(KEEP, ()))
+    return wanted, keep
+
+
+def _update(
+    conn: Connection, table: sa.Table, updates: dict[tuple[str, ...], list[dict[str, Any]]]
+) -> None:
+    """One executemany UPDATE per set of changed columns (``b_id`` and ``b_<column>``)."""
+    for cols, params in updates.items():
+        statement = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"))
+            .values({c: sa.bindparam(f"b_{c}") for c in cols})
+        )
+        conn.execute(statement, params)
 
 
 def link(
@@ -205,5 +223,4 @@ def sync_children(
             report.removed[table.name] += len(gone)
     for part in chunks(deletes):
         conn.execute(sa.delete(table).where(table.c.id.in_(part)))
-    for part in chunks(inserts):
-        conn.execute(sa.insert(table), list(part))
+    write_rows(conn, table, inserts)

@@ -1,7 +1,8 @@
 """Bulk rows for any table: the one encoding of values, and the one way rows go in.
 
 Every bulk path — imports (:class:`~gaptrack.importers.writer.BulkWriter` builds on these),
-the privilege-log insert and the synthetic generator — binds values as the column types
+the privilege-log insert, case-file loads (``casefile/store``) and the synthetic generator —
+binds values as the column types
 would store them (the bulk statements bypass SQLAlchemy's per-value type processing, which
 would dominate their time) and writes them with SQLite's ``executemany`` or PostgreSQL's
 ``COPY`` (2–3× faster than ``executemany`` there), on the caller's connection and inside its
@@ -11,7 +12,8 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -65,6 +67,11 @@ class SqlDialect:
     def value(self, value: Any) -> Any:
         """Bind a value as the column types would (these inserts bypass them for speed)."""
         return sqlite_value(value) if self.sqlite else postgres_value(value)
+
+    @staticmethod
+    def json(value: Any) -> str | None:
+        """A ``JSON`` column's value as text (both backends take it so); None stays NULL."""
+        return None if value is None else json.dumps(value)
 
 
 def width(table: str, column: str) -> int:
@@ -135,9 +142,24 @@ class TableWriter:
             table = self.tables[name]
             blank = {c: _column_default(table.c[c]) for c in columns}
             pick = itemgetter(*columns)
-            values = [tuple(map(encode, pick(blank | row))) for row in rows]
+            if any(isinstance(table.c[c].type, sa.JSON) for c in columns):
+                coders = [self.sql.json if isinstance(table.c[c].type, sa.JSON) else encode
+                          for c in columns]
+                values = [tuple(f(v) for f, v in zip(coders, pick(blank | row), strict=True))
+                          for row in rows]
+            else:
+                values = [tuple(map(encode, pick(blank | row))) for row in rows]
             insert_rows(self.connection, name, columns, values)
             rows.clear()
+
+
+def write_rows(connection: Connection, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
+    """Rows given as dicts of unencoded values into ``table`` now, through a
+    :class:`TableWriter` (the one encoding; ``executemany`` or ``COPY``)."""
+    out = TableWriter(connection)
+    for row in rows:
+        out.add(table, row)
+    out.flush()
 
 
 def _column_default(column: Any) -> Any:

@@ -37,7 +37,7 @@ class DocumentTally:
     first row's prefix, and the email-metadata query of :func:`qc.email_report`, would
     answer for the rows given to :meth:`add`: prepared document rows, ``(id, *values,
     parent prefix, parent number)``, their values those of ``columns`` (the draft columns the
-    load fills, writer.RowPlan)."""
+    load fills, prepared.RowPlan)."""
 
     def __init__(self, columns: Sequence[str]) -> None:
         position = {name: 1 + i for i, name in enumerate(columns)}

@@ -60,7 +60,7 @@ def _present(column: str) -> dict[str, Any]:
     attachment has no Message-ID, most participants belong to no known party). Every lookup
     through these indexes compares the column with ``=``, which SQLite knows implies IS NOT
     NULL, so leaving those rows out changes no answer; it makes the indexes a fraction of
-    the size, and a large import, which rebuilds them (importers.writer.DEFERRABLE_INDEXES),
+    the size, and a large import, which rebuilds them (importers.indexes.DEFERRABLE_INDEXES),
     that much faster. PostgreSQL keeps whole indexes: it maintains them row by row.
     """
     return {"sqlite_where": sa.text(f"{column} IS NOT NULL")}

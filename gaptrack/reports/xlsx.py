@@ -25,7 +25,7 @@ from typing import IO, Any, Literal
 import xlsxwriter
 
 from gaptrack.gaps.model import Gap, PartySummary, RequestStatus
-from gaptrack.importers.qc import IntakeReport
+from gaptrack.importers.qcreport import IntakeReport
 
 Kind = Literal["text", "date", "int", "bates"]
 DATE_FORMAT = "yyyy-mm-dd"

@@ -1,4 +1,5 @@
-"""What a person does from a face: change a known item's status, note, follow up, undo.
+"""What a person does from a face: change a known item's status, note, follow up, undo
+(:mod:`gaptrack.service.undo`, reached from here too).
 
 Each action is one unit of work that changes the data *and* appends one event saying who, when,
 what and why; the event carries enough (the fields before and after) to undo the change. Undo is
@@ -23,68 +24,47 @@ from sqlmodel import Session, col, select
 
 from gaptrack.bates import parse_bates
 from gaptrack.db import session_scope
-from gaptrack.errors import ConflictError, GaptrackError, NotFoundError, StaleError
+from gaptrack.errors import ConflictError, NotFoundError
 from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import (
     Document,
-    DocumentItem,
     Event,
-    EventRead,
-    ItemCertification,
     KnownItem,
     KnownStatus,
     Party,
     PrivilegeEntry,
-    ProductionRequest,
     Request,
     RequestItem,
     RequestKind,
     RequestRecipient,
     Signatory,
 )
+from gaptrack.service.action_base import (
+    FOLLOW_UP,
+    KNOWN_STATUS,
+    NOTE,
+    NOTE_ENTITIES,
+    ActionResult,
+    find_known,
+    known_state,
+    stale_error,
+    write_known,
+)
 from gaptrack.service.events import record
 from gaptrack.service.lookup import resolve, resolve_item
+from gaptrack.service.undo import last_undoable as last_undoable
+from gaptrack.service.undo import undo as undo
+from gaptrack.service.undo import undo_last as undo_last
 
 # SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
 # overloads reject; these are Core selects of columns, so the call is typed loosely.
 _select: Any = sa.select
-
-NOTE = "note"
-KNOWN_STATUS = "known.status"
-FOLLOW_UP = "request.follow-up"
-UNDO = "undo"
-# Actions another module records that this one knows how to reverse (see _UNDOERS).
-UNDOABLE = {NOTE, KNOWN_STATUS, FOLLOW_UP, "finding.promote", "finding.dismiss"}
-NOTE_ENTITIES = {"party", "request", "request_item", "known_item", "gap"}
-
-
-class ActionResult(BaseModel):
-    event_id: int
-    action: str
-    summary: str  # one line for a notification
-
 
 class FollowUpItem(BaseModel):
     number: str
     text: str
     renews: str | None = None  # "<request>#<number>" of the earlier item
     deadline: dt.date | None = None
-
-
-def _known(session: Session, slug: str) -> KnownItem:
-    known = session.exec(select(KnownItem).where(KnownItem.slug == slug)).first()
-    if known is None:
-        raise NotFoundError(f"unknown known item {slug!r}")
-    return known
-
-
-def _known_state(known: KnownItem) -> dict[str, Any]:
-    return {
-        "status": str(known.status),
-        "status_reason": known.status_reason,
-        "produced_document_id": known.produced_document_id,
-        "privilege_entry_id": known.privilege_entry_id,
-    }
 
 
 def _party_document(session: Session, known: KnownItem, label: str) -> Document:
@@ -111,29 +91,6 @@ def _party_document(session: Session, known: KnownItem, label: str) -> Document:
     return doc
 
 
-def _stale(session: Session, item: KnownItem) -> StaleError:
-    """The refusal of a write over a newer version, naming the change the writer missed."""
-    last = session.exec(
-        select(Event).where(Event.entity == "known_item", Event.entity_id == item.id)
-        .order_by(col(Event.id).desc()).limit(1)
-    ).first()
-    who = f" by {last.actor} at {last.at:%Y-%m-%d %H:%M:%S} UTC" if last is not None else ""
-    return StaleError(f"{item.slug} was changed{who} — reload and try again")
-
-
-def _write_known(session: Session, item: KnownItem, seen: int, values: dict[str, Any]) -> None:
-    """Store ``values`` on ``item`` only if it is still at version ``seen`` (compare-and-set:
-    atomic on both backends); otherwise refuse with who changed it."""
-    table: Any = KnownItem.__table__  # type: ignore[attr-defined]
-    done = session.execute(
-        sa.update(table).where(table.c.id == item.id, table.c.version == seen)
-        .values(**values, version=seen + 1)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise _stale(session, item)
-    session.expire(item)
-
-
 def set_known_status(
     engine: Engine,
     known: str,
@@ -151,11 +108,11 @@ def set_known_status(
     ``version``: the known item's version the caller saw (``KnownItemRow.version``); a newer
     one refuses the change (:class:`StaleError`). None: the version read here."""
     with session_scope(engine) as session:
-        item = _known(session, known)
+        item = find_known(session, known)
         seen = item.version if version is None else version
         if item.version != seen:
-            raise _stale(session, item)
-        before = _known_state(item)
+            raise stale_error(session, item)
+        before = known_state(item)
         produced_id: int | None = None
         entry_id: int | None = None
         if status is KnownStatus.PRODUCED:
@@ -167,7 +124,7 @@ def set_known_status(
             if entry is None or entry.party_id != item.party_id:
                 raise NotFoundError("that privilege-log entry is not in this party's log")
             entry_id = entry.id
-        _write_known(session, item, seen, {
+        write_known(session, item, seen, {
             "status": status, "status_reason": reason, "produced_document_id": produced_id,
             "privilege_entry_id": entry_id,
         })
@@ -179,7 +136,7 @@ def set_known_status(
             entity_id=item.id,
             key=item.slug,
             reason=reason,
-            data={"before": before, "after": _known_state(item)},
+            data={"before": before, "after": known_state(item)},
         )
         assert event.id is not None
         suffix = f" as {document}" if document and status is KnownStatus.PRODUCED else ""
@@ -212,7 +169,7 @@ def _note_target(session: Session, entity: str, key: str) -> int | None:
     if entity == "request_item":
         return resolve_item(session, key).id
     if entity == "known_item":
-        return _known(session, key).id
+        return find_known(session, key).id
     return None  # a gap is derived: its stable key is the reference
 
 
@@ -286,27 +243,8 @@ def record_follow_up(
         session.flush()
         assert letter.id is not None
         session.add(RequestRecipient(request_id=letter.id, party_id=recipient.id or 0))
-        for signatory in session.exec(
-            select(Signatory).where(Signatory.request_id == parent.id)
-        ).all():
-            session.add(
-                Signatory(
-                    request_id=letter.id, position=signatory.position, name=signatory.name,
-                    role=signatory.role, bioguide_id=signatory.bioguide_id,
-                )
-            )
-        numbers = set()
-        for position, spec in enumerate(items):
-            if spec.number in numbers:
-                raise ConflictError(f"item number {spec.number!r} appears twice")
-            numbers.add(spec.number)
-            renews = resolve_item(session, spec.renews).id if spec.renews else None
-            session.add(
-                RequestItem(
-                    request_id=letter.id, number=spec.number, position=position, text=spec.text,
-                    deadline=spec.deadline, renews_item_id=renews,
-                )
-            )
+        _copy_signatories(session, parent.id, letter.id)
+        _add_items(session, letter.id, items)
         session.flush()
         event = record(
             session,
@@ -333,6 +271,35 @@ def record_follow_up(
     return result
 
 
+def _copy_signatories(session: Session, parent_id: int | None, letter_id: int) -> None:
+    """The earlier letter's signatories, in order, on the new one."""
+    for signatory in session.exec(
+        select(Signatory).where(Signatory.request_id == parent_id)
+    ).all():
+        session.add(
+            Signatory(
+                request_id=letter_id, position=signatory.position, name=signatory.name,
+                role=signatory.role, bioguide_id=signatory.bioguide_id,
+            )
+        )
+
+
+def _add_items(session: Session, letter_id: int, items: list[FollowUpItem]) -> None:
+    """The new letter's items in order (a number may appear once)."""
+    numbers: set[str] = set()
+    for position, spec in enumerate(items):
+        if spec.number in numbers:
+            raise ConflictError(f"item number {spec.number!r} appears twice")
+        numbers.add(spec.number)
+        renews = resolve_item(session, spec.renews).id if spec.renews else None
+        session.add(
+            RequestItem(
+                request_id=letter_id, number=spec.number, position=position, text=spec.text,
+                deadline=spec.deadline, renews_item_id=renews,
+            )
+        )
+
+
 def _free_slug(session: Session, base: str) -> str:
     slug, n = base[:60], 2
     while session.exec(select(Request.id).where(Request.slug == slug)).first() is not None:
@@ -355,131 +322,3 @@ def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) ->
     return gaps.dismiss_finding(engine, gap_key, actor=actor, reason=reason)
 
 
-# --- undo ------------------------------------------------------------------------------------
-
-
-def last_undoable(engine: Engine, *, actor: str) -> EventRead | None:
-    """The newest event by ``actor`` that can be undone and has not been."""
-    with session_scope(engine) as session:
-        event = _last_undoable(session, actor)
-        return EventRead.model_validate(event) if event is not None else None
-
-
-def _last_undoable(session: Session, actor: str) -> Event | None:
-    # Only the actor's own actions: undo never reverses a colleague's change (or a loaded
-    # case's history) behind their back; ``undo`` by event id can, deliberately.
-    undone = _select(Event.undoes_id).where(col(Event.undoes_id).is_not(None))
-    return session.exec(
-        select(Event)
-        .where(col(Event.action).in_(sorted(UNDOABLE)), Event.actor == actor)
-        .where(col(Event.id).not_in(undone))
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
-
-
-def undo_last(engine: Engine, *, actor: str, reason: str | None = None) -> ActionResult:
-    with session_scope(engine) as session:
-        event = _last_undoable(session, actor)
-        if event is None:
-            raise NotFoundError(f"{actor} has nothing to undo")
-        result = _undo(session, event, actor=actor, reason=reason)
-    refresh_derived(engine)
-    return result
-
-
-def undo(engine: Engine, event_id: int, *, actor: str, reason: str | None = None) -> ActionResult:
-    with session_scope(engine) as session:
-        event = session.get(Event, event_id)
-        if event is None:
-            raise NotFoundError(f"no event {event_id}")
-        if event.action not in UNDOABLE:
-            raise ConflictError(f"a {event.action!r} event cannot be undone")
-        already = session.exec(select(Event.id).where(Event.undoes_id == event_id)).first()
-        if already is not None:
-            raise ConflictError(f"event {event_id} was already undone (by event {already})")
-        result = _undo(session, event, actor=actor, reason=reason)
-    refresh_derived(engine)
-    return result
-
-
-def _undo(session: Session, event: Event, *, actor: str, reason: str | None) -> ActionResult:
-    if event.action == KNOWN_STATUS:
-        _undo_known_status(session, event)
-    elif event.action == FOLLOW_UP:
-        _undo_follow_up(session, event)
-    elif event.action in ("finding.promote", "finding.dismiss"):
-        _undo_finding(session, event)
-    # a note needs no data change: the undo event hides it
-    data: dict[str, Any] = {"undone_action": event.action}
-    if event.action == KNOWN_STATUS:  # the state chain goes on through the undo
-        data.update(before=(event.data or {}).get("after"), after=(event.data or {}).get("before"))
-    undo_event = record(
-        session, actor=actor, action=UNDO, entity=event.entity, entity_id=event.entity_id,
-        key=event.entity_key, reason=reason, undoes_id=event.id, data=data,
-    )
-    assert undo_event.id is not None
-    return ActionResult(
-        event_id=undo_event.id,
-        action=UNDO,
-        summary=f"undid {event.action} on {event.entity_key or event.entity}",
-    )
-
-
-def _undo_known_status(session: Session, event: Event) -> None:
-    data = event.data or {}
-    known = session.get(KnownItem, event.entity_id)
-    if known is None:
-        raise ConflictError(f"known item {event.entity_key!r} no longer exists")
-    if _known_state(known) != data.get("after"):
-        raise ConflictError(
-            f"{known.slug} has changed since event {event.id}; undo the later change first"
-        )
-    before = data["before"]
-    _write_known(session, known, known.version, {
-        "status": KnownStatus(before["status"]), "status_reason": before["status_reason"],
-        "produced_document_id": before["produced_document_id"],
-        "privilege_entry_id": before["privilege_entry_id"],
-    })
-
-
-def _undo_follow_up(session: Session, event: Event) -> None:
-    letter = session.get(Request, event.entity_id)
-    if letter is None:
-        raise ConflictError(f"letter {event.entity_key!r} no longer exists")
-    item_ids = list(session.exec(select(RequestItem.id).where(RequestItem.request_id == letter.id)))
-    blockers = [
-        ("a later letter follows it up",
-         select(Request.id).where(Request.follows_up_id == letter.id)),
-        ("a production answers it",
-         select(ProductionRequest.id).where(ProductionRequest.request_id == letter.id)),
-        ("documents are tagged to its items",
-         select(DocumentItem.id).where(col(DocumentItem.item_id).in_(item_ids))),
-        ("known items cite its items",
-         select(KnownItem.id).where(col(KnownItem.item_id).in_(item_ids))),
-        ("a party certified its items",
-         select(ItemCertification.id).where(col(ItemCertification.item_id).in_(item_ids))),
-        ("later items renew its items",
-         select(RequestItem.id).where(col(RequestItem.renews_item_id).in_(item_ids))),
-    ]
-    for why, stmt in blockers:
-        if session.exec(stmt).first() is not None:
-            raise ConflictError(f"cannot undo the letter {letter.slug}: {why}")
-    for model in (RequestItem, RequestRecipient, Signatory):
-        table: Any = model
-        session.execute(sa.delete(table).where(table.request_id == letter.id))
-    session.delete(letter)
-
-
-def _undo_finding(session: Session, event: Event) -> None:
-    try:
-        from gaptrack.service import gaps
-    except ImportError as exc:  # the gap engine owns findings
-        raise ConflictError("the gap engine is not installed") from exc
-    reverse = getattr(gaps, "undo_finding_decision", None)
-    if reverse is None:
-        raise ConflictError(f"a {event.action!r} event cannot be undone here")
-    try:
-        reverse(session, event)
-    except GaptrackError:
-        raise

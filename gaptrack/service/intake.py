@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.errors import InputError
 from gaptrack.importers.base import OPTIONS, detect, importer
-from gaptrack.importers.qc import IntakeReport
+from gaptrack.importers.qcreport import IntakeReport
 from gaptrack.importers.run import ImportRequest, Progress, run_import
 
 __all__ = ["Progress", "import_dat", "import_mail", "import_path", "import_privlog"]

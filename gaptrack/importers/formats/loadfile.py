@@ -25,6 +25,12 @@ from gaptrack.importers.fieldmap import (
     normalise_field_name,
     parse_overrides,
 )
+from gaptrack.importers.indexes import (
+    IN_ORDER_INDEXES,
+    defer_indexes,
+    indexes_left_empty,
+    rebuild_indexes,
+)
 from gaptrack.importers.mapping import columns_left_empty
 from gaptrack.importers.opt import image_file_beside, read_documents
 from gaptrack.importers.pipeline import (
@@ -36,12 +42,6 @@ from gaptrack.importers.pipeline import (
 )
 from gaptrack.importers.qc import field_report, page_report
 from gaptrack.importers.run import Run, SourceInput, file_sha256
-from gaptrack.importers.writer import (
-    IN_ORDER_INDEXES,
-    defer_indexes,
-    indexes_left_empty,
-    rebuild_indexes,
-)
 from gaptrack.models import SourceKind
 
 # From about this size (≈ 50,000 records of ~300 bytes) a DAT is a bulk load: SQLite writes
@@ -71,7 +71,7 @@ def codec_of(path: Path, encoding: str | None) -> str:
 
 def sqlite_tuning(conn: Connection) -> None:
     # A 48 MB page cache for the import's connection: enough for the indexes written in key
-    # order; the others are rebuilt at the end of a big load (writer.defer_indexes), whose
+    # order; the others are rebuilt at the end of a big load (indexes.defer_indexes), whose
     # sorting needs memory of its own. Sized so that a million-record import — this
     # process plus its mapping child (importers.pipeline) — peaks under 300 MB RSS; 64 MB
     # was ~3 % faster at 100k records but pushed the pair over.

@@ -22,6 +22,12 @@ from gaptrack.importers.formats.loadfile import (
     sqlite_tuning,
     write_mapped,
 )
+from gaptrack.importers.indexes import (
+    IN_ORDER_INDEXES,
+    defer_indexes,
+    indexes_left_empty,
+    rebuild_indexes,
+)
 from gaptrack.importers.mail import MailMessage
 from gaptrack.importers.mailfiles import looks_like_mail, mail_files, read_file
 from gaptrack.importers.mapi import Skipped
@@ -36,16 +42,10 @@ from gaptrack.importers.pipeline import (
     row_batches,
     worth_a_child,
 )
+from gaptrack.importers.prepared import RowPlan
 from gaptrack.importers.pstfile import is_pst
-from gaptrack.importers.qc import BadRecord
+from gaptrack.importers.qcreport import BadRecord
 from gaptrack.importers.run import MAX_BAD_LISTED, Run
-from gaptrack.importers.writer import (
-    IN_ORDER_INDEXES,
-    RowPlan,
-    defer_indexes,
-    indexes_left_empty,
-    rebuild_indexes,
-)
 from gaptrack.models import SourceKind
 
 # What a mailbox fills: every key index but those of fields mail never has.
