@@ -10,7 +10,8 @@ $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "gaptrack needs Python 3.11+"'
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	# pst: the tests read Outlook stores; libpff's binding (LGPL) stays an optional extra for users.
+	$(BIN)/python -m pip install -q -e '.[dev,pst]'
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## virtual environment with gaptrack and the dev tools
