@@ -6,11 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: setup demo test check lint typecheck bench snapshots migration clean fuzz
 
+# pst: the tests read Outlook stores; libpff's binding (LGPL) stays an optional extra for users.
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "gaptrack needs Python 3.11+"'
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	# pst: the tests read Outlook stores; libpff's binding (LGPL) stays an optional extra for users.
 	$(BIN)/python -m pip install -q -e '.[dev,pst]'
 	@touch $(STAMP)
 
