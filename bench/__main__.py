@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def main(argv: list[str]) -> int:
@@ -25,6 +26,23 @@ def main(argv: list[str]) -> int:
     return 1 if failures else 0
 
 
+def verdict(figures: dict[str, Any], key: str, target: Any) -> str:
+    """'met' or 'NOT MET': a boolean target is the verdict itself; a numeric one is a floor for
+    the bench's ``ratio_*`` figure (``target_ratio``) or a ceiling for its ``import_peak_rss_mb``
+    (``target_peak_rss_mb``)."""
+    if isinstance(target, bool):
+        return "met" if target else "NOT MET"
+    if key == "target_ratio":
+        ratio = next(v for k, v in figures.items() if k.startswith("ratio_"))
+        ok = float(ratio) >= float(target)
+        return f"{'met' if ok else 'NOT MET'} ({float(ratio):.3f} against {target})"
+    if key == "target_peak_rss_mb":
+        peak = figures["import_peak_rss_mb"]
+        ok = float(peak) < float(target)
+        return f"{'met' if ok else 'NOT MET'} ({float(peak):.0f} MB against {target})"
+    return f"unjudged ({target})"
+
+
 def summarise(names: list[str]) -> None:
     """The targets of the benchmarks that ran, in one place (from bench/results/NAME.json)."""
     from bench.common import RESULTS
@@ -35,7 +53,7 @@ def summarise(names: list[str]) -> None:
         if not path.exists():
             continue
         figures = json.loads(path.read_text())
-        lines += [f"   {name}: {key.removeprefix('target_')}  {'met' if value else 'NOT MET'}"
+        lines += [f"   {name}: {key.removeprefix('target_')}  {verdict(figures, key, value)}"
                   for key, value in figures.items() if key.startswith("target_")]
     if lines:
         print("== targets", *lines, sep="\n", flush=True)
