@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from gaptrack.importers.generate import generate_dat
@@ -24,15 +25,15 @@ from tui.pilot import rows, settle
 RECORDS = 20_000  # a few seconds of writing: long enough to overlap many reloads
 
 
-async def _reload_until_done(app: GaptrackApp, pilot: object, importer: subprocess.Popen[str]
-                             ) -> int:
+async def _reload_until_done(app: GaptrackApp, pilot: Pilot[None],
+                             importer: subprocess.Popen[str]) -> int:
     """Press reload while the import runs; the number of reloads made during it."""
     reloads = 0
     deadline = time.monotonic() + 300
     while importer.poll() is None and time.monotonic() < deadline:
-        await pilot.press("r")  # type: ignore[attr-defined]
+        await pilot.press("r")
         reloads += 1
-        await pilot.pause(0.25)  # type: ignore[attr-defined]
+        await pilot.pause(0.25)
         assert app.is_running
     return reloads
 
