@@ -82,10 +82,25 @@ _HINTS = (
 )
 
 
+# The last text asked about and the answer: an import asks twice of each body (its quoted
+# messages, then its body hash), and a 2 KB body costs ~15 scans to answer.
+_last: tuple[str, bool] = ("", False)
+
+
 def might_quote(text: str) -> bool:
     """Whether ``text`` may hold a quoted block (a cheap test before :data:`BLOCK_START`)."""
+    global _last
+    last, answer = _last
+    if text is last:
+        return answer
     folded = text.casefold()
-    return any(hint in folded for hint in _HINTS)
+    answer = False
+    for hint in _HINTS:  # a plain loop: any() over a generator costs a frame step per hint
+        if hint in folded:
+            answer = True
+            break
+    _last = (text, answer)
+    return answer
 
 
 def unwrap(text: str) -> str:
