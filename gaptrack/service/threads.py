@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +104,11 @@ def _participants_sql(connection: Connection, marks: str) -> str:
     )
 
 
-def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
+def _documents(
+    connection: Connection, ids: Sequence[int], citing_ghosts: Collection[int]
+) -> dict[int, _Doc]:
+    """The documents of the threads; who sent or is quoted in one matters only for those
+    citing a message nobody produced (``citing_ghosts``)."""
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
     docs: dict[int, _Doc] = {}
     roles = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value,
@@ -126,7 +130,9 @@ def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
             connection, _participants_sql(connection, marks), (*roles, *batch)
         ):
             doc = docs[doc_id]
-            doc.on_it, doc.replied_from, doc.quoted = sets(on_it), sets(sent), sets(quoted)
+            doc.on_it = sets(on_it)
+            if doc_id in citing_ghosts:
+                doc.replied_from, doc.quoted = sets(sent), sets(quoted)
     return docs
 
 
@@ -183,7 +189,8 @@ def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
             threads = _touching(connection, threads, int(owner.id or 0))
         ids = sorted({d for t in threads for m in t.messages
                       for d in (*m.documents, *m.referenced_by)})
-        docs = _documents(connection, ids)
+        citing = {d for t in threads for m in t.messages if m.ghost for d in m.referenced_by}
+        docs = _documents(connection, ids, citing)
     views = [_view(t, docs) for t in threads]
     if slug is None:
         return views
