@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,34 +85,23 @@ def _slug_sets(slugs: dict[int, str]) -> Callable[[str | None], frozenset[str]]:
 
 
 def _participants_sql(connection: Connection, marks: str) -> str:
-    """Per document: the parties on it, those who sent or forwarded it, those only quoted in
-    it — aggregated in SQL, so a document costs one row instead of one per participant."""
-    if connection.dialect.name == "postgresql":
-        def agg(value: str) -> str:
-            return f"string_agg(DISTINCT ({value})::text, ',')"
-        mark = "%s"
-    else:
-        def agg(value: str) -> str:
-            return f"group_concat(DISTINCT {value})"
-        mark = "?"
+    """Per document, the parties on it, aggregated in SQL: a document costs one row instead
+    of one per participant."""
+    agg = ("string_agg(DISTINCT party_id::text, ',')"
+           if connection.dialect.name == "postgresql" else "group_concat(DISTINCT party_id)")
     return (
-        f"SELECT document_id, {agg('party_id')},"
-        f" {agg(f'CASE WHEN role IN ({mark}, {mark}) THEN party_id END')},"
-        f" {agg(f'CASE WHEN role = {mark} THEN party_id END')}"
-        f" FROM document_participant WHERE document_id IN ({marks}) AND party_id IS NOT NULL"
-        " GROUP BY document_id"
+        f"SELECT document_id, {agg} FROM document_participant"
+        f" WHERE document_id IN ({marks}) AND party_id IS NOT NULL GROUP BY document_id"
     )
 
 
 def _documents(
-    connection: Connection, ids: Sequence[int], citing_ghosts: Collection[int]
+    connection: Connection, ids: Sequence[int], citing_ghosts: Sequence[int]
 ) -> dict[int, _Doc]:
     """The documents of the threads; who sent or is quoted in one matters only for those
-    citing a message nobody produced (``citing_ghosts``)."""
+    citing a message nobody produced (``citing_ghosts``), a few."""
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
     docs: dict[int, _Doc] = {}
-    roles = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value,
-             ParticipantRole.QUOTED.value)
     slugs = {int(k): v for k, v in fetch_rows(connection, "SELECT id, slug FROM party")}
     sets = _slug_sets(slugs)
     empty: frozenset[str] = frozenset()
@@ -126,13 +115,22 @@ def _documents(
         ):
             docs[doc_id] = _Doc(bates=bates, party=slugs[party_id], subject=subject,
                                 sender=sender, on_it=empty, replied_from=empty, quoted=empty)
-        for doc_id, on_it, sent, quoted in fetch_rows(
-            connection, _participants_sql(connection, marks), (*roles, *batch)
+        for doc_id, on_it in fetch_rows(connection, _participants_sql(connection, marks),
+                                        tuple(batch)):
+            docs[doc_id].on_it = sets(on_it)
+    senders = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value)
+    for batch in _batches(citing_ghosts):
+        for doc_id, party_id, role in fetch_rows(
+            connection,
+            "SELECT document_id, party_id, role FROM document_participant"
+            f" WHERE document_id IN ({', '.join([mark] * len(batch))}) AND party_id IS NOT NULL",
+            tuple(batch),
         ):
             doc = docs[doc_id]
-            doc.on_it = sets(on_it)
-            if doc_id in citing_ghosts:
-                doc.replied_from, doc.quoted = sets(sent), sets(quoted)
+            if role in senders:
+                doc.replied_from = doc.replied_from | {slugs[party_id]}
+            elif role == ParticipantRole.QUOTED.value:
+                doc.quoted = doc.quoted | {slugs[party_id]}
     return docs
 
 
@@ -189,7 +187,8 @@ def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
             threads = _touching(connection, threads, int(owner.id or 0))
         ids = sorted({d for t in threads for m in t.messages
                       for d in (*m.documents, *m.referenced_by)})
-        citing = {d for t in threads for m in t.messages if m.ghost for d in m.referenced_by}
+        citing = sorted({d for t in threads for m in t.messages if m.ghost
+                         for d in m.referenced_by})
         docs = _documents(connection, ids, citing)
     views = [_view(t, docs) for t in threads]
     if slug is None:
