@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine
@@ -60,9 +61,9 @@ class _Doc:
     party: str
     subject: str | None
     sender: str | None
-    on_it: set[str]
-    replied_from: set[str]  # parties who sent this document
-    quoted: set[str]  # parties named only in a message it quotes
+    on_it: frozenset[str]
+    replied_from: frozenset[str]  # parties who sent this document
+    quoted: frozenset[str]  # parties named only in a message it quotes
 
 
 def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -70,12 +71,40 @@ def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + BATCH]
 
 
-def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
+def _slug_sets(slugs: dict[int, str]) -> Callable[[str | None], frozenset[str]]:
+    """Party slugs of an aggregated id list ("3,17"); many documents share one list."""
+    cache: dict[str | None, frozenset[str]] = {None: frozenset(), "": frozenset()}
+
+    def sets(ids: str | None) -> frozenset[str]:
+        found = cache.get(ids)
+        if found is None:
+            found = cache[ids] = frozenset(slugs[int(i)] for i in str(ids).split(","))
+        return found
+
+    return sets
+
+
+def _participants_sql(connection: Connection, marks: str) -> str:
+    """Per document, the parties on it, aggregated in SQL: a document costs one row instead
+    of one per participant."""
+    agg = ("string_agg(DISTINCT party_id::text, ',')"
+           if connection.dialect.name == "postgresql" else "group_concat(DISTINCT party_id)")
+    return (
+        f"SELECT document_id, {agg} FROM document_participant"
+        f" WHERE document_id IN ({marks}) AND party_id IS NOT NULL GROUP BY document_id"
+    )
+
+
+def _documents(
+    connection: Connection, ids: Sequence[int], citing_ghosts: Sequence[int]
+) -> dict[int, _Doc]:
+    """The documents of the threads; who sent or is quoted in one matters only for those
+    citing a message nobody produced (``citing_ghosts``), a few."""
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
     docs: dict[int, _Doc] = {}
-    senders = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value)
-    quoted = ParticipantRole.QUOTED.value
-    slugs = dict(fetch_rows(connection, "SELECT id, slug FROM party"))
+    slugs = {int(k): v for k, v in fetch_rows(connection, "SELECT id, slug FROM party")}
+    sets = _slug_sets(slugs)
+    empty: frozenset[str] = frozenset()
     for batch in _batches(ids):
         marks = ", ".join([mark] * len(batch))
         for doc_id, bates, party_id, subject, sender in fetch_rows(
@@ -85,19 +114,23 @@ def _documents(connection: Connection, ids: Sequence[int]) -> dict[int, _Doc]:
             tuple(batch),
         ):
             docs[doc_id] = _Doc(bates=bates, party=slugs[party_id], subject=subject,
-                                sender=sender, on_it=set(), replied_from=set(), quoted=set())
+                                sender=sender, on_it=empty, replied_from=empty, quoted=empty)
+        for doc_id, on_it in fetch_rows(connection, _participants_sql(connection, marks),
+                                        tuple(batch)):
+            docs[doc_id].on_it = sets(on_it)
+    senders = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value)
+    for batch in _batches(citing_ghosts):
         for doc_id, party_id, role in fetch_rows(
             connection,
             "SELECT document_id, party_id, role FROM document_participant"
-            f" WHERE document_id IN ({marks}) AND party_id IS NOT NULL",
+            f" WHERE document_id IN ({', '.join([mark] * len(batch))}) AND party_id IS NOT NULL",
             tuple(batch),
         ):
-            doc, slug = docs[doc_id], slugs[party_id]
-            doc.on_it.add(slug)
+            doc = docs[doc_id]
             if role in senders:
-                doc.replied_from.add(slug)
-            elif role == quoted:
-                doc.quoted.add(slug)
+                doc.replied_from = doc.replied_from | {slugs[party_id]}
+            elif role == ParticipantRole.QUOTED.value:
+                doc.quoted = doc.quoted | {slugs[party_id]}
     return docs
 
 
@@ -114,7 +147,7 @@ def _depths(messages: list[Message]) -> dict[str, int]:
 
 def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
     depths = _depths(thread.messages)
-    views = []
+    views: list[dict[str, Any]] = []
     for m in thread.messages:
         copies = [docs[d] for d in m.documents]
         producers = {c.party for c in copies}
@@ -125,17 +158,20 @@ def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
         else:
             on_it = set().union(*(c.on_it for c in copies)) | producers
         first = copies[0] if copies else None
-        views.append(MessageView(
-            key=m.key, parent=m.parent, depth=depths[m.key], ghost=m.ghost,
-            ghost_basis=m.basis if m.ghost else "", date=m.date,
-            subject=first.subject if first else None, sender=first.sender if first else None,
-            copies=[Copy(party=party, bates=bates)
-                    for party, bates in sorted((c.party, c.bates) for c in copies)],
-            on_it=sorted(on_it), lacking=sorted(on_it - producers),
-            referenced_by=sorted({docs[d].bates for d in m.referenced_by}),
-        ))
-    subject = next((v.subject for v in views if v.subject), None)
-    return ThreadView(subject=subject, messages=views)
+        views.append({
+            "key": m.key, "parent": m.parent, "depth": depths[m.key], "ghost": m.ghost,
+            "ghost_basis": m.basis if m.ghost else "", "date": m.date,
+            "subject": first.subject if first else None,
+            "sender": first.sender if first else None,
+            "copies": [{"party": party, "bates": bates}
+                       for party, bates in sorted((c.party, c.bates) for c in copies)],
+            "on_it": sorted(on_it), "lacking": sorted(on_it - producers),
+            "referenced_by": sorted({docs[d].bates for d in m.referenced_by}),
+        })
+    subject = next((v["subject"] for v in views if v["subject"]), None)
+    # One validation per thread builds its nested models in pydantic's core: a model
+    # constructed per message and per copy cost more than reading the rows.
+    return ThreadView.model_validate({"subject": subject, "messages": views})
 
 
 def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
@@ -151,7 +187,9 @@ def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
             threads = _touching(connection, threads, int(owner.id or 0))
         ids = sorted({d for t in threads for m in t.messages
                       for d in (*m.documents, *m.referenced_by)})
-        docs = _documents(connection, ids)
+        citing = sorted({d for t in threads for m in t.messages if m.ghost
+                         for d in m.referenced_by})
+        docs = _documents(connection, ids, citing)
     views = [_view(t, docs) for t in threads]
     if slug is None:
         return views
