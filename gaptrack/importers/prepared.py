@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from gaptrack.identity.resolve import party_for
 from gaptrack.importers.mapping import FILLED_BY, ROW_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.rows import sqlite_value
 
@@ -79,7 +80,6 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
     pick = itemgetter(*plan.kept) if len(plan.kept) < len(ROW_COLUMNS) else None
     keys = plan.party_keys
     link = links_parties(keys)
-    addresses, names = keys if keys is not None else ({}, {})
     no_parent = NO_PARENT
     documents: list[Row] = []
     participants: list[Row] = []
@@ -98,13 +98,9 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
         append((doc_id, *(values if pick is None else pick(values)), *(parent or no_parent)))
         if people:
             if link:
+                assert keys is not None
                 for p in people:
-                    # party_for(keys, address, name_norm) inlined: a call per participant
-                    # was a twentieth of a large load's mapping.
-                    address, norm = p[1], p[3]
-                    found = addresses.get(address) if address else None
-                    if found is None and norm:
-                        found = names.get(norm)
+                    found = party_for(keys, p[1], p[3])
                     participants.append((doc_id, *p, "" if found is None else found))
             else:
                 participants.extend([(doc_id, *p) for p in people])
