@@ -21,7 +21,6 @@ already counted, removed documents, changed items or recipients) recounts from s
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from typing import Any
 
@@ -29,8 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.derived_state import read_state, write_state
 from gaptrack.gaps.scope import renewal_chain
-from gaptrack.service.events import utcnow
 
 STATE = "ledger_documents"
 LETTER, CHAIN = "letter", "chain"
@@ -84,22 +83,6 @@ def _watermarks(connection: Connection) -> tuple[int, int]:
     return int(top), int(item_top)
 
 
-def _load(connection: Connection) -> dict[str, Any] | None:
-    data = connection.execute(
-        sa.select(t.derived_state.c.data).where(t.derived_state.c.name == STATE)
-    ).scalar()
-    if isinstance(data, str):  # some drivers hand JSON back as text
-        data = json.loads(data)
-    return data if isinstance(data, dict) else None
-
-
-def _save(connection: Connection, data: dict[str, Any]) -> None:
-    table, now = t.derived_state, utcnow()
-    done = connection.execute(
-        sa.update(table).where(table.c.name == STATE).values(data=data, updated_at=now)
-    ).rowcount
-    if not done:
-        connection.execute(sa.insert(table).values(name=STATE, data=data, updated_at=now))
 
 
 def _count(connection: Connection, after: int) -> dict[str, list[list[int]]]:
@@ -126,7 +109,7 @@ def refresh_counts(connection: Connection, documents: int) -> None:
     """Bring the kept counts up to date (``documents``: how many there are now)."""
     top, item_top = _watermarks(connection)
     signature = _signature(connection)
-    last = _load(connection)
+    last = read_state(connection, STATE)
     if last is not None and (last["max_document_id"], last["max_document_item_id"],
                              last["signature"], last["documents"]) == (
             top, item_top, signature, documents):
@@ -148,12 +131,12 @@ def refresh_counts(connection: Connection, documents: int) -> None:
     counts = _count(connection, int(last["max_document_id"]) if incremental and last else 0)
     if incremental and last is not None:
         counts = {kind: _merge(last[kind], counts[kind]) for kind in (LETTER, CHAIN)}
-    _save(connection, {"signature": signature, "max_document_id": top,
+    write_state(connection, STATE, {"signature": signature, "max_document_id": top,
                        "max_document_item_id": item_top, "documents": documents, **counts})
 
 
 def _current(connection: Connection) -> dict[str, Any] | None:
-    data = _load(connection)
+    data = read_state(connection, STATE)
     if data is None or (data["max_document_id"], data["max_document_item_id"]) != _watermarks(
         connection
     ) or data["signature"] != _signature(connection):

@@ -27,7 +27,6 @@ NOTHING so two processes deriving at once cannot collide.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -37,13 +36,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.derived_state import read_state, write_state
 from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
 from gaptrack.models.enums import CriterionKind, Responsiveness
 from gaptrack.search.criteria import KEYWORD_HIT, keyword_hits
-from gaptrack.service.events import utcnow
 
 STATE = "gaps"  # the derived_state row this module keeps
 
@@ -75,23 +74,6 @@ def _signature(connection: Connection) -> str:
     return digest.hexdigest()
 
 
-def _last_run(connection: Connection) -> dict[str, Any] | None:
-    data = connection.execute(
-        sa.select(t.derived_state.c.data).where(t.derived_state.c.name == STATE)
-    ).scalar()
-    if isinstance(data, str):  # some drivers hand JSON back as text
-        data = json.loads(data)
-    return data if isinstance(data, dict) else None
-
-
-def _save_run(connection: Connection, data: dict[str, Any]) -> None:
-    now = utcnow()
-    table = t.derived_state
-    done = connection.execute(
-        sa.update(table).where(table.c.name == STATE).values(data=data, updated_at=now)
-    ).rowcount
-    if not done:
-        connection.execute(sa.insert(table).values(name=STATE, data=data, updated_at=now))
 
 
 def _insert(connection: Connection, table: Any = None) -> Any:
@@ -350,7 +332,7 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
                 sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))
             ).scalar_one()
         )
-        last = _last_run(connection)
+        last = read_state(connection, STATE)
         full = (
             force
             or last is None
@@ -389,8 +371,7 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
                 sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))
             ).scalar_one()
         )
-        _save_run(
-            connection,
+        write_state(connection, STATE,
             {
                 "signature": signature,
                 "max_document_id": top,

@@ -1,0 +1,32 @@
+"""The ``derived_state`` rows: what each refresh of derived facts last saw, by name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from gaptrack.gaps import sql as t
+from gaptrack.service.events import utcnow
+
+
+def read_state(connection: Connection, name: str) -> dict[str, Any] | None:
+    """The data saved under ``name``, or None when no refresh has saved any."""
+    data = connection.execute(
+        sa.select(t.derived_state.c.data).where(t.derived_state.c.name == name)
+    ).scalar()
+    if isinstance(data, str):  # some drivers hand JSON back as text
+        data = json.loads(data)
+    return data if isinstance(data, dict) else None
+
+
+def write_state(connection: Connection, name: str, data: dict[str, Any]) -> None:
+    """Save ``data`` under ``name`` (update, else insert), stamped with the one clock."""
+    table, now = t.derived_state, utcnow()
+    done = connection.execute(
+        sa.update(table).where(table.c.name == name).values(data=data, updated_at=now)
+    ).rowcount
+    if not done:
+        connection.execute(sa.insert(table).values(name=name, data=data, updated_at=now))
