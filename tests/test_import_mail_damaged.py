@@ -154,3 +154,16 @@ def test_what_opens_with_mail_headers(head: bytes, mail: bool) -> None:
 ])
 def test_written_dates(written: str, expected: dt.datetime | None) -> None:
     assert written_datetime(written) == expected
+
+
+def test_source_paths_below_the_folder(engine: Engine, tmp_path: Path) -> None:
+    """Maildir-style trees name files 1., 2. in every folder: each document's source path is
+    its path below the folder imported, so two files named alike stay apart."""
+    create_party(engine)
+    for folder, subject in (("allen-p/inbox", "Inbox one"), ("allen-p/sent", "Sent one")):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "1.").write_bytes(
+            NO_SEPARATOR.replace(b"Subject: No blank line", f"Subject: {subject}".encode()))
+    import_mail(engine, tmp_path, party="kushner", production="Tree")
+    paths = dict(rows(engine, "SELECT subject, native_path FROM document"))
+    assert paths == {"Inbox one": "allen-p/inbox/1.#1", "Sent one": "allen-p/sent/1.#1"}

@@ -98,6 +98,9 @@ class MailSettings:
     first_number: int
     rows: RowPlan | None = None  # SQLite: rows made ready for executemany by the mapper
     reader: Callable[[Path], Iterator[tuple[Message, int]]] = read_file  # the format's
+    # The folder imported: a document's source path is its file's path below it, so that
+    # files of one name in several folders (maildir's numbered files, per custodian) differ.
+    root: Path | None = None
 
     def local(self) -> MailMapper:
         return MailMapper(self)
@@ -154,6 +157,9 @@ class MailMapper:
             self._note(message)
         if message.nesting_cut:
             self.cut.append((str(message.source), message.line))
+        root = self.settings.root
+        if root is not None and not message.location:
+            message.location = f"{message.source.relative_to(root).as_posix()}#{message.number}"
         drafts = map_mail(message, self.settings.prefix, self.number)
         problem = next(filter(None, (check_limits(d) for d in drafts)), None)
         if problem is not None:
@@ -229,6 +235,7 @@ class MailImporter:
             first_number=int(last or 0) + 1,
             rows=writer.plan,
             reader=self.reader,
+            root=run.path if run.path.is_dir() else None,
         )
         source: MailMapper | ChildMapper
         if child is not None:
