@@ -185,3 +185,20 @@ def test_unescaped_from_line_in_a_body_does_not_split(engine: Engine, tmp_path: 
     assert set(texts) == {"Itinerary", "Second"}
     assert "From Moscow we fly" in str(texts["Itinerary"]) and "Back soon." in str(
         texts["Itinerary"])
+
+
+def test_outlook_saved_text_message(engine: Engine, tmp_path: Path) -> None:
+    """Outlook's "Save as" text: tab after each colon, CRLF, the sent time as Sent: (12-hour
+    clock) and no Date:, people as "Last, First" separated by semicolons."""
+    create_party(engine)
+    (tmp_path / "meeting.txt").write_bytes(
+        b"From:\tHicks, Hope\r\nSent:\tMonday, May 14, 2001 4:39 PM\r\n"
+        b"To:\tKushner, Jared; Smith, John\r\nSubject:\tRE: Meeting\r\n"
+        b"Importance:\tHigh\r\n\r\nSee you there.\r\n")
+    import_mail(engine, tmp_path, party="kushner", production="Saved")
+    [(sender, sent, subject)] = rows(engine, "SELECT sender, date_sent, subject FROM document")
+    assert (sender, subject) == ("Hicks, Hope", "RE: Meeting")
+    assert str(sent).startswith("2001-05-14 16:39")
+    people = {(str(r[0]), str(r[1])) for r in rows(
+        engine, "SELECT role, name FROM document_participant")}
+    assert {("sender", "Hicks, Hope"), ("to", "Kushner, Jared"), ("to", "Smith, John")} <= people
