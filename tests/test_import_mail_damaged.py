@@ -202,3 +202,50 @@ def test_outlook_saved_text_message(engine: Engine, tmp_path: Path) -> None:
     people = {(str(r[0]), str(r[1])) for r in rows(
         engine, "SELECT role, name FROM document_participant")}
     assert {("sender", "Hicks, Hope"), ("to", "Kushner, Jared"), ("to", "Smith, John")} <= people
+
+
+PIPERMAIL = b"""From guido at python.org  Fri Sep 16 14:31:00 2016
+From: guido at python.org (Guido van Rossum)
+Date: Fri, 16 Sep 2016 14:31:00 -0700
+Subject: [Python-Dev] Release schedule
+Message-ID: <CAP7+vJ1@mail.gmail.com>
+
+See the PEP.
+
+From barry at python.org  Fri Sep 16 15:02:00 2016
+From: barry at python.org (Barry Warsaw)
+Date: Fri, 16 Sep 2016 15:02:00 -0700
+Subject: [Python-Dev] Release schedule
+In-Reply-To: <CAP7+vJ1@mail.gmail.com>
+Message-ID: <20160916150200.1@presto>
+
+Agreed.
+"""
+
+
+def test_gzipped_list_archive_with_hidden_addresses(engine: Engine, tmp_path: Path) -> None:
+    """A mailing-list archive as served (gzip, Mailman's "jane at example.org (Name)")."""
+    import gzip
+
+    create_party(engine)
+    (tmp_path / "2016-September.txt.gz").write_bytes(gzip.compress(PIPERMAIL))
+    report = import_mail(engine, tmp_path, party="kushner", production="Archive")
+    assert report.records == 2
+    senders = {(str(r[0]), str(r[1])) for r in rows(
+        engine, "SELECT name, address FROM document_participant WHERE role = 'sender'")}
+    assert senders == {("Guido van Rossum", "guido@python.org"),
+                       ("Barry Warsaw", "barry@python.org")}
+
+
+def test_damaged_gzip_is_a_clean_error(engine: Engine, tmp_path: Path) -> None:
+    import gzip
+
+    from gaptrack.errors import LoadFileError
+
+    create_party(engine)
+    path = tmp_path / "archive.txt.gz"
+    path.write_bytes(gzip.compress(PIPERMAIL)[:-40])  # cut short
+    with pytest.raises(LoadFileError) as caught:
+        import_mail(engine, path, party="kushner", production="Archive")
+    assert caught.value.file == str(path) and "gzip file is damaged" in str(caught.value)
+    assert rows(engine, "SELECT count(*) FROM document") == [(0,)]
