@@ -249,3 +249,36 @@ def test_damaged_gzip_is_a_clean_error(engine: Engine, tmp_path: Path) -> None:
         import_mail(engine, path, party="kushner", production="Archive")
     assert caught.value.file == str(path) and "gzip file is damaged" in str(caught.value)
     assert rows(engine, "SELECT count(*) FROM document") == [(0,)]
+
+
+ENRON_STYLE = b"""Message-ID: <18782981.1075855378110.JavaMail.evans@thyme>
+Date: Mon, 14 May 2001 16:39:00 -0700 (PDT)
+From: phillip.allen@enron.com
+To: tim.belden@enron.com
+Subject: Forecast
+Mime-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+Content-Transfer-Encoding: 7bit
+X-From: Phillip K Allen
+X-To: Tim Belden <Tim Belden/Enron@EnronXGate>
+X-Folder: \\Phillip_Allen_Jan2002_1\\Allen, Phillip K.\\'Sent Mail
+X-FileName: pallen (Non-Privileged).pst
+
+Here is our forecast.
+"""
+
+
+def test_sender_named_by_x_from_is_found_by_name(engine: Engine, tmp_path: Path) -> None:
+    """A corpus converted from Exchange/Notes keeps the sender's name in X-From and only the
+    address in From: the party known by name (no address on file) is linked."""
+    party = create_party(engine, slug="allen", name="Phillip Allen", addresses=(),
+                         aliases=("Phillip K Allen",))
+    (tmp_path / "maildir" / "allen-p" / "sent").mkdir(parents=True)
+    (tmp_path / "maildir" / "allen-p" / "sent" / "1.").write_bytes(ENRON_STYLE)
+    import_mail(engine, tmp_path / "maildir", party="allen", production="Allen")
+    assert rows(engine, "SELECT sender, date_sent FROM document") == [
+        ('"Phillip K Allen" <phillip.allen@enron.com>', rows(
+            engine, "SELECT date_sent FROM document")[0][0])]
+    [(name, address, linked)] = rows(
+        engine, "SELECT name, address, party_id FROM document_participant WHERE role = 'sender'")
+    assert (name, address, linked) == ("Phillip K Allen", "phillip.allen@enron.com", party)
