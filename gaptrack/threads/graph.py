@@ -11,7 +11,8 @@ connected set of messages.
 The reply's parent is the first reference stored (every importer stores ``In-Reply-To``
 first). Threads are built in memory from the documents that can be in one — replies, what
 they cite, emails with a Thread-Index, the quoted-header pairs, and their copies — read
-through indexes, so an email in no thread costs nothing.
+through indexes, so an email in no thread costs nothing. The same rows carry what a thread
+view shows of each document (:class:`Shown`), so nothing is read twice.
 """
 
 from __future__ import annotations
