@@ -167,3 +167,38 @@ def test_source_paths_below_the_folder(engine: Engine, tmp_path: Path) -> None:
     import_mail(engine, tmp_path, party="kushner", production="Tree")
     paths = dict(rows(engine, "SELECT subject, native_path FROM document"))
     assert paths == {"Inbox one": "allen-p/inbox/1.#1", "Sent one": "allen-p/sent/1.#1"}
+
+
+def test_unescaped_from_line_in_a_body_does_not_split(engine: Engine, tmp_path: Path) -> None:
+    """mboxo writers leave body lines starting "From " as they are: only a "From " line with
+    a date and a header field after it starts a message."""
+    create_party(engine)
+    first = (b"From jane@x.example Thu Sep 15 10:00:00 2016\nFrom: jane@x.example\n"
+             b"Subject: Itinerary\nMessage-ID: <itin@x.example>\n\nThe plan:\n\n"
+             b"From Moscow we fly on Tuesday.\nFrom 2016 on, the office moves.\nBack soon.\n\n")
+    second = (b"From john@y.example Fri Sep 16 11:00:00 2016\nReturn-Path: <john@y.example>\n"
+              b"From: john@y.example\nSubject: Second\nMessage-ID: <second@y.example>\n\nHi.\n")
+    (tmp_path / "box.mbox").write_bytes(first + second)
+    report = import_mail(engine, tmp_path / "box.mbox", party="kushner", production="Box")
+    assert report.records == 2
+    texts = dict(rows(engine, "SELECT subject, text FROM document"))
+    assert set(texts) == {"Itinerary", "Second"}
+    assert "From Moscow we fly" in str(texts["Itinerary"]) and "Back soon." in str(
+        texts["Itinerary"])
+
+
+def test_outlook_saved_text_message(engine: Engine, tmp_path: Path) -> None:
+    """Outlook's "Save as" text: tab after each colon, CRLF, the sent time as Sent: (12-hour
+    clock) and no Date:, people as "Last, First" separated by semicolons."""
+    create_party(engine)
+    (tmp_path / "meeting.txt").write_bytes(
+        b"From:\tHicks, Hope\r\nSent:\tMonday, May 14, 2001 4:39 PM\r\n"
+        b"To:\tKushner, Jared; Smith, John\r\nSubject:\tRE: Meeting\r\n"
+        b"Importance:\tHigh\r\n\r\nSee you there.\r\n")
+    import_mail(engine, tmp_path, party="kushner", production="Saved")
+    [(sender, sent, subject)] = rows(engine, "SELECT sender, date_sent, subject FROM document")
+    assert (sender, subject) == ("Hicks, Hope", "RE: Meeting")
+    assert str(sent).startswith("2001-05-14 16:39")
+    people = {(str(r[0]), str(r[1])) for r in rows(
+        engine, "SELECT role, name FROM document_participant")}
+    assert {("sender", "Hicks, Hope"), ("to", "Kushner, Jared"), ("to", "Smith, John")} <= people

@@ -412,7 +412,8 @@ def _parse_message(
     out.in_reply_to = " ".join(message_ids(headers.get("In-Reply-To")))
     out.references = message_ids(headers.get("References"))
     out.thread_index = _thread_index(headers)
-    out.date_text = headers.get("Date")
+    # Outlook's "Save as" text writes the sent time as Sent:, with no Date: field.
+    out.date_text = headers.get("Date") or headers.get("Sent")
     out.date = parse_date(out.date_text)
     if out.date is None and out.date_text:
         headers.note("Date", "not a date the email package can read; kept as written,"

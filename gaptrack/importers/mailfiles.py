@@ -5,14 +5,16 @@ files, ``.txt`` exports, files with no suffix) — judged by content, not by nam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.mail import MailMessage, parse_message
-from gaptrack.importers.mailhead import opens_with_headers
+from gaptrack.importers.mailhead import HEADER_FIELD, opens_with_headers
 
 _CHUNK = 1 << 20
+_YEAR = re.compile(rb"\b\d{4}\b")
 
 
 def is_mbox(path: Path) -> bool:
@@ -74,6 +76,12 @@ def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
                 nxt = buffer.find(b"\nFrom ", search)
                 if nxt < 0:
                     break
+                verdict = _starts_message(buffer, nxt + 1, eof)
+                if verdict is None:  # the next line is not in the buffer yet
+                    break
+                if not verdict:  # a body line that starts "From " (written unescaped)
+                    search = nxt + 1
+                    continue
                 number += 1
                 yield _body(buffer[start : nxt + 1]), number, line
                 line += buffer.count(b"\n", start, nxt + 1)
@@ -86,6 +94,22 @@ def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
                 return
             buffer = buffer[start:]
             start = 0
+
+
+def _starts_message(buffer: bytes, at: int, eof: bool) -> bool | None:
+    """Whether the ``From `` line at ``at`` separates two messages: it carries a date (the
+    envelope's asctime ends with the year) and a header field follows it. Writers that do
+    not escape body lines starting ``From `` (mboxo, many exporters) would otherwise cut a
+    message there, and its tail would become a message with no headers. None: the buffer
+    ends before the next line does."""
+    end = buffer.find(b"\n", at)
+    if end < 0:
+        return None if not eof else False
+    after = buffer.find(b"\n", end + 1)
+    if after < 0 and not eof:
+        return None
+    following = buffer[end + 1 : after if after >= 0 else len(buffer)].rstrip(b"\r")
+    return bool(HEADER_FIELD.match(following)) and _YEAR.search(buffer, at, end) is not None
 
 
 def _body(chunk: bytes) -> bytes:
