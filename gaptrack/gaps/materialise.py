@@ -7,6 +7,8 @@
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
    produced that answers an item asked of P, with the document's matching keys copied along.
 4. **The ledger's document counts** per letter and item chain (:mod:`gaptrack.gaps.ledger_counts`).
+5. **Coverage counts** per party, producer, production, custodian and day
+   (:mod:`gaptrack.gaps.coverage_counts`).
 
 Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
 criterion is answered by a document that is produced by, or names (in any role), a party
@@ -36,6 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.coverage_counts import refresh_coverage
 from gaptrack.gaps.derived_state import read_state, write_state
 from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.unify import spread_copies
@@ -353,6 +356,7 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
                 full, after, after_item = True, 0, 0  # documents were deleted: start over
         if not full and after == top and after_item == item_top:
             refresh_counts(connection, count)  # cheap when current
+            refresh_coverage(connection, top=top, documents=count)  # likewise
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -388,4 +392,5 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
             },
         )
         refresh_counts(connection, count)  # the ledger's documents per letter and item
+        refresh_coverage(connection, top=top, documents=count)  # per party, producer and day
     return DeriveReport(full, False, resolved, rows, top)

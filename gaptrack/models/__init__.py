@@ -9,7 +9,7 @@ from gaptrack.models.committee import (
     CommitteeCreate,
     CommitteeRead,
 )
-from gaptrack.models.derived import DerivedState, InferredCandidate
+from gaptrack.models.derived import CoverageCount, DerivedState, InferredCandidate
 from gaptrack.models.document import (
     Document,
     DocumentItem,
@@ -88,6 +88,7 @@ __all__ = [
     "EventRead",
     "FindingDecision",
     "FindingDecisionKind",
+    "CoverageCount",
     "InferredCandidate",
     "ItemCertification",
     "ItemCriterion",
