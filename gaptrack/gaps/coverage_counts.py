@@ -100,7 +100,7 @@ def refresh_coverage(connection: Connection, *, top: int, documents: int) -> Non
     signature = _signature(connection)
     last = read_state(connection, STATE)
     now = {"signature": signature, "max_document_id": top, "documents": documents}
-    if last == now:
+    if last is not None and all(last.get(k) == v for k, v in now.items()):
         return
     incremental = (
         last is not None
@@ -123,4 +123,4 @@ def refresh_coverage(connection: Connection, *, top: int, documents: int) -> Non
     else:
         connection.execute(sa.delete(cc))
         _count(connection, None)
-    write_state(connection, STATE, now)
+    write_state(connection, STATE, {**now, "full": not incremental})

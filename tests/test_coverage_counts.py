@@ -1,0 +1,114 @@
+"""The kept coverage counts against a direct count of the documents, on both backends: after
+a case-file load, an import into the case (counted incrementally), an alias that links
+participants (recounted), and a production's removal (its rows go with it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from gaptrack.coverage import Period, coverage
+from gaptrack.gaps import sql as t
+from gaptrack.gaps.coverage_counts import STATE, others_rows, own_rows
+from gaptrack.gaps.derived_state import read_state
+from gaptrack.service.coverage import coverage_report
+from gaptrack.service.intake import import_mail
+from gaptrack.service.parties import add_aliases
+from gaptrack.service.productions import remove_production
+from tests.analysiscase import load_analysis_case
+from tests.importers.builders import email, write_eml
+
+LATE = dt.date(2100, 1, 1)  # after the imports, received today
+AS_OFS = [dt.date(2017, 4, 11), dt.date(2017, 4, 15), dt.date(2017, 5, 1), dt.date(2018, 1, 1),
+          LATE]
+
+
+@pytest.fixture
+def case(engine: Engine, tmp_path: Path) -> Engine:
+    load_analysis_case(engine, tmp_path)
+    return engine
+
+
+def _kept(engine: Engine) -> set[tuple[object, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(t.coverage_count)).all()
+    return {(r[0], r[1], r[2], r[3], str(r[4])[:10], r[5]) for r in rows}
+
+
+def _direct(engine: Engine) -> set[tuple[object, ...]]:
+    with engine.connect() as connection:
+        dialect = connection.dialect.name
+        rows = [*connection.execute(own_rows(dialect, [])),
+                *connection.execute(others_rows(dialect, []))]
+    return {(r[0], r[1], r[2], r[3], str(r[4])[:10], r[5]) for r in rows}
+
+
+def _same_as_direct(engine: Engine) -> None:
+    """Kept rows are the rows a recount gives, and every party's coverage read from them
+    is the coverage counted from the documents."""
+    assert _kept(engine) == _direct(engine)
+    with engine.connect() as connection:
+        parties = [int(p) for p in connection.execute(sa.select(t.party.c.id)).scalars()]
+        for party in parties:
+            for by in Period:
+                for as_of in AS_OFS:
+                    kept = coverage(connection, party, as_of=as_of, by=by)
+                    live = coverage(connection, party, as_of=as_of, by=by, live=True)
+                    assert kept == live, (party, by, as_of)
+
+
+def _state(engine: Engine) -> dict[str, object]:
+    with engine.connect() as connection:
+        state = read_state(connection, STATE)
+    assert state is not None
+    return state
+
+
+def _others_of_alice(engine: Engine) -> dict[str, list[int]]:
+    report = coverage_report(engine, "alice", as_of=LATE)
+    return {r.name: r.counts for r in report.rows if r.source == "others"}
+
+
+def test_kept_counts_follow_imports_aliases_and_removals(case: Engine, tmp_path: Path) -> None:
+    _same_as_direct(case)
+    assert _kept(case)  # the load filled them
+    own = {r for r in _kept(case) if r[0] == r[1]}
+    assert {r[3] for r in own} == {"Alice Able", "Bob Baker", "Carol Cole"}
+    before = _others_of_alice(case)
+
+    # An import into the case: only its production is counted.
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    write_eml(folder / "1.eml", email(
+        sender="A. Able <aa@elsewhere.example>", to="Bob Baker <bob@b.example>",
+        subject="Pipeline notes", message_id="<n1@elsewhere.example>",
+        date=dt.datetime(2017, 2, 14, 9, 0, tzinfo=dt.UTC)))
+    write_eml(folder / "2.eml", email(
+        sender="Bob Baker <bob@b.example>", to="Alice Able <alice@a.example>",
+        subject="Re: notes", message_id="<n2@b.example>",
+        date=dt.datetime(2017, 6, 1, 9, 0, tzinfo=dt.UTC)))
+    import_mail(case, folder, party="bob", production="Bob Mail", bates_prefix="BM-")
+    assert _state(case)["full"] is False
+    _same_as_direct(case)
+    after_import = _others_of_alice(case)
+    assert sum(after_import["Bob Baker"]) == sum(before["Bob Baker"]) + 1  # June's reply
+
+    # A name for Alice links "A. Able" on the February note: everything is recounted.
+    add_aliases(case, "alice", ["A. Able"])
+    coverage_report(case, "alice", as_of=LATE)  # refreshes derived facts
+    assert _state(case)["full"] is True
+    _same_as_direct(case)
+    assert sum(_others_of_alice(case)["Bob Baker"]) == sum(after_import["Bob Baker"]) + 1
+
+    # Removing a production removes its rows, and the rest still add up.
+    with case.connect() as connection:
+        bob_mail = connection.execute(sa.select(t.production.c.id).where(
+            t.production.c.slug == "bob-mail")).scalar_one()
+    remove_production(case, "bob-mail")
+    assert all(r[2] != bob_mail for r in _kept(case))
+    _same_as_direct(case)
+    assert _others_of_alice(case) == before
