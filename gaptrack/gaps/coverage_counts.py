@@ -47,7 +47,8 @@ def _signature(connection: Connection) -> str:
     ):
         cols = [table.c[c] for c in columns]
         digest.update(table.name.encode())
-        digest.update(repr(connection.execute(sa.select(*cols).order_by(*cols)).all()).encode())
+        rows = connection.execute(sa.select(*cols).order_by(*cols)).all()
+        digest.update(repr([tuple(r) for r in rows]).encode())  # a Row's repr is slow
     return digest.hexdigest()
 
 
