@@ -282,3 +282,16 @@ def test_sender_named_by_x_from_is_found_by_name(engine: Engine, tmp_path: Path)
     [(name, address, linked)] = rows(
         engine, "SELECT name, address, party_id FROM document_participant WHERE role = 'sender'")
     assert (name, address, linked) == ("Phillip K Allen", "phillip.allen@enron.com", party)
+
+
+def test_apple_mail_emlx(engine: Engine, tmp_path: Path) -> None:
+    """Apple Mail's .emlx: a byte-count line, the message, then a property list."""
+    create_party(engine)
+    message = NO_SEPARATOR.replace(b"Subject: No blank line\n", b"Subject: From a Mac\n\n")
+    plist = b'<?xml version="1.0"?>\n<plist version="1.0"><dict><key>flags</key>' \
+            b"<integer>8590195713</integer></dict></plist>\n"
+    (tmp_path / "12345.emlx").write_bytes(str(len(message)).encode() + b"\n" + message + plist)
+    report = import_mail(engine, tmp_path, party="kushner", production="Mac")
+    [(subject, text)] = rows(engine, "SELECT subject, text FROM document")
+    assert subject == "From a Mac" and "plist" not in str(text)
+    assert report.header_problems == []

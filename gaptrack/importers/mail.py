@@ -24,6 +24,7 @@ import binascii
 import datetime as dt
 import hashlib
 import html
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -38,6 +39,7 @@ from gaptrack.importers import mailembed
 from gaptrack.importers.dates import written_datetime as parse_date
 from gaptrack.importers.mailhead import HeadBlock, opens_with_headers, split_head
 from gaptrack.importers.mimedepth import MAX_MIME_DEPTH, cut_nesting, may_nest_deeply
+from gaptrack.importers.tnef import is_tnef, tnef_files
 from gaptrack.threads.outlook import normalise_thread_index
 
 _TAG = re.compile(r"<[^>]+>")
@@ -294,7 +296,21 @@ def _parts(message: Message) -> tuple[Message | None, Message | None, list[tuple
     return plain, markup, found
 
 
-def _attachment(part: Message, out: MailMessage, where: mailembed.Where) -> MailAttachment:
+def _attachments(part: Message, out: MailMessage,
+                 where: mailembed.Where) -> list[MailAttachment]:
+    """The part's attachment, and the files in it when it is Outlook's TNEF container
+    (``winmail.dat``: :mod:`gaptrack.importers.tnef`)."""
+    found, data = _attachment(part, out, where)
+    inner = tnef_files(data) if is_tnef(data) else None
+    if not inner:
+        return [found]
+    return [found, *(MailAttachment(name, mimetypes.guess_type(name)[0]
+                                    or "application/octet-stream", len(body),
+                                    hashlib.md5(body).hexdigest()) for name, body in inner)]
+
+
+def _attachment(part: Message, out: MailMessage,
+                where: mailembed.Where) -> tuple[MailAttachment, bytes]:
     """The attachment; an attached message (``message/rfc822``, or a ``.eml`` file sent as
     bytes that opens with mail headers) read as one (:mod:`gaptrack.importers.mailembed`)."""
     try:
@@ -306,7 +322,7 @@ def _attachment(part: Message, out: MailMessage, where: mailembed.Where) -> Mail
     if data and (found.content_type == "message/rfc822" or (
             name.lower().endswith(".eml") and opens_with_headers(data))):
         found.message = mailembed.read(data, name, out, where, parse_message)
-    return found
+    return found, data
 
 
 def _attachment_bytes(part: Message) -> tuple[str, bytes]:
@@ -446,8 +462,8 @@ def _parse_message(
             out.text = html_to_text(_payload_text(markup)).replace("\r\n", "\n")
         current = "attachments"
         below = headers.first
-        out.attachments = [_attachment(p, out, mailembed.Where(raw, below, depth + level))
-                           for p, level in found]
+        out.attachments = [a for p, level in found for a in _attachments(
+            p, out, mailembed.Where(raw, below, depth + level))]
     except Exception as exc:  # a malformed message: say which one and where
         raise LoadFileError(
             f"cannot read message {number}: {exc}", file=source, line=line, field=current

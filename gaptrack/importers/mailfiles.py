@@ -43,13 +43,24 @@ def is_mbox(path: Path) -> bool:
 
 
 def looks_like_mail(path: Path) -> bool:
-    """An mbox, or a file that opens with RFC 5322 header fields, one of them a mail field."""
+    """An mbox, or a file that opens with RFC 5322 header fields, one of them a mail field
+    (after the byte count line of Apple Mail's ``.emlx``)."""
     try:
         with open_mail(path) as handle:
             head = handle.read(8192)
     except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
         return False
-    return head.startswith(b"From ") or opens_with_headers(head)
+    return head.startswith(b"From ") or opens_with_headers(_emlx_message(head))
+
+
+def _emlx_message(raw: bytes) -> bytes:
+    """Apple Mail's ``.emlx``: a line with the message's length in bytes, the message, then
+    a property list of flags. The message alone; any other file as it is."""
+    cut = raw.find(b"\n", 0, 24)
+    count = raw[:cut].strip()
+    if cut <= 0 or not count.isdigit():
+        return raw
+    return raw[cut + 1 : cut + 1 + int(count)]
 
 
 def mail_files(path: Path) -> list[Path]:
@@ -154,7 +165,7 @@ def read_file(path: Path) -> Iterator[tuple[MailMessage | LoadFileError, int]]:
                 yield _parse_or_error(raw, path, number, line, line + 1), int(done * scale)
             return
         with open_mail(path) as handle:
-            raw = handle.read()
+            raw = _emlx_message(handle.read())
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise LoadFileError(f"the gzip file is damaged ({exc})", file=path) from exc
     yield _parse_or_error(raw, path, 1, 1, 1), int(len(raw) * scale)
