@@ -1,6 +1,7 @@
 """The kept coverage counts against a direct count of the documents, on both backends: after
 a case-file load, an import into the case (counted incrementally), an alias that links
-participants (recounted), and a production's removal (its rows go with it)."""
+participants (recounted), a production's removal (its rows go with it, nothing else is
+recounted) and an import after it."""
 
 from __future__ import annotations
 
@@ -108,6 +109,19 @@ def test_kept_counts_follow_imports_aliases_and_removals(case: Engine, tmp_path:
         bob_mail = connection.execute(sa.select(t.production.c.id).where(
             t.production.c.slug == "bob-mail")).scalar_one()
     remove_production(case, "bob-mail")
+    assert _state(case)["full"] is False  # nothing else changed: nothing else recounted
     assert all(r[2] != bob_mail for r in _kept(case))
     _same_as_direct(case)
     assert _others_of_alice(case) == before
+
+    # The next import may take the removed documents' ids (SQLite numbers from max(id) + 1).
+    again = tmp_path / "again"
+    again.mkdir()
+    write_eml(again / "1.eml", email(
+        sender="Carol Cole <carol@c.example>", to="Alice Able <alice@a.example>",
+        subject="Later", message_id="<n3@c.example>",
+        date=dt.datetime(2017, 7, 1, 9, 0, tzinfo=dt.UTC)))
+    import_mail(case, again, party="carol", production="Carol Mail", bates_prefix="CM-")
+    assert _state(case)["full"] is False
+    _same_as_direct(case)
+    assert sum(_others_of_alice(case)["Carol Cole"]) == sum(before["Carol Cole"]) + 1

@@ -12,12 +12,13 @@ by the production's receipt date, and lets a removed production take its rows wi
 (``ON DELETE CASCADE``).
 
 Refreshed by :func:`gaptrack.gaps.materialise.refresh_derived`, after writes, never on reads.
-An import adds documents under new ids: the productions those documents belong to are
-recounted (their rows deleted and inserted again, so two processes refreshing at once end
-with the same rows). Anything else — the parties, their addresses or aliases changed (the
-participants' links follow them), or documents were removed — recounts everything. What the
-rows were counted at (a signature of the inputs to participants' links, the highest
-document id, the number of documents) is kept in the ``derived_state`` row ``coverage``.
+Only productions whose documents changed are recounted (their rows deleted and inserted
+again, so two processes refreshing at once end with the same rows): an import's, whose
+documents have new ids, and, when documents were removed, those whose number of documents
+changed. A change to the parties, their addresses or aliases (participants' links follow
+them) recounts everything. What the rows were counted at (a signature of the inputs to
+participants' links, the highest document id, the documents in all and per production) is
+kept in the ``derived_state`` row ``coverage``.
 """
 
 from __future__ import annotations
@@ -94,34 +95,59 @@ def _count(connection: Connection, productions: list[int] | None) -> None:
         )
 
 
+def _per_production(connection: Connection, productions: list[int] | None) -> dict[str, int]:
+    """Documents per production (of ``productions``; None: of every one), keyed as JSON."""
+    d = t.document
+    rows = sa.select(d.c.production_id, sa.func.count()).group_by(d.c.production_id)
+    if productions is not None:
+        rows = rows.where(d.c.production_id.in_(productions))
+    return {str(p): int(n) for p, n in connection.execute(rows)}
+
+
+def _recount(
+    connection: Connection, last: dict[str, Any], top: int, documents: int
+) -> tuple[list[int], dict[str, int]] | None:
+    """The productions whose rows must be counted again, and the documents per production
+    after; None when everything must be."""
+    held = last.get("productions")
+    after = int(last.get("max_document_id", 0))
+    if not isinstance(held, dict):
+        return None
+    d = t.document
+    touched = {int(r[0]) for r in connection.execute(
+        sa.select(d.c.production_id).where(d.c.id > after).distinct())}
+    newer = connection.execute(
+        sa.select(sa.func.count()).select_from(d).where(d.c.id > after)).scalar_one()
+    if after <= top and int(last["documents"]) + int(newer) == documents:  # new ids only
+        return sorted(touched), {**held, **_per_production(connection, sorted(touched))}
+    # Documents were removed (a production, usually: its rows went with it; SQLite may then
+    # give its ids to the next import). Recount the productions whose number of documents
+    # changed, and clear those that are gone.
+    counts = _per_production(connection, None)
+    touched |= {int(p) for p, n in counts.items() if held.get(p) != n}
+    touched |= {int(p) for p in held if p not in counts}
+    return sorted(touched), counts
+
+
 def refresh_coverage(connection: Connection, *, top: int, documents: int) -> None:
     """Bring the rows up to date: ``top`` is the highest document id, ``documents`` how many
     there are (both read by the caller in this transaction)."""
-    d, cc = t.document, t.coverage_count
+    cc = t.coverage_count
     signature = _signature(connection)
     last = read_state(connection, STATE)
     now = {"signature": signature, "max_document_id": top, "documents": documents}
     if last is not None and all(last.get(k) == v for k, v in now.items()):
         return
-    incremental = (
-        last is not None
-        and last.get("signature") == signature
-        and int(last.get("max_document_id", 0)) <= top
-    )
-    if incremental and last is not None:
-        after = int(last["max_document_id"])
-        newer = connection.execute(
-            sa.select(sa.func.count()).select_from(d).where(d.c.id > after)
-        ).scalar_one()
-        incremental = int(last["documents"]) + int(newer) == documents  # none removed
-    if incremental and last is not None:
-        touched = [int(r[0]) for r in connection.execute(
-            sa.select(d.c.production_id).where(d.c.id > int(last["max_document_id"]))
-            .distinct())]
+    plan = None
+    if last is not None and last.get("signature") == signature:
+        plan = _recount(connection, last, top, documents)
+    if plan is None:  # participants' links may have moved: everything again
+        connection.execute(sa.delete(cc))
+        _count(connection, None)
+        productions = _per_production(connection, None)
+    else:
+        touched, productions = plan
         if touched:
             connection.execute(sa.delete(cc).where(cc.c.production_id.in_(touched)))
             _count(connection, touched)
-    else:
-        connection.execute(sa.delete(cc))
-        _count(connection, None)
-    write_state(connection, STATE, {**now, "full": not incremental})
+    write_state(connection, STATE, {**now, "productions": productions, "full": plan is None})
