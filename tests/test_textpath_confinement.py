@@ -129,3 +129,33 @@ def test_cli_reports_outside_paths(sqlite_engine: Engine, tmp_path: Path) -> Non
     report = json.loads(result.stdout)
     assert report["text_files_outside"] == 1
     assert SECRET not in result.stdout
+
+
+@pytest.mark.parametrize("pipeline", [False, True], ids=["in-process", "child"])
+def test_a_volume_data_folder_reads_text_from_the_volume(
+    engine: Engine, tmp_path: Path, pipeline: bool
+) -> None:
+    """A volume as delivered: VOL001/DATA/VOL001.dat beside VOL001/TEXT/. Exporters name the
+    text from the volume in several ways; each is found, and the volume is still the
+    boundary (its parent's secret is never read)."""
+    prod, _ = _layout(tmp_path)  # tmp_path/secret.txt sits beside the volume
+    create_party(engine)
+    volume = prod.parent / "VOL001"
+    prod.rename(volume)
+    (volume / "DATA").mkdir()
+    rows = [
+        ["V-1", "from the volume", "TEXT\\ok.txt"],
+        ["V-2", "volume-rooted", "\\VOL001\\TEXT\\ok.txt"],
+        ["V-3", "named volume", "VOL001\\TEXT\\ok.txt"],
+        ["V-4", "dots", "..\\TEXT\\ok.txt"],
+        ["V-5", "above the volume", "\\..\\secret.txt"],
+        ["V-6", "above, named", "VOL001\\..\\secret.txt"],
+    ]
+    path = build_dat(volume / "DATA" / "VOL001.dat", rows, header=HEADER)
+    report = import_dat(engine, path, party="kushner", production="V", pipeline=pipeline)
+    texts = _texts(engine)
+    assert [texts[f"V-{n}"] for n in range(1, 5)] == ["inside text"] * 4
+    assert texts["V-5"] is None and texts["V-6"] is None
+    assert all(SECRET not in (t or "") for t in texts.values())
+    # "\\..\\secret.txt" leaves the folder; "VOL001\\..\\secret.txt" names DATA/secret.txt
+    assert (report.text_files_outside, report.text_files_missing) == (1, 1)

@@ -63,15 +63,41 @@ _CHILD_GC_THRESHOLD = (100_000, 50, 100)
 class TextLoader:
     """Reads TEXTPATH files: relative to the DAT, often written with backslashes, and only
     inside ``base`` (:func:`~gaptrack.importers.paths.resolve_inside`); a path pointing
-    outside is counted in ``outside`` and never opened."""
+    outside is counted in ``outside`` and never opened.
 
-    def __init__(self, base: Path) -> None:
+    ``volume``: the production volume holding the DAT's ``DATA`` folder. Exports name text
+    files from the volume (``TEXT\\0001.txt``, ``\\VOL001\\TEXT\\0001.txt``,
+    ``VOL001\\TEXT\\0001.txt``): a path not found under ``base`` is looked for there, a
+    leading separator and a leading folder named as the volume dropped — never above it."""
+
+    def __init__(self, base: Path, volume: Path | None = None) -> None:
         self.base = base
+        self.volume = volume
         self.missing = 0
         self.outside = 0
 
+    def _in_volume(self, value: str) -> Path | None:
+        if self.volume is None:
+            return None
+        text = value.strip().replace("\\", "/")
+        if text.startswith("//"):  # a network share: never
+            return None
+        parts = text.lstrip("/").split("/")
+        if len(parts) > 1 and parts[0].casefold() == self.volume.name.casefold():
+            parts = parts[1:]
+        # From the DAT's folder but bounded by the volume (..\\TEXT\\0001.txt), then from
+        # the volume itself.
+        below = f"{self.base.name}/{text}" if not text.startswith("/") else None
+        for candidate in (below, "/".join(parts)):
+            found = resolve_inside(self.volume, candidate) if candidate else None
+            if _is_file(found):
+                return found
+        return None
+
     def __call__(self, value: str) -> str | None:
         path = resolve_inside(self.base, value)
+        if not _is_file(path):
+            path = self._in_volume(value) or path
         if path is None:
             self.outside += 1
             return None
@@ -86,6 +112,13 @@ class TextLoader:
         return data.decode(detect_bytes(data[:65536]), errors="replace").replace("\x00", "")
 
 
+def _is_file(path: Path | None) -> bool:
+    try:
+        return path is not None and path.is_file()
+    except OSError:  # a name too long for the file system
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class MapSettings:
     """Everything needed to read and map one DAT, in either process (picklable)."""
@@ -96,6 +129,7 @@ class MapSettings:
     file: str
     bates_prefix: str | None
     text_base: Path
+    text_volume: Path | None  # the volume holding the DAT's DATA folder (see TextLoader)
     sqlite_dates: bool
     skip_first: bool  # the first record is the header row
     # SQLite: build the rows ready for executemany here (see RowBatch); None: send drafts.
@@ -206,7 +240,7 @@ class LocalMapper:
         self.settings = settings
         self.reader = reader or open_reader(settings.path, settings.encoding, settings.dialect)
         self._records = records
-        self.loader = TextLoader(settings.text_base)
+        self.loader = TextLoader(settings.text_base, settings.text_volume)
         self.mapper = DatMapper(
             settings.fields,
             file=settings.file,

@@ -88,6 +88,10 @@ def big_load(conn: Connection, size: int) -> bool:
     return size // 300 >= int(existing)
 
 
+# Folders a production volume keeps its load files in.
+DATA_FOLDERS = frozenset(("data", "dat", "loadfiles", "load files", "load_files", "loadfile"))
+
+
 def _chain(first: DatRecord, rest: Iterator[DatRecord]) -> Iterator[DatRecord]:
     yield first
     yield from rest
@@ -200,7 +204,11 @@ class DatImporter:
         if not text_base.is_dir():
             raise LoadFileError("the text root is not a folder", file=text_base,
                                 field="--text-root")
-        report.text_root = str(text_base)
+        # A volume's load file sits in DATA/ beside TEXT/, NATIVES/, IMAGES/: text paths are
+        # also looked for from the volume (unless --text-root names the root).
+        volume = (path.parent.parent if run.option("text_root") is None
+                  and path.parent.name.casefold() in DATA_FOLDERS else None)
+        report.text_root = str(text_base) if volume is None else f"{text_base} (then {volume})"
         settings = MapSettings(
             path=path,
             encoding=codec,
@@ -208,6 +216,7 @@ class DatImporter:
             file=str(path),
             bates_prefix=run.option("bates_prefix"),
             text_base=text_base,
+            text_volume=volume,
             sqlite_dates=conn.dialect.name == "sqlite",
             skip_first=header,
             rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
