@@ -106,10 +106,13 @@ def refresh_snapshots(engine: Engine, *, add: list[dt.date] | None = None,
         watched = (watched + [d.isoformat() for d in add or []])[-WATCHED:]
         day = (today or dt.date.today()).isoformat()  # the clock only picks a date to keep
         stamp = _stamp(connection)  # before computing: a write meanwhile moves it
-        if old.get("stamp") == stamp and set(old.get("views", {})) == {*watched, day}:
+        dates = list(dict.fromkeys([*watched, day]))
+        current = old.get("views", {}) if old.get("stamp") == stamp else {}
+        if set(current) == set(dates) and old.get("watched") == watched:
             return  # nothing changed since they were kept
-        kept = {when: _computed(engine, connection, dt.date.fromisoformat(when))
-                for when in dict.fromkeys([*watched, day])}
+        kept = {when: current[when] if when in current
+                else _computed(engine, connection, dt.date.fromisoformat(when))
+                for when in dates}
     with engine.begin() as connection:
         write_state(connection, STATE, {"stamp": stamp, "watched": watched, "views": kept})
 
