@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from gaptrack.cli.main import app
+from gaptrack.errors import InputError
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.model import GapKind
 from gaptrack.gaps.scope import Scope
@@ -130,3 +131,18 @@ def test_reads_never_write_the_kept_status(engine: Engine) -> None:
         party_summaries(engine, as_of=as_of)
     with engine.connect() as connection:
         assert connection.execute(sa.select(t.derived_state)).all() == before
+
+
+def test_db_watch_keeps_a_date_from_then_on(engine: Engine) -> None:
+    load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
+    when = dt.date(2017, 9, 1)
+    assert view_store.stored_parties(engine, when) is None
+    url = engine.url.render_as_string(hide_password=False)
+    result = runner.invoke(app, ["--db", url, "db", "watch", "--as-of", when.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "kept for 2017-09-01" in result.output
+    assert view_store.stored_parties(engine, when) == _live(engine, when)
+    actions.add_note(engine, entity="party", key="kushner", text="later", actor="t")
+    assert view_store.stored_parties(engine, when) == _live(engine, when)  # still watched
+    bad = runner.invoke(app, ["--db", url, "db", "watch", "--as-of", "2017-13-01"])
+    assert isinstance(bad.exception, InputError) and "--as-of" in str(bad.exception)

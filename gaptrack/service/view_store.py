@@ -11,7 +11,7 @@ holds, for the whole case or one party; anything else is computed live as before
 write it.
 
 The watched dates: the date of the write (the clock: what ``status`` and the TUI default to)
-and up to :data:`WATCHED` dates asked for with :func:`watch` (``gaptrack db snapshot --as-of``),
+and up to :data:`WATCHED` dates asked for with :func:`watch` (``gaptrack db watch --as-of``),
 kept across refreshes.
 """
 
@@ -22,6 +22,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import sqlalchemy as sa
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Connection, Engine
 
@@ -113,8 +114,13 @@ def refresh_snapshots(engine: Engine, *, add: list[dt.date] | None = None,
         kept = {when: current[when] if when in current
                 else _computed(engine, connection, dt.date.fromisoformat(when))
                 for when in dates}
-    with engine.begin() as connection:
-        write_state(connection, STATE, {"stamp": stamp, "watched": watched, "views": kept})
+    try:
+        with engine.begin() as connection:
+            write_state(connection, STATE, {"stamp": stamp, "watched": watched, "views": kept})
+    except sa.exc.IntegrityError:
+        # Another process stored its own first: either row is read only while its stamp is
+        # the database's, so neither can be read stale; the write that called this stands.
+        pass
 
 
 def _computed(engine: Engine, connection: Connection, as_of: dt.date) -> list[Any]:
