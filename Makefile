@@ -19,8 +19,11 @@ setup: $(STAMP)  ## virtual environment with gaptrack and the dev tools
 demo: setup  ## load the demo cases into a fresh database and open the TUI
 	$(BIN)/gaptrack demo
 
+# Test processes: one per core, at most 8 (TEST_WORKERS=0 runs the suite in one process).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 8 ] && n=8; echo $$n)
+
 test: setup  ## the test suite on SQLite and (when it can be started) PostgreSQL
-	tools/run-tests.sh $(PYTEST_ARGS)
+	tools/run-tests.sh -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check gaptrack tests bench tools

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 from gaptrack.identity.names import parse_piece
+from gaptrack.importers.dates import written_datetime
 from gaptrack.matching import (
     body_hash,
     edrm_mih,
@@ -124,13 +124,7 @@ def _read_headers(quoted: QuotedMessage, lines: list[str]) -> None:
 
 def parse_sent(value: str) -> dt.datetime | None:
     """A quoted ``Sent:`` / ``Date:`` value as naive UTC, when it can be read."""
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-    return parsed
+    return written_datetime(value)
 
 
 def is_forward(subject: str | None, quoted: list[QuotedMessage]) -> bool:

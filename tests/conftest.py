@@ -51,6 +51,18 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"gaptrack backends: sqlite, {pg}"
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands the backends it ran to the controller (below)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["gaptrack_backends"] = sorted(BACKENDS_RAN)
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: absent when run without it
+def pytest_testnodedown(node: object, error: object) -> None:
+    BACKENDS_RAN.update(getattr(node, "workeroutput", {}).get("gaptrack_backends", ()))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     ran = ", ".join(sorted(BACKENDS_RAN)) or "none"
     terminalreporter.write_line(f"gaptrack database backends that ran: {ran}")

@@ -30,11 +30,12 @@ from email import message_from_bytes
 from email.header import Header, decode_header
 from email.message import Message
 from email.policy import default as strict_policy
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers import mailembed
+from gaptrack.importers.dates import written_datetime as parse_date
+from gaptrack.importers.mailhead import HeadBlock, opens_with_headers, split_head
 from gaptrack.importers.mimedepth import MAX_MIME_DEPTH, cut_nesting, may_nest_deeply
 from gaptrack.threads.outlook import normalise_thread_index
 
@@ -42,11 +43,9 @@ _TAG = re.compile(r"<[^>]+>")
 _DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_BRACKETED_ID = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
-HEADER_FIELD = re.compile(rb"^[!-9;-~]+[ \t]*:")  # an RFC 5322 header field name and its colon
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc")
-_MAIL_FIELDS = (b"from", b"to", b"subject", b"date", b"message-id", b"received", b"cc",
-                b"return-path", b"delivered-to", b"mime-version", b"sender", b"reply-to")
 
 
 @dataclass(slots=True)
@@ -92,23 +91,6 @@ class MailMessage:
     problems: list[HeaderProblem] = field(default_factory=list)
     nesting_cut: bool = False  # MIME nested deeper than MAX_MIME_DEPTH: deeper parts left out
     location: str = ""  # where it was found, when more than file#number (a PST's folder)
-
-
-def opens_with_headers(head: bytes) -> bool:
-    """``head`` (a file's first bytes) opens with RFC 5322 header fields, one a mail field."""
-    lines = head[:8192].replace(b"\r\n", b"\n").split(b"\n")
-    if not lines or not HEADER_FIELD.match(lines[0]):
-        return False
-    names = set()
-    for text in lines:
-        if not text:
-            break
-        if text[:1] in (b" ", b"\t"):
-            continue
-        if not HEADER_FIELD.match(text):
-            return False
-        names.add(text.split(b":", 1)[0].strip().lower())
-    return any(n in names for n in _MAIL_FIELDS)
 
 
 def html_to_text(markup: str) -> str:
@@ -205,30 +187,30 @@ def _library_fields(message: Message) -> _Fields:
     return found
 
 
-def _read_head(raw: bytes) -> tuple[_Fields, bytes] | None:
-    """(fields, body) read straight from the bytes: the first field of each name, unfolded,
-    8-bit bytes read as UTF-8 (else cp1252) — what the email package gives, a few times
-    faster. None when the header block is unusual (the library then reads it)."""
+def _read_head(raw: bytes) -> tuple[_Fields, bytes, HeadBlock] | None:
+    """(fields, body, block) read straight from the bytes: the first field of each name,
+    unfolded, 8-bit bytes read as UTF-8 (else cp1252) — what the email package gives, a few
+    times faster, and past broken header lines (:mod:`gaptrack.importers.mailhead`). None
+    when the bytes do not open with a header field (the library then reads them)."""
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n")
-    end = raw.find(b"\n\n")
-    head, body = (raw[:end], raw[end + 2 :]) if end >= 0 else (raw, b"")
+    block = split_head(raw)
+    if block is None:
+        return None
     found: _Fields = {}
     name = ""
     value = b""
-    for line in head.split(b"\n"):
-        if line[:1] in (b" ", b"\t") and name:
+    for line in block.lines:
+        if line[:1] in (b" ", b"\t"):
             value += b"\n" + line
             continue
         if name and name not in found:
             found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
         colon = line.find(b":")
-        if colon <= 0 or not HEADER_FIELD.match(line):
-            return None
         name, value = line[:colon].rstrip().lower().decode("ascii"), line[colon + 1 :].lstrip()
     if name and name not in found:
         found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
-    return found, body
+    return found, block.body, block
 
 
 def _simple_text(fields: _Fields, body: bytes) -> str | None:
@@ -347,21 +329,13 @@ def _name(part: Message, unnamed: str) -> str:
         return _raw(name)
 
 
-def parse_date(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment
-
-
 def message_ids(value: str) -> list[str]:
-    """The Message-IDs in a References / In-Reply-To value: tokens with an ``@`` only."""
-    return [token for token in value.split() if "@" in token]
+    """The Message-IDs in a References / In-Reply-To value: ``<…@…>`` tokens, wherever they
+    sit (mailers separate them with spaces, commas, or nothing; In-Reply-To may add a
+    comment); without brackets, the tokens with an ``@``."""
+    if "<" in value:
+        return _BRACKETED_ID.findall(value)
+    return [token.strip(",;") for token in value.split() if "@" in token]
 
 
 def parse_message(
@@ -424,6 +398,11 @@ def _parse_message(
     message = None if quick is not None else message_from_bytes(raw)
     fields = quick[0] if quick is not None else _library_fields(message)  # type: ignore[arg-type]
     headers = _Headers(fields, out, raw, line if first is None else first)
+    if quick is not None and quick[2].repairs:
+        raw = quick[2].as_bytes()  # the library reads the parts below the repaired block
+        for repair in quick[2].repairs:
+            out.problems.append(HeaderProblem(str(out.source), headers.first + repair.line - 1,
+                                              repair.field or "(headers)", repair.reason))
     out.sender = headers.get("From")
     out.to = headers.get("To")
     out.cc = headers.get("Cc")
@@ -439,7 +418,7 @@ def _parse_message(
         headers.note("Date", "not a date the email package can read; kept as written,"
                              " sent time left empty")
     current = "body"
-    simple = _simple_text(*quick) if quick is not None else None
+    simple = _simple_text(quick[0], quick[1]) if quick is not None else None
     if simple is not None:
         out.text = simple.replace("\r\n", "\n")
         return out

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.mail import MailMessage, opens_with_headers, parse_message
+from gaptrack.importers.mail import MailMessage, parse_message
+from gaptrack.importers.mailhead import opens_with_headers
 
 _CHUNK = 1 << 20
 

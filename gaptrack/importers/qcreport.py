@@ -108,7 +108,8 @@ class IntakeReport(BaseModel):
     page_check: PageReport | None = None
     email_metadata: EmailMetadataReport | None = None
     participants: ParticipantReport | None = None  # who is linked to a party, who is not
-    skipped_files: list[str] = Field(default_factory=list)  # mail files already loaded
+    # Files left out because a file of the same SHA-256 was loaded (before, or earlier in this run)
+    skipped_files: list[str] = Field(default_factory=list)
     # Headers kept as written because they could not be read (the message was loaded).
     header_problems: list[BadRecord] = Field(default_factory=list)
     header_problem_count: int = 0
@@ -231,7 +232,8 @@ class IntakeReport(BaseModel):
         if self.skipped_files:
             rows.append({
                 "check": "files already loaded",
-                "result": f"{len(self.skipped_files)} skipped: " + ", ".join(self.skipped_files[:5])
+                "result": f"{len(self.skipped_files)} skipped (the same bytes as a file "
+                "loaded before or earlier in this import): " + ", ".join(self.skipped_files[:5])
                 + (" …" if len(self.skipped_files) > 5 else ""),
             })
         if self.header_problem_count:

@@ -59,20 +59,29 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def _note_other_mail(run: Run, name: str) -> None:
-    """A folder holding mail of several formats (EML beside .msg files, a PST beside them)
-    is read as one: say which files were left for another import, so none goes unnoticed."""
+def _note_unread_files(run: Run, name: str) -> None:
+    """A folder's files this import did not read are named, so none goes unnoticed: mail of
+    another format (EML beside .msg files, a PST beside them) and files that are not mail.
+    Files skipped because their content was already loaded are in the report already."""
     if not run.path.is_dir():
         return
-    read = {i.path for i in run.inputs}
-    left = [p for p in sorted(run.path.rglob("*")) if p.is_file() and p not in read
-            and (is_pst(p) or is_msg(p) or looks_like_mail(p))]
-    if left:
-        shown = ", ".join(str(p.relative_to(run.path)) for p in left[:5])
-        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+    passed = {i.path for i in run.inputs} | {Path(f) for f in run.report.skipped_files}
+    left = [p for p in sorted(run.path.rglob("*")) if p.is_file() and p not in passed]
+    other = [p for p in left if is_pst(p) or is_msg(p) or looks_like_mail(p)]
+    if other:
         run.findings.append(
-            f"{len(left)} files in the folder hold mail of another format and were not read "
-            f"as {name}: {shown}{more} (import them with gaptrack import pst|msg|mail PATH)")
+            f"{len(other)} files in the folder hold mail of another format and were not read "
+            f"as {name}: {_listed(run.path, other)} (import them with gaptrack import "
+            "pst|msg|mail PATH)")
+    rest = [p for p in left if p not in set(other)]
+    if rest:
+        run.findings.append(f"{len(rest)} files in the folder are not mail and were not read: "
+                            f"{_listed(run.path, rest)}")
+
+
+def _listed(root: Path, paths: list[Path]) -> str:
+    shown = ", ".join(str(p.relative_to(root)) for p in paths[:5])
+    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
 
 
 # What a reader yields per item (with the bytes of its file read so far): a message, the error
@@ -89,6 +98,9 @@ class MailSettings:
     first_number: int
     rows: RowPlan | None = None  # SQLite: rows made ready for executemany by the mapper
     reader: Callable[[Path], Iterator[tuple[Message, int]]] = read_file  # the format's
+    # The folder imported: a document's source path is its file's path below it, so that
+    # files of one name in several folders (maildir's numbered files, per custodian) differ.
+    root: Path | None = None
 
     def local(self) -> MailMapper:
         return MailMapper(self)
@@ -145,6 +157,9 @@ class MailMapper:
             self._note(message)
         if message.nesting_cut:
             self.cut.append((str(message.source), message.line))
+        root = self.settings.root
+        if root is not None and not message.location:
+            message.location = f"{message.source.relative_to(root).as_posix()}#{message.number}"
         drafts = map_mail(message, self.settings.prefix, self.number)
         problem = next(filter(None, (check_limits(d) for d in drafts)), None)
         if problem is not None:
@@ -220,6 +235,7 @@ class MailImporter:
             first_number=int(last or 0) + 1,
             rows=writer.plan,
             reader=self.reader,
+            root=run.path if run.path.is_dir() else None,
         )
         source: MailMapper | ChildMapper
         if child is not None:
@@ -252,7 +268,7 @@ class MailImporter:
                 f"than {MAX_MIME_DEPTH} levels: kept, with the parts below that depth left "
                 f"out ({where})")
         rebuild_indexes(conn, deferred)
-        _note_other_mail(run, self.name)
+        _note_unread_files(run, self.name)
 
     def finish(self, run: Run) -> None:
         pass
