@@ -185,12 +185,22 @@ class PartyScreen(DataScreen):
         self.query_one("#items-table", RecordTable).set_records(item_records(data.ledger))
         if not self.loaded:  # first load only: a reload must not move the user's focus
             self.query_one("#items-table", RecordTable).focus()
-        # The other tabs (thousands of gaps at a million documents) follow in a worker.
+        # The other tabs (thousands of gaps at a million documents) follow in a worker; until
+        # they first arrive they say they are loading (a reload keeps the old rows in view).
+        if not self.complete:
+            for tab in self._rest_tabs():
+                tab.loading = True
         party, as_of = self.party, self.state.as_of
         load(self, lambda e: fetch_party_data(e, party, as_of), self._show_rest,
              group=f"party-rest-{id(self)}")
 
+    def _rest_tabs(self) -> list[Any]:
+        return [self.query_one(GapsPanel), self.query_one(KnownTable),
+                self.query_one(ProgressPanel)]
+
     def _show_rest(self, loaded: PartyData) -> None:
+        for tab in self._rest_tabs():
+            tab.loading = False
         data = loaded.view
         self.query_one(GapsPanel).show_gaps(data.gaps, loaded.notes["gap"])
         known_notes = loaded.notes["known_item"]
