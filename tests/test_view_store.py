@@ -146,3 +146,24 @@ def test_db_watch_keeps_a_date_from_then_on(engine: Engine) -> None:
     assert view_store.stored_parties(engine, when) == _live(engine, when)  # still watched
     bad = runner.invoke(app, ["--db", url, "db", "watch", "--as-of", "2017-13-01"])
     assert isinstance(bad.exception, InputError) and "--as-of" in str(bad.exception)
+
+
+def test_a_case_with_no_letter_keeps_nothing(engine: Engine, tmp_path: Path) -> None:
+    """A first import into a new case spends no time on a status with nothing to list."""
+    from sqlmodel import Session
+
+    from gaptrack.models import Party
+    from gaptrack.service.intake import import_mail
+    from tests.importers.builders import email, write_eml
+
+    with Session(engine) as session:
+        session.add(Party(slug="solo", name="Solo", kind="person"))
+        session.commit()
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    write_eml(folder / "1.eml", email(subject="Hello", body="First."))
+    import_mail(engine, folder, party="solo", production="Solo Mail", bates_prefix="S-")
+    with engine.connect() as connection:
+        names = set(connection.execute(sa.select(t.derived_state.c.name)).scalars())
+    assert view_store.STATE not in names
+    assert party_summaries(engine, as_of=dt.date(2017, 1, 1)) == []  # live, and empty

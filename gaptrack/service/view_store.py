@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Connection, Engine
 
+from gaptrack.gaps import sql as t
 from gaptrack.gaps.derived_state import read_state, write_state
 from gaptrack.gaps.model import RequestStatus
 from gaptrack.gaps.scope import Scope
@@ -101,6 +102,10 @@ def refresh_snapshots(engine: Engine, *, add: list[dt.date] | None = None,
                       today: dt.date | None = None) -> None:
     """Recompute and store the status part for every watched date (after a write)."""
     with engine.connect() as connection:  # reads only: no write lock while computing
+        if connection.execute(sa.select(t.request.c.id).limit(1)).first() is None:
+            # No letter yet (a first import into a new case): nothing a status would list,
+            # and an import's time is not spent on it; reads compute live meanwhile.
+            return
         old = read_state(connection, STATE) or {}
         fresh = {x.isoformat() for x in add or []}
         watched = [d for d in old.get("watched", []) if d not in fresh]
