@@ -1,4 +1,5 @@
-"""Pausing Python's cyclic garbage collector around bulk work (the gap engine, imports)."""
+"""Pausing Python's cyclic garbage collector around bulk work (the gap engine, imports,
+threads)."""
 
 from __future__ import annotations
 

@@ -98,26 +98,39 @@ def _as_day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _counts(connection: Connection, party_id: int, as_of: dt.date) -> tuple[Any, Any]:
+def period_sql(day: Any, by: Period, dialect: str) -> Any:
+    """SQL for :func:`period_of` of a date expression: documents are counted per period in
+    the database, so a party's thousands of days come back as a few dozen rows."""
+    if dialect == "postgresql":
+        part = "day" if by is Period.MONTH else "isodow"  # isodow: Monday is 1
+        return day - (sa.cast(sa.extract(part, day), sa.Integer) - 1)
+    if by is Period.MONTH:
+        return sa.func.date(day, "start of month")
+    return sa.func.date(day, "weekday 0", "-6 days")  # the next Sunday (or today), less 6
+
+
+def _counts(
+    connection: Connection, party_id: int, as_of: dt.date, by: Period
+) -> tuple[Any, Any]:
     d, pr, p = t.document, t.production, t.participant
     dialect = connection.dialect.name
-    day = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect).label("day")
+    day = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect)
+    period = period_sql(day, by, dialect).label("period")
     own = connection.execute(
-        sa.select(d.c.custodian, day, sa.func.count())
+        sa.select(d.c.custodian, period, sa.func.count())
         .select_from(d.join(pr, pr.c.id == d.c.production_id))
-        .where(d.c.party_id == party_id, pr.c.date_received <= as_of)
-        .group_by(d.c.custodian, day)
+        .where(d.c.party_id == party_id, pr.c.date_received <= as_of, day <= as_of)
+        .group_by(d.c.custodian, period)
     ).all()
-    on_it = (
-        sa.select(p.c.document_id).where(p.c.party_id == party_id).distinct().subquery()
-    )
+    # IN, not a join on the DISTINCT document ids: SQLite then looks each document up once
+    # without sorting the ids first (a fifth faster at a million documents).
+    on_it = sa.select(p.c.document_id).where(p.c.party_id == party_id)
     others = connection.execute(
-        sa.select(d.c.party_id, day, sa.func.count())
-        .select_from(
-            on_it.join(d, d.c.id == on_it.c.document_id).join(pr, pr.c.id == d.c.production_id)
-        )
-        .where(d.c.party_id != party_id, pr.c.date_received <= as_of)
-        .group_by(d.c.party_id, day)
+        sa.select(d.c.party_id, period, sa.func.count())
+        .select_from(d.join(pr, pr.c.id == d.c.production_id))
+        .where(d.c.id.in_(on_it), d.c.party_id != party_id, pr.c.date_received <= as_of,
+               day <= as_of)
+        .group_by(d.c.party_id, period)
     ).all()
     return own, others
 
@@ -125,21 +138,21 @@ def _counts(connection: Connection, party_id: int, as_of: dt.date) -> tuple[Any,
 def coverage(
     connection: Connection, party_id: int, *, as_of: dt.date, by: Period = Period.MONTH
 ) -> Coverage:
-    own_rows, other_rows = _counts(connection, party_id, as_of)
+    own_rows, other_rows = _counts(connection, party_id, as_of, by)
     own: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     others: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    seen: list[dt.date] = []
+    seen: set[dt.date] = set()
     for custodian, value, count in own_rows:
-        day = _as_day(value)
-        if day is not None and day <= as_of:
-            own[str(custodian or "")][period_of(day, by)] += int(count)
-            seen.append(day)
+        start = _as_day(value)
+        if start is not None:
+            own[str(custodian or "")][start] += int(count)
+            seen.add(start)
     for producer, value, count in other_rows:
-        day = _as_day(value)
-        if day is not None and day <= as_of:
-            others[int(producer)][period_of(day, by)] += int(count)
-            seen.append(day)
-    periods = _periods(period_of(min(seen), by), period_of(max(seen), by), by) if seen else []
+        start = _as_day(value)
+        if start is not None:
+            others[int(producer)][start] += int(count)
+            seen.add(start)
+    periods = _periods(min(seen), max(seen), by) if seen else []
     result = Coverage(party_id, by, periods, dict(own), dict(others))
     flag(result)
     return result

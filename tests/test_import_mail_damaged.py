@@ -167,3 +167,131 @@ def test_source_paths_below_the_folder(engine: Engine, tmp_path: Path) -> None:
     import_mail(engine, tmp_path, party="kushner", production="Tree")
     paths = dict(rows(engine, "SELECT subject, native_path FROM document"))
     assert paths == {"Inbox one": "allen-p/inbox/1.#1", "Sent one": "allen-p/sent/1.#1"}
+
+
+def test_unescaped_from_line_in_a_body_does_not_split(engine: Engine, tmp_path: Path) -> None:
+    """mboxo writers leave body lines starting "From " as they are: only a "From " line with
+    a date and a header field after it starts a message."""
+    create_party(engine)
+    first = (b"From jane@x.example Thu Sep 15 10:00:00 2016\nFrom: jane@x.example\n"
+             b"Subject: Itinerary\nMessage-ID: <itin@x.example>\n\nThe plan:\n\n"
+             b"From Moscow we fly on Tuesday.\nFrom 2016 on, the office moves.\nBack soon.\n\n")
+    second = (b"From john@y.example Fri Sep 16 11:00:00 2016\nReturn-Path: <john@y.example>\n"
+              b"From: john@y.example\nSubject: Second\nMessage-ID: <second@y.example>\n\nHi.\n")
+    (tmp_path / "box.mbox").write_bytes(first + second)
+    report = import_mail(engine, tmp_path / "box.mbox", party="kushner", production="Box")
+    assert report.records == 2
+    texts = dict(rows(engine, "SELECT subject, text FROM document"))
+    assert set(texts) == {"Itinerary", "Second"}
+    assert "From Moscow we fly" in str(texts["Itinerary"]) and "Back soon." in str(
+        texts["Itinerary"])
+
+
+def test_outlook_saved_text_message(engine: Engine, tmp_path: Path) -> None:
+    """Outlook's "Save as" text: tab after each colon, CRLF, the sent time as Sent: (12-hour
+    clock) and no Date:, people as "Last, First" separated by semicolons."""
+    create_party(engine)
+    (tmp_path / "meeting.txt").write_bytes(
+        b"From:\tHicks, Hope\r\nSent:\tMonday, May 14, 2001 4:39 PM\r\n"
+        b"To:\tKushner, Jared; Smith, John\r\nSubject:\tRE: Meeting\r\n"
+        b"Importance:\tHigh\r\n\r\nSee you there.\r\n")
+    import_mail(engine, tmp_path, party="kushner", production="Saved")
+    [(sender, sent, subject)] = rows(engine, "SELECT sender, date_sent, subject FROM document")
+    assert (sender, subject) == ("Hicks, Hope", "RE: Meeting")
+    assert str(sent).startswith("2001-05-14 16:39")
+    people = {(str(r[0]), str(r[1])) for r in rows(
+        engine, "SELECT role, name FROM document_participant")}
+    assert {("sender", "Hicks, Hope"), ("to", "Kushner, Jared"), ("to", "Smith, John")} <= people
+
+
+PIPERMAIL = b"""From guido at python.org  Fri Sep 16 14:31:00 2016
+From: guido at python.org (Guido van Rossum)
+Date: Fri, 16 Sep 2016 14:31:00 -0700
+Subject: [Python-Dev] Release schedule
+Message-ID: <CAP7+vJ1@mail.gmail.com>
+
+See the PEP.
+
+From barry at python.org  Fri Sep 16 15:02:00 2016
+From: barry at python.org (Barry Warsaw)
+Date: Fri, 16 Sep 2016 15:02:00 -0700
+Subject: [Python-Dev] Release schedule
+In-Reply-To: <CAP7+vJ1@mail.gmail.com>
+Message-ID: <20160916150200.1@presto>
+
+Agreed.
+"""
+
+
+def test_gzipped_list_archive_with_hidden_addresses(engine: Engine, tmp_path: Path) -> None:
+    """A mailing-list archive as served (gzip, Mailman's "jane at example.org (Name)")."""
+    import gzip
+
+    create_party(engine)
+    (tmp_path / "2016-September.txt.gz").write_bytes(gzip.compress(PIPERMAIL))
+    report = import_mail(engine, tmp_path, party="kushner", production="Archive")
+    assert report.records == 2
+    senders = {(str(r[0]), str(r[1])) for r in rows(
+        engine, "SELECT name, address FROM document_participant WHERE role = 'sender'")}
+    assert senders == {("Guido van Rossum", "guido@python.org"),
+                       ("Barry Warsaw", "barry@python.org")}
+
+
+def test_damaged_gzip_is_a_clean_error(engine: Engine, tmp_path: Path) -> None:
+    import gzip
+
+    from gaptrack.errors import LoadFileError
+
+    create_party(engine)
+    path = tmp_path / "archive.txt.gz"
+    path.write_bytes(gzip.compress(PIPERMAIL)[:-40])  # cut short
+    with pytest.raises(LoadFileError) as caught:
+        import_mail(engine, path, party="kushner", production="Archive")
+    assert caught.value.file == str(path) and "gzip file is damaged" in str(caught.value)
+    assert rows(engine, "SELECT count(*) FROM document") == [(0,)]
+
+
+ENRON_STYLE = b"""Message-ID: <18782981.1075855378110.JavaMail.evans@thyme>
+Date: Mon, 14 May 2001 16:39:00 -0700 (PDT)
+From: phillip.allen@enron.com
+To: tim.belden@enron.com
+Subject: Forecast
+Mime-Version: 1.0
+Content-Type: text/plain; charset=us-ascii
+Content-Transfer-Encoding: 7bit
+X-From: Phillip K Allen
+X-To: Tim Belden <Tim Belden/Enron@EnronXGate>
+X-Folder: \\Phillip_Allen_Jan2002_1\\Allen, Phillip K.\\'Sent Mail
+X-FileName: pallen (Non-Privileged).pst
+
+Here is our forecast.
+"""
+
+
+def test_sender_named_by_x_from_is_found_by_name(engine: Engine, tmp_path: Path) -> None:
+    """A corpus converted from Exchange/Notes keeps the sender's name in X-From and only the
+    address in From: the party known by name (no address on file) is linked."""
+    party = create_party(engine, slug="allen", name="Phillip Allen", addresses=(),
+                         aliases=("Phillip K Allen",))
+    (tmp_path / "maildir" / "allen-p" / "sent").mkdir(parents=True)
+    (tmp_path / "maildir" / "allen-p" / "sent" / "1.").write_bytes(ENRON_STYLE)
+    import_mail(engine, tmp_path / "maildir", party="allen", production="Allen")
+    assert rows(engine, "SELECT sender, date_sent FROM document") == [
+        ('"Phillip K Allen" <phillip.allen@enron.com>', rows(
+            engine, "SELECT date_sent FROM document")[0][0])]
+    [(name, address, linked)] = rows(
+        engine, "SELECT name, address, party_id FROM document_participant WHERE role = 'sender'")
+    assert (name, address, linked) == ("Phillip K Allen", "phillip.allen@enron.com", party)
+
+
+def test_apple_mail_emlx(engine: Engine, tmp_path: Path) -> None:
+    """Apple Mail's .emlx: a byte-count line, the message, then a property list."""
+    create_party(engine)
+    message = NO_SEPARATOR.replace(b"Subject: No blank line\n", b"Subject: From a Mac\n\n")
+    plist = b'<?xml version="1.0"?>\n<plist version="1.0"><dict><key>flags</key>' \
+            b"<integer>8590195713</integer></dict></plist>\n"
+    (tmp_path / "12345.emlx").write_bytes(str(len(message)).encode() + b"\n" + message + plist)
+    report = import_mail(engine, tmp_path, party="kushner", production="Mac")
+    [(subject, text)] = rows(engine, "SELECT subject, text FROM document")
+    assert subject == "From a Mac" and "plist" not in str(text)
+    assert report.header_problems == []

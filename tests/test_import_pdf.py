@@ -113,3 +113,28 @@ def test_printed_email_matches_the_native_copy_and_yields_the_gap(
     # An email only the printout shows: the gap rests on the PDF's Bates number alone.
     only = found["inferred:alice:r1#1:DAVE0000004"]
     assert only.evidence.producing_party == "dave" and only.evidence.bates == ["DAVE0000004"]
+
+
+def test_volume_with_subfolders_and_real_prefixes(engine: Engine, tmp_path: Path) -> None:
+    """A volume keeps PDFs in subfolders, under prefixes of several segments, and stamps
+    labels with a space before the number; files that are not PDFs are named, not lost."""
+    create_party(engine)
+    volume = tmp_path / "VOL001"
+    (volume / "NATIVES" / "custodian-a").mkdir(parents=True)
+    (volume / "DATA").mkdir()
+    write_pdf(volume / "NATIVES" / "custodian-a" / "DOJ-OGR-0000101-DOJ-OGR-0000102.pdf",
+              [(["Memo."], "DOJ-OGR-0000101"), (["Page two."], "DOJ-OGR-0000102")])
+    # One PDF with a stamp on every page, a space between prefix and number.
+    write_pdf(volume / "NATIVES" / "stamped.pdf", [(["Letter."], "KUSHNER 000201")])
+    (volume / "DATA" / "index.csv").write_text("BegBates,EndBates\n")
+    (volume / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    report = import_path(engine, volume, party="kushner", production="Vol 1", format="pdf")
+    docs = rows(engine, "SELECT bates_prefix, bates_begin, end_label, native_path FROM document"
+                        " ORDER BY bates_prefix")
+    assert docs == [
+        ("DOJ-OGR-", 101, "DOJ-OGR-0000102",
+         "NATIVES/custodian-a/DOJ-OGR-0000101-DOJ-OGR-0000102.pdf#page=1"),
+        ("KUSHNER", 201, "KUSHNER000201", "NATIVES/stamped.pdf#page=1"),
+    ]
+    [unread] = [f for f in report.findings if "not PDFs" in f]
+    assert unread == "1 files in the folder are not PDFs and were not read: DATA/index.csv"

@@ -76,3 +76,32 @@ def test_duplicate_entry_and_missing_privilege(engine: Engine, tmp_path: Path) -
     reasons = [(b.line, b.field, b.reason) for b in report.bad_records]
     assert reasons[0][:2] == (3, "Priv Log #") and "duplicate" in reasons[0][2]
     assert reasons[1][:2] == (4, "Privilege Claimed")
+
+
+def test_csv_log_with_a_title_block_above_its_header(engine: Engine, tmp_path: Path) -> None:
+    create_party(engine)
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "Privilege Log of Jared Kushner,,,\n"
+        ",,,\n"
+        "Log No.,Date,Description,Privilege/Protection Asserted\n"
+        "1,n.d.,Handwritten notes,Attorney-Client\n"
+        "2,09/16/2016,Advice,Work Product\n", encoding="utf-8")
+    report = import_privlog(engine, path, party="kushner")
+    assert report.entries == 2 and report.bad_count == 0
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text(
+            "SELECT entry_no, doc_date, source_line FROM privilege_entry ORDER BY entry_no"
+        )).all()
+    assert [(e, str(d)[:10] if d else None, line) for e, d, line in stored] == [
+        ("1", None, 4), ("2", "2016-09-16", 5)]
+
+
+def test_a_date_that_is_no_date_still_names_its_row(engine: Engine, tmp_path: Path) -> None:
+    create_party(engine)
+    path = tmp_path / "log.csv"
+    path.write_text("Log No.,Date,Privilege\n1,sometime in spring,Attorney-Client\n",
+                    encoding="utf-8")
+    with pytest.raises(LoadFileError) as caught:
+        import_privlog(engine, path, party="kushner")
+    assert caught.value.line == 2 and caught.value.field == "Date"

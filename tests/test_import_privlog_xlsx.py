@@ -66,3 +66,31 @@ def test_xlsx_bad_row_names_the_row_and_column(engine: Engine, tmp_path: Path) -
     assert raised.value.line == 3 and raised.value.field == "Privilege Asserted"
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM privilege_entry")).scalar() == 0
+
+
+def test_log_behind_a_cover_sheet_under_a_title_block(engine: Engine, tmp_path: Path) -> None:
+    """As logs are served: a cover sheet first; on the log's sheet a title block above the
+    header; dates written "Undated" or as a range; the privilege column named "Basis for
+    Withholding". Every entry is kept, on its sheet row."""
+    create_party(engine)
+    path = tmp_path / "served.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Instructions").write(0, 0, "Privilege log served 16 Nov 2017")
+    sheet = book.add_worksheet("Log")
+    sheet.write(0, 0, "PRIVILEGE LOG OF JARED KUSHNER")
+    sheet.write(1, 0, "Senate Judiciary Committee request of 18 October 2017")
+    sheet.write_row(3, 0, ["Entry", "Date", "Author", "Recipients", "Description",
+                           "Basis for Withholding"])
+    sheet.write_row(4, 0, ["K-1", "Undated", "Abbe Lowell", "Jared Kushner", "Notes",
+                           "Attorney-Client"])
+    sheet.write_row(5, 0, ["K-2", "1/5/2017 - 1/9/2017", "Abbe Lowell", "Jared Kushner",
+                           "Email chain", "Work Product"])
+    book.close()
+    report = import_path(engine, path, party="kushner")  # detected on the second sheet
+    assert report.kind == "privlog" and report.entries == 2 and report.bad_count == 0
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text(
+            "SELECT entry_no, doc_date, privilege, source_line FROM privilege_entry"
+            " ORDER BY entry_no")).all()
+    assert [(e, str(d)[:10] if d else None, p, line) for e, d, p, line in stored] == [
+        ("K-1", None, "Attorney-Client", 5), ("K-2", "2017-01-05", "Work Product", 6)]

@@ -4,6 +4,8 @@ German, French and Spanish: who was quoted, and who forwarded."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gaptrack.derive import derive, quoted_messages
 from gaptrack.models.enums import ParticipantRole
@@ -123,3 +125,24 @@ def test_quoted_headers_in_four_languages(
     assert others <= {a for _, a in quoted_people}
     if quoted.subject:
         assert quoted.subject in {"Angebot", "Devis", "Presupuesto"}
+
+
+_OPENERS = ["-----Original Message-----", "---------- Forwarded message ---------",
+            "Begin forwarded message:", "----- Forwarded by Jane Doe/HOU/ECT on 05/14/2001 "
+            "04:01 PM -----", "________________________________",
+            "On Mon, May 14, 2001 at 4:39 PM, Jane Doe <jd@x.example> wrote:",
+            "Le lun. 14 mai 2001, Jeanne Doe a écrit :", "Am 14.05.2001 schrieb Hans Doe:",
+            "-----Ursprüngliche Nachricht-----", "El 14 may 2001, Juana escribió:"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(before=st.text(max_size=80), opener=st.sampled_from(_OPENERS),
+       after=st.text(max_size=80))
+def test_the_cheap_test_never_hides_a_quoted_block(before: str, opener: str,
+                                                   after: str) -> None:
+    """might_quote answers False only for texts BLOCK_START finds nothing in."""
+    from gaptrack.quotes import BLOCK_START, might_quote
+
+    for text in (f"{before}\n{opener}\n{after}", f"{before}{after}"):
+        if BLOCK_START.search(text):
+            assert might_quote(text)

@@ -151,7 +151,7 @@ def threads_command(
         for m in v.messages
     ]
     document = {"schema": "gaptrack/threads@1", "party": party,
-                "threads": [v.model_dump(mode="json") for v in views]}
+                "threads": [v.as_json() for v in views]}
     columns = ["thread", "depth", "date", "subject", "produced_by", "on_it", "lacking"]
     _emit(render_rows(rows, columns, fmt, title=f"{len(views)} threads", document=document),
           output)

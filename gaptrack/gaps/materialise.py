@@ -325,12 +325,15 @@ def refresh_derived(
 def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> DeriveReport:
     with engine.begin() as connection:
         signature = _signature(connection)
-        top, count = connection.execute(
-            sa.select(
-                sa.func.coalesce(sa.func.max(t.document.c.id), 0), sa.func.count()
-            ).select_from(t.document)
-        ).one()
-        top, count = int(top), int(count)
+        # Two statements: alone, max(id) is one step down the primary key and count(*)
+        # SQLite's page count of the smallest index; together they walked an index (a
+        # tenth of a second per read at a million documents).
+        top = int(connection.execute(
+            sa.select(sa.func.coalesce(sa.func.max(t.document.c.id), 0))
+        ).scalar_one())
+        count = int(connection.execute(
+            sa.select(sa.func.count()).select_from(t.document)
+        ).scalar_one())
         item_top = int(
             connection.execute(
                 sa.select(sa.func.coalesce(sa.func.max(t.document_item.c.id), 0))

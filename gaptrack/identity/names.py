@@ -69,6 +69,9 @@ _NOTES = re.compile(
 )
 _MAILTO = re.compile(r"\s*\[mailto:([^\]\s]+)\]", re.IGNORECASE)
 _GROUP = re.compile(r'^[^<>@"/:]+:\s*')  # RFC 5322 group syntax: "undisclosed-recipients:"
+# Mailing-list archives (Mailman's pipermail) hide addresses as "jane at example.org (Jane
+# Doe)": the address is read back only when the whole field has that shape.
+_ARCHIVE_AT = re.compile(r"^\s*([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\s*(?:\(([^()]*)\))?\s*$")
 _ANGLE = re.compile(r"^(?P<display>.*?)<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 
 
@@ -217,6 +220,10 @@ def _person(segment: str) -> Person | None:
 def parse_piece(piece: str, single: bool = False) -> tuple[Person, ...]:
     """The people in one ``;``-separated piece of a header. ``single``: a From field, which
     names one person (every comma before its address belongs to the name)."""
+    archived = _ARCHIVE_AT.match(piece)
+    if archived:  # a list archive's "jane at example.org (Jane Doe)"
+        local, domain, name = archived.groups()
+        piece = f'"{name.strip()}" <{local}@{domain}>' if name else f"{local}@{domain}"
     text = _MAILTO.sub(lambda m: f" <{m.group(1)}>", piece).strip()
     single = single or text != piece.strip()  # Outlook writes [mailto:] for one sender only
     text = text.replace("(<", "<").replace(">)", ">")  # Gmail's Spanish "Name (<addr>)"

@@ -33,6 +33,7 @@ from email.policy import default as strict_policy
 from pathlib import Path
 
 from gaptrack.errors import LoadFileError
+from gaptrack.identity.names import parse_people
 from gaptrack.importers import mailembed
 from gaptrack.importers.dates import written_datetime as parse_date
 from gaptrack.importers.mailhead import HeadBlock, opens_with_headers, split_head
@@ -357,6 +358,19 @@ def parse_message(
     return out
 
 
+def _named_sender(sender: str, x_from: str) -> str:
+    """The From field, with the sender's name from ``X-From`` when From holds only an
+    address: corpora converted from Exchange and Notes stores (the Enron corpus among them)
+    keep the name there, and a party is then found by its name too."""
+    if not x_from or not sender or "<" in sender or " " in sender.strip():
+        return sender
+    people = parse_people(x_from, single=True)
+    name = people[0][0] if people else ""
+    if not name or "@" in name or '"' in name:
+        return sender
+    return f'"{name}" <{sender.strip()}>'
+
+
 def _thread_index(headers: _Headers) -> str:
     """The Thread-Index header as stored (base64); one that is not a Thread-Index is kept as
     written, and noted, so the thread builder passes over it."""
@@ -403,7 +417,7 @@ def _parse_message(
         for repair in quick[2].repairs:
             out.problems.append(HeaderProblem(str(out.source), headers.first + repair.line - 1,
                                               repair.field or "(headers)", repair.reason))
-    out.sender = headers.get("From")
+    out.sender = _named_sender(headers.get("From"), headers.get("X-From"))
     out.to = headers.get("To")
     out.cc = headers.get("Cc")
     out.bcc = headers.get("Bcc")
@@ -412,7 +426,8 @@ def _parse_message(
     out.in_reply_to = " ".join(message_ids(headers.get("In-Reply-To")))
     out.references = message_ids(headers.get("References"))
     out.thread_index = _thread_index(headers)
-    out.date_text = headers.get("Date")
+    # Outlook's "Save as" text writes the sent time as Sent:, with no Date: field.
+    out.date_text = headers.get("Date") or headers.get("Sent")
     out.date = parse_date(out.date_text)
     if out.date is None and out.date_text:
         headers.note("Date", "not a date the email package can read; kept as written,"

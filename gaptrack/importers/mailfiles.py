@@ -1,33 +1,66 @@
 """Which files are mail, and the messages in each: MBOX mailboxes split on their ``From ``
 lines (with the line each message starts on), everything else one message (EML, maildir
-files, ``.txt`` exports, files with no suffix) — judged by content, not by name.
+files, ``.txt`` exports, files with no suffix) — judged by content, not by name. A file
+compressed with gzip (mailing-list archives are served as ``2016-September.txt.gz``) is read
+as what it holds.
 """
 
 from __future__ import annotations
 
+import gzip
+import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, cast
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.mail import MailMessage, parse_message
-from gaptrack.importers.mailhead import opens_with_headers
+from gaptrack.importers.mailhead import HEADER_FIELD, opens_with_headers
 
 _CHUNK = 1 << 20
+_YEAR = re.compile(rb"\b\d{4}\b")
+
+
+_GZIP = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == _GZIP
+
+
+def open_mail(path: Path) -> IO[bytes]:
+    """The file's bytes as written, or as decompressed when it is gzip."""
+    if is_gzip(path):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
 
 
 def is_mbox(path: Path) -> bool:
-    with path.open("rb") as handle:
+    with open_mail(path) as handle:
         return handle.read(5) == b"From "
 
 
 def looks_like_mail(path: Path) -> bool:
-    """An mbox, or a file that opens with RFC 5322 header fields, one of them a mail field."""
+    """An mbox, or a file that opens with RFC 5322 header fields, one of them a mail field
+    (after the byte count line of Apple Mail's ``.emlx``)."""
     try:
-        with path.open("rb") as handle:
+        with open_mail(path) as handle:
             head = handle.read(8192)
-    except OSError:
+    except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
         return False
-    return head.startswith(b"From ") or opens_with_headers(head)
+    return head.startswith(b"From ") or opens_with_headers(_emlx_message(head))
+
+
+def _emlx_message(raw: bytes) -> bytes:
+    """Apple Mail's ``.emlx``: a line with the message's length in bytes, the message, then
+    a property list of flags. The message alone; any other file as it is."""
+    cut = raw.find(b"\n", 0, 24)
+    count = raw[:cut].strip()
+    if cut <= 0 or not count.isdigit():
+        return raw
+    return raw[cut + 1 : cut + 1 + int(count)]
 
 
 def mail_files(path: Path) -> list[Path]:
@@ -53,7 +86,7 @@ def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
     """(bytes, number, line of its ``From `` separator) per message of an MBOX, read in
     chunks (memory flat). As :mod:`mailbox` does, every line starting ``From `` starts a
     message; the separator line itself is not part of it."""
-    with path.open("rb") as handle:
+    with open_mail(path) as handle:
         buffer = b""
         line = 1  # the line buffer[0] is on
         number = 0
@@ -74,6 +107,12 @@ def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
                 nxt = buffer.find(b"\nFrom ", search)
                 if nxt < 0:
                     break
+                verdict = _starts_message(buffer, nxt + 1, eof)
+                if verdict is None:  # the next line is not in the buffer yet
+                    break
+                if not verdict:  # a body line that starts "From " (written unescaped)
+                    search = nxt + 1
+                    continue
                 number += 1
                 yield _body(buffer[start : nxt + 1]), number, line
                 line += buffer.count(b"\n", start, nxt + 1)
@@ -86,6 +125,22 @@ def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
                 return
             buffer = buffer[start:]
             start = 0
+
+
+def _starts_message(buffer: bytes, at: int, eof: bool) -> bool | None:
+    """Whether the ``From `` line at ``at`` separates two messages: it carries a date (the
+    envelope's asctime ends with the year) and a header field follows it. Writers that do
+    not escape body lines starting ``From `` (mboxo, many exporters) would otherwise cut a
+    message there, and its tail would become a message with no headers. None: the buffer
+    ends before the next line does."""
+    end = buffer.find(b"\n", at)
+    if end < 0:
+        return None if not eof else False
+    after = buffer.find(b"\n", end + 1)
+    if after < 0 and not eof:
+        return None
+    following = buffer[end + 1 : after if after >= 0 else len(buffer)].rstrip(b"\r")
+    return bool(HEADER_FIELD.match(following)) and _YEAR.search(buffer, at, end) is not None
 
 
 def _body(chunk: bytes) -> bytes:
@@ -101,11 +156,27 @@ def read_file(path: Path) -> Iterator[tuple[MailMessage | LoadFileError, int]]:
     stop (strict) or list it and go on (``--skip-bad``) — a generator cannot resume after
     raising.
     """
-    if is_mbox(path):
-        done = 0
-        for raw, number, line in mbox_messages(path):
-            done += len(raw)
-            yield _parse_or_error(raw, path, number, line, line + 1), done
-        return
-    raw = path.read_bytes()
-    yield _parse_or_error(raw, path, 1, 1, 1), len(raw)
+    scale = _compression(path)
+    try:
+        if is_mbox(path):
+            done = 0
+            for raw, number, line in mbox_messages(path):
+                done += len(raw)
+                yield _parse_or_error(raw, path, number, line, line + 1), int(done * scale)
+            return
+        with open_mail(path) as handle:
+            raw = _emlx_message(handle.read())
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise LoadFileError(f"the gzip file is damaged ({exc})", file=path) from exc
+    yield _parse_or_error(raw, path, 1, 1, 1), int(len(raw) * scale)
+
+
+def _compression(path: Path) -> float:
+    """Bytes on disk per byte read (1 unless gzip: progress counts the file's bytes). gzip
+    keeps the size it holds, modulo 4 GiB, in its last four bytes."""
+    if not is_gzip(path):
+        return 1.0
+    with path.open("rb") as handle:
+        handle.seek(-4, 2)
+        held = int.from_bytes(handle.read(4), "little")
+    return min(1.0, path.stat().st_size / held) if held else 1.0

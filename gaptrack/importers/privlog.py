@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,11 @@ PRIVLOG_SYNONYMS: dict[str, tuple[str, ...]] = {
         "controlnumber",
         "controlno",
     ),
-    "doc_date": ("date", "docdate", "documentdate", "datesent", "datecreated"),
-    "author": ("author", "authors", "from", "sender"),
-    "recipients": ("recipients", "recipient", "to", "addressees", "addressee"),
+    "doc_date": ("date", "docdate", "documentdate", "datesent", "datecreated", "dateofdocument"),
+    "author": ("author", "authors", "from", "sender", "authorfrom", "originator",
+               "authororiginator"),
+    "recipients": ("recipients", "recipient", "to", "addressees", "addressee", "recipientsto",
+                   "recipientto"),
     "cc": ("cc", "copyees", "copies", "copyto"),
     "description": (
         "description",
@@ -51,6 +54,9 @@ PRIVLOG_SYNONYMS: dict[str, tuple[str, ...]] = {
         "subjectmatter",
         "subject",
         "title",
+        "generaldescription",
+        "descriptionofcontents",
+        "documentsubject",
     ),
     "privilege": (
         "privilege",
@@ -62,6 +68,19 @@ PRIVLOG_SYNONYMS: dict[str, tuple[str, ...]] = {
         "basis",
         "claim",
         "privilegeclaim",
+        "privilegeprotection",
+        "privilegeorprotection",
+        "privilegeprotectionasserted",
+        "privilegeprotectionclaimed",
+        "basisforwithholding",
+        "withholdingbasis",
+        "basisofprivilegeclaim",
+        "basisforclaim",
+        "basisforprivilegeclaim",
+        "natureofprivilege",
+        "typeofprivilege",
+        "protectionclaimed",
+        "privilegedesignation",
     ),
     "doc_type": ("doctype", "documenttype", "type"),
     "bates": ("bates", "batesnumber", "begbates", "batesbegin", "slipsheet", "placeholder"),
@@ -133,14 +152,12 @@ class PrivilegeLogReader:
 
     def __iter__(self) -> Iterator[PrivilegeRow | LoadFileError]:
         rows = self.table()
-        first = next(rows, None)
+        first = _header_row(rows)
         if first is None:
             raise LoadFileError("the file is empty", file=self.path)
+        header = [_cell(h, False).strip() for h in first[1]]
         self.fields = build_field_map(
-            [str(h).strip() for h in first[1]],
-            self.overrides,
-            synonyms=PRIVLOG_SYNONYMS,
-            file=str(self.path),
+            header, self.overrides, synonyms=PRIVLOG_SYNONYMS, file=str(self.path)
         )
         if "privilege" not in self.fields.index:
             raise LoadFileError(
@@ -149,10 +166,12 @@ class PrivilegeLogReader:
                 line=first[0],
                 field="privilege",
             )
-        for line, row in rows:
+        date_at = self.fields.index.get("doc_date", -1)
+        for line, raw in rows:
+            row = [_cell(v, i == date_at) for i, v in enumerate(raw)]
             if not any(cell.strip() for cell in row):
                 continue
-            if any("\x00" in str(cell) for cell in row):  # PostgreSQL text cannot hold it
+            if any("\x00" in cell for cell in row):  # PostgreSQL text cannot hold it
                 yield LoadFileError("holds a NUL byte", file=self.path, line=line)
                 continue
             try:
@@ -179,13 +198,10 @@ class PrivilegeLogReader:
         entry_no = get("entry_no") or f"line {line}"
         if len(entry_no) > _WIDTHS["entry_no"]:
             raise error("entry_no", f"is longer than {_WIDTHS['entry_no']} characters")
-        date_text = get("doc_date")
-        doc_date = None
-        if date_text:
-            try:
-                doc_date = parse_date(date_text.split(" ")[0].split("T")[0])
-            except DateError as exc:
-                raise error("doc_date", str(exc)) from exc
+        try:
+            doc_date = _log_date(get("doc_date"))
+        except DateError as exc:
+            raise error("doc_date", str(exc)) from exc
         recipients = "; ".join(v for v in (get("recipients"), get("cc")) if v)
         bates = get("bates")
         if len(bates) > _WIDTHS["bates"]:
@@ -203,6 +219,40 @@ class PrivilegeLogReader:
         )
 
 
+# Logs open with a title block ("PRIVILEGE LOG", the matter, the date served) above their
+# header: the header is the first of these rows that names a privilege column.
+HEADER_SEARCH_ROWS = 20
+# What logs write in the date column of an entry without one date.
+_NO_DATE = {"", "undated", "nodate", "nd", "na", "none", "unknown", "various", "variousdates",
+            "tbd", "notdated"}
+_RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|through|thru)\s+", re.IGNORECASE)
+
+
+def _header_row(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any]] | None:
+    """The header row, ``rows`` left after it: the first of the first rows that names a
+    privilege column, else the first non-blank row (whose lack of one is then the error)."""
+    seen: list[tuple[int, list[Any]]] = []
+    for line, row in rows:
+        cells = [_cell(v, False) for v in row]
+        if not any(c.strip() for c in cells):
+            continue
+        if is_privilege_header(cells):
+            return line, row
+        seen.append((line, row))
+        if len(seen) >= HEADER_SEARCH_ROWS:
+            break
+    return seen[0] if seen else None
+
+
+def _log_date(text: str) -> dt.date | None:
+    """An entry's date: None for "Undated", "Various", "N/A"…; the first date of a range
+    ("1/5/2017 - 1/9/2017"); a time after the date is dropped."""
+    if re.sub(r"[^a-z]", "", text.casefold()) in _NO_DATE and not any(c.isdigit() for c in text):
+        return None
+    first = _RANGE_SPLIT.split(text.strip())[0]
+    return parse_date(first.split(" ")[0].split("T")[0])
+
+
 def is_privilege_header(cells: list[str]) -> bool:
     """Whether a header row names a privilege column (how a log is told from other tables)."""
     fields = build_field_map([str(c).strip() for c in cells], {}, synonyms=PRIVLOG_SYNONYMS)
@@ -210,13 +260,14 @@ def is_privilege_header(cells: list[str]) -> bool:
 
 
 def looks_like_privilege_log(path: Path) -> bool:
-    """A CSV whose first row names a privilege column."""
+    """A CSV one of whose first rows names a privilege column."""
     try:
         with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-            header = next(csv.reader([handle.readline()]), [])
-    except OSError:
+            lines = [handle.readline() for _ in range(HEADER_SEARCH_ROWS)]
+        rows = list(csv.reader(line for line in lines if line))
+    except (OSError, csv.Error):
         return False
-    return bool(header) and is_privilege_header(header)
+    return any(is_privilege_header(row) for row in rows if row)
 
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -238,28 +289,35 @@ def _cell(value: Any, is_date: bool) -> str:
 
 
 class ExcelPrivilegeLogReader(PrivilegeLogReader):
-    """A privilege log in the first sheet of a workbook (python-calamine reads .xlsx, .xls,
-    .xlsb and .ods); lines are the sheet's row numbers."""
+    """A privilege log in a workbook (python-calamine reads .xlsx, .xls, .xlsb and .ods): the
+    first sheet whose first rows name a privilege column (logs often follow a sheet of
+    instructions or a cover), else the first sheet; lines are the sheet's row numbers."""
 
-    def table(self) -> Iterator[tuple[int, list[str]]]:
+    def table(self) -> Iterator[tuple[int, list[Any]]]:
         from python_calamine import CalamineWorkbook
 
         try:
             book = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:
             raise LoadFileError(f"cannot be read as a workbook ({exc})", file=self.path) from exc
-        sheet = book.get_sheet_by_index(0)
+        sheets = [book.get_sheet_by_index(i) for i in range(len(book.sheet_names))]
+        sheet = next((s for s in sheets if _names_privilege(s)), sheets[0] if sheets else None)
+        if sheet is None:
+            return
         first = sheet.start[0] + 1 if sheet.start else 1
-        date_at = -1
         for offset, row in enumerate(sheet.iter_rows()):
-            if offset == 0:
-                header = [_cell(v, False).strip() for v in row]
-                fields = build_field_map(header, self.overrides, synonyms=PRIVLOG_SYNONYMS,
-                                         file=str(self.path))
-                date_at = fields.index.get("doc_date", -1)
-                yield first, header
-                continue
-            yield first + offset, [_cell(v, i == date_at) for i, v in enumerate(row)]
+            yield first + offset, list(row)
+
+
+def _names_privilege(sheet: Any) -> bool:
+    rows = sheet.iter_rows()
+    for _ in range(HEADER_SEARCH_ROWS):
+        row = next(rows, None)
+        if row is None:
+            return False
+        if is_privilege_header([_cell(v, False) for v in row]):
+            return True
+    return False
 
 
 def reader_for(path: Path, encoding: str, overrides: Mapping[str, str]) -> PrivilegeLogReader:
@@ -270,7 +328,8 @@ def reader_for(path: Path, encoding: str, overrides: Mapping[str, str]) -> Privi
 
 def looks_like_excel_privilege_log(path: Path) -> bool:
     try:
-        header = next(iter(ExcelPrivilegeLogReader(path, "", {}).table()), None)
+        rows = ExcelPrivilegeLogReader(path, "", {}).table()
+        found = _header_row(rows)
     except (LoadFileError, OSError):
         return False
-    return header is not None and is_privilege_header(header[1])
+    return found is not None and is_privilege_header([_cell(v, False) for v in found[1]])

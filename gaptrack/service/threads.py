@@ -5,30 +5,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from gaptrack.collector import collector_paused
 from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import Party
 from gaptrack.models.enums import ParticipantRole
 from gaptrack.service.lookup import resolve
-from gaptrack.threads import Message, Thread, build_threads
+from gaptrack.threads import Message, Shown, Thread, build_threads
 from gaptrack.threads.graph import fetch_rows
 
 BATCH = 5_000
 
 
-class Copy(BaseModel):
+# Plain slotted dataclasses, not pydantic models: a run over every thread builds one per
+# message and per copy (tens of thousands), and validating them cost more than the build.
+@dataclass(slots=True)
+class Copy:
     party: str
     bates: str
 
 
-class MessageView(BaseModel):
+@dataclass(slots=True)
+class MessageView:
     key: str
     parent: str | None
     depth: int
@@ -45,8 +49,20 @@ class MessageView(BaseModel):
     lacking: list[str]  # parties on it whose productions lack it
     referenced_by: list[str]  # Bates of the documents citing it
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "parent": self.parent, "depth": self.depth, "ghost": self.ghost,
+            "ghost_basis": self.ghost_basis,
+            "date": self.date.isoformat() if self.date is not None else None,
+            "subject": self.subject, "sender": self.sender,
+            "copies": [{"party": c.party, "bates": c.bates} for c in self.copies],
+            "on_it": list(self.on_it), "lacking": list(self.lacking),
+            "referenced_by": list(self.referenced_by),
+        }
 
-class ThreadView(BaseModel):
+
+@dataclass(slots=True)
+class ThreadView:
     subject: str | None
     messages: list[MessageView]
 
@@ -54,84 +70,50 @@ class ThreadView(BaseModel):
     def missing(self) -> int:
         return sum(1 for m in self.messages if m.lacking)
 
-
-@dataclass(slots=True)
-class _Doc:
-    bates: str
-    party: str
-    subject: str | None
-    sender: str | None
-    on_it: frozenset[str]
-    replied_from: frozenset[str]  # parties who sent this document
-    quoted: frozenset[str]  # parties named only in a message it quotes
+    def as_json(self) -> dict[str, Any]:
+        return {"subject": self.subject, "messages": [m.as_json() for m in self.messages]}
 
 
-def _batches(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
+class _Parties:
+    """Party slugs by id, and the slug sets of aggregated id lists ("3,17"), which many
+    documents share."""
 
+    def __init__(self, connection: Connection) -> None:
+        self.slugs = {int(k): v for k, v in fetch_rows(connection, "SELECT id, slug FROM party")}
+        self._sets: dict[str | None, frozenset[str]] = {None: frozenset(), "": frozenset()}
 
-def _slug_sets(slugs: dict[int, str]) -> Callable[[str | None], frozenset[str]]:
-    """Party slugs of an aggregated id list ("3,17"); many documents share one list."""
-    cache: dict[str | None, frozenset[str]] = {None: frozenset(), "": frozenset()}
-
-    def sets(ids: str | None) -> frozenset[str]:
-        found = cache.get(ids)
+    def of(self, ids: str | None) -> frozenset[str]:
+        found = self._sets.get(ids)
         if found is None:
-            found = cache[ids] = frozenset(slugs[int(i)] for i in str(ids).split(","))
+            found = self._sets[ids] = frozenset(self.slugs[int(i)] for i in str(ids).split(","))
         return found
 
-    return sets
+
+@dataclass(slots=True)
+class _Cited:
+    """Who sent a document citing a message nobody produced, and who its quote names."""
+
+    replied_from: set[str] = field(default_factory=set)
+    quoted: set[str] = field(default_factory=set)
 
 
-def _participants_sql(connection: Connection, marks: str) -> str:
-    """Per document, the parties on it, aggregated in SQL: a document costs one row instead
-    of one per participant."""
-    agg = ("string_agg(DISTINCT party_id::text, ',')"
-           if connection.dialect.name == "postgresql" else "group_concat(DISTINCT party_id)")
-    return (
-        f"SELECT document_id, {agg} FROM document_participant"
-        f" WHERE document_id IN ({marks}) AND party_id IS NOT NULL GROUP BY document_id"
-    )
-
-
-def _documents(
-    connection: Connection, ids: Sequence[int], citing_ghosts: Sequence[int]
-) -> dict[int, _Doc]:
-    """The documents of the threads; who sent or is quoted in one matters only for those
-    citing a message nobody produced (``citing_ghosts``), a few."""
+def _cited(connection: Connection, ids: Sequence[int], parties: _Parties) -> dict[int, _Cited]:
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
-    docs: dict[int, _Doc] = {}
-    slugs = {int(k): v for k, v in fetch_rows(connection, "SELECT id, slug FROM party")}
-    sets = _slug_sets(slugs)
-    empty: frozenset[str] = frozenset()
-    for batch in _batches(ids):
-        marks = ", ".join([mark] * len(batch))
-        for doc_id, bates, party_id, subject, sender in fetch_rows(
-            connection,
-            "SELECT id, begin_label, party_id, subject, sender FROM document"
-            f" WHERE id IN ({marks})",
-            tuple(batch),
-        ):
-            docs[doc_id] = _Doc(bates=bates, party=slugs[party_id], subject=subject,
-                                sender=sender, on_it=empty, replied_from=empty, quoted=empty)
-        for doc_id, on_it in fetch_rows(connection, _participants_sql(connection, marks),
-                                        tuple(batch)):
-            docs[doc_id].on_it = sets(on_it)
+    out: dict[int, _Cited] = defaultdict(_Cited)
     senders = (ParticipantRole.SENDER.value, ParticipantRole.FORWARDED.value)
-    for batch in _batches(citing_ghosts):
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
         for doc_id, party_id, role in fetch_rows(
             connection,
             "SELECT document_id, party_id, role FROM document_participant"
             f" WHERE document_id IN ({', '.join([mark] * len(batch))}) AND party_id IS NOT NULL",
             tuple(batch),
         ):
-            doc = docs[doc_id]
             if role in senders:
-                doc.replied_from = doc.replied_from | {slugs[party_id]}
+                out[doc_id].replied_from.add(parties.slugs[party_id])
             elif role == ParticipantRole.QUOTED.value:
-                doc.quoted = doc.quoted | {slugs[party_id]}
-    return docs
+                out[doc_id].quoted.add(parties.slugs[party_id])
+    return out
 
 
 def _depths(messages: list[Message]) -> dict[str, int]:
@@ -145,52 +127,53 @@ def _depths(messages: list[Message]) -> dict[str, int]:
     return depths
 
 
-def _view(thread: Thread, docs: dict[int, _Doc]) -> ThreadView:
+def _view(
+    thread: Thread, shown: dict[int, Shown], parties: _Parties, cited: dict[int, _Cited]
+) -> ThreadView:
     depths = _depths(thread.messages)
-    views: list[dict[str, Any]] = []
+    slug, of = parties.slugs, parties.of
+    views: list[MessageView] = []
     for m in thread.messages:
-        copies = [docs[d] for d in m.documents]
-        producers = {c.party for c in copies}
-        if m.ghost:  # who replied to it received it; a quote names its own people
-            on_it = set().union(*(docs[d].replied_from for d in m.referenced_by))
+        rows = [shown[d] for d in m.documents]
+        producers = {slug[r.party_id] for r in rows}
+        if rows:
+            on_it = producers.union(*[of(r.parties) for r in rows])
+            subject, sender = rows[0].subject, rows[0].sender
+        else:  # who replied to it received it; a quote names its own people
+            on_it = set().union(*[cited[d].replied_from for d in m.referenced_by
+                                  if d in cited])
             if m.basis == "quoted":
-                on_it |= set().union(*(docs[d].quoted for d in m.referenced_by))
-        else:
-            on_it = set().union(*(c.on_it for c in copies)) | producers
-        first = copies[0] if copies else None
-        views.append({
-            "key": m.key, "parent": m.parent, "depth": depths[m.key], "ghost": m.ghost,
-            "ghost_basis": m.basis if m.ghost else "", "date": m.date,
-            "subject": first.subject if first else None,
-            "sender": first.sender if first else None,
-            "copies": [{"party": party, "bates": bates}
-                       for party, bates in sorted((c.party, c.bates) for c in copies)],
-            "on_it": sorted(on_it), "lacking": sorted(on_it - producers),
-            "referenced_by": sorted({docs[d].bates for d in m.referenced_by}),
-        })
-    subject = next((v["subject"] for v in views if v["subject"]), None)
-    # One validation per thread builds its nested models in pydantic's core: a model
-    # constructed per message and per copy cost more than reading the rows.
-    return ThreadView.model_validate({"subject": subject, "messages": views})
+                on_it |= set().union(*[cited[d].quoted for d in m.referenced_by if d in cited])
+            subject = sender = None
+        views.append(MessageView(
+            m.key, m.parent, depths[m.key], not rows, "" if rows else m.basis, m.date,
+            subject, sender,
+            [Copy(p, b) for p, b in sorted([(slug[r.party_id], r.bates) for r in rows])],
+            sorted(on_it), sorted(on_it - producers),
+            sorted({shown[d].bates for d in m.referenced_by}),
+        ))
+    return ThreadView(next((v.subject for v in views if v.subject), None), views)
 
 
 def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
     """The threads ``party`` is on or produced part of (all threads without a party)."""
     refresh_derived(engine)  # participants resolved to parties (cheap when current)
-    with engine.connect() as connection:
+    # Tens of thousands of messages and views, none in a cycle: the collector walking them
+    # again and again cost a third of the run.
+    with collector_paused(), engine.connect() as connection:
         slug = None
-        threads = build_threads(connection)
+        built = build_threads(connection)
+        threads = built.threads
         if party:
             with Session(bind=connection) as session:
                 owner = resolve(session, Party, party)
             slug = owner.slug
             threads = _touching(connection, threads, int(owner.id or 0))
-        ids = sorted({d for t in threads for m in t.messages
-                      for d in (*m.documents, *m.referenced_by)})
         citing = sorted({d for t in threads for m in t.messages if m.ghost
                          for d in m.referenced_by})
-        docs = _documents(connection, ids, citing)
-    views = [_view(t, docs) for t in threads]
+        parties = _Parties(connection)
+        cited = _cited(connection, citing, parties)
+        views = [_view(t, built.documents, parties, cited) for t in threads]
     if slug is None:
         return views
     return [v for v in views if any(slug in m.on_it or any(c.party == slug for c in m.copies)

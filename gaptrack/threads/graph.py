@@ -11,7 +11,8 @@ connected set of messages.
 The reply's parent is the first reference stored (every importer stores ``In-Reply-To``
 first). Threads are built in memory from the documents that can be in one — replies, what
 they cite, emails with a Thread-Index, the quoted-header pairs, and their copies — read
-through indexes, so an email in no thread costs nothing.
+through indexes, so an email in no thread costs nothing. The same rows carry what a thread
+view shows of each document (:class:`Shown`), so nothing is read twice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import Connection
 
@@ -102,7 +103,10 @@ UNION SELECT id FROM document WHERE thread_index IS NOT NULL
 _WITH_COPIES = """
 WITH seed(id) AS ({seeds}),
 keyed AS (SELECT d.mih, d.fingerprint FROM seed JOIN document d ON d.id = seed.id)
-SELECT id, mih, fingerprint, date_sent, thread_index FROM document WHERE id IN (
+SELECT id, mih, fingerprint, date_sent, thread_index, begin_label, party_id, subject, sender,
+  (SELECT {parties} FROM document_participant p
+    WHERE p.document_id = document.id AND p.party_id IS NOT NULL)
+FROM document WHERE id IN (
   SELECT id FROM seed
   UNION SELECT d.id FROM keyed k JOIN document d ON d.mih = k.mih
   UNION SELECT d.id FROM keyed k JOIN document d ON d.fingerprint = k.fingerprint
@@ -122,50 +126,96 @@ def fetch_rows(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -
         cursor.close()
 
 
+def _parties_sql(connection: Connection) -> str:
+    """The ids of the parties on a document as one aggregated column ("3,17"): a document
+    costs one value instead of a row per participant."""
+    if connection.dialect.name == "postgresql":
+        return "string_agg(DISTINCT p.party_id::text, ',')"
+    return "group_concat(DISTINCT p.party_id)"
+
+
 def _thread_rows(connection: Connection, also: Sequence[int]) -> list[Any]:
     """The documents that can be in a thread, with their copies; ``also`` adds documents
     tied another way (the quoted-header replies and the originals they quote)."""
-    rows = fetch_rows(connection, _WITH_COPIES.format(seeds=_SEEDS))
+    parties = _parties_sql(connection)
+    rows = fetch_rows(connection, _WITH_COPIES.format(seeds=_SEEDS, parties=parties))
     seen = {int(r[0]) for r in rows}
     extra = sorted(set(also) - seen)
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
     for start in range(0, len(extra), BATCH):
         batch = extra[start : start + BATCH]
         seeds = f"SELECT id FROM document WHERE id IN ({', '.join([mark] * len(batch))})"
-        for row in fetch_rows(connection, _WITH_COPIES.format(seeds=seeds), tuple(batch)):
+        for row in fetch_rows(connection, _WITH_COPIES.format(seeds=seeds, parties=parties),
+                              tuple(batch)):
             if int(row[0]) not in seen:
                 seen.add(int(row[0]))
                 rows.append(row)
     return rows
 
 
-def _scan(
-    connection: Connection, also: Sequence[int] = ()
-) -> tuple[dict[str, Message], dict[int, str], _Sets, dict[int, bytes]]:
-    messages: dict[str, Message] = {}
-    indexes: dict[int, bytes] = {}
-    of_document: dict[int, str] = {}
-    sets = _Sets()
+class Shown(NamedTuple):
+    """What a thread view shows of a document, read with the thread build's own rows."""
+
+    bates: str
+    party_id: int
+    subject: str | None
+    sender: str | None
+    parties: str | None  # ids of the parties on it, comma-separated ("3,17")
+
+
+@dataclass(slots=True)
+class Threads:
+    threads: list[Thread]
+    documents: dict[int, Shown]  # every document of the threads, by id
+
+
+@dataclass(slots=True)
+class _Scan:
+    messages: dict[str, Message] = field(default_factory=dict)
+    of_document: dict[int, str] = field(default_factory=dict)
+    copies: _Sets = field(default_factory=_Sets)
+    indexes: dict[int, bytes] = field(default_factory=dict)  # decoded Thread-Index
+    shown: dict[int, Shown] = field(default_factory=dict)
+
+
+def _scan(connection: Connection, also: Sequence[int] = ()) -> _Scan:
+    out = _Scan()
+    messages, of_document, sets = out.messages, out.of_document, out.copies
     by_print: dict[str, list[tuple[dt.datetime | None, str]]] = defaultdict(list)
-    for doc_id, mih, print_, sent, thread_index in _thread_rows(connection, also):
+    fromiso = dt.datetime.fromisoformat
+    for (doc_id, mih, print_, sent, thread_index,
+         bates, party_id, subject, sender, parties) in _thread_rows(connection, also):
         key = f"mih:{mih}" if mih else f"doc:{doc_id}"
         message = messages.get(key)
         if message is None:
             message = messages[key] = Message(key)
-        message.documents.append(int(doc_id))
-        date = _as_datetime(sent)
+        message.documents.append(doc_id)
+        # SQLite hands back ISO text, parsed here without a call per row.
+        date = fromiso(sent) if type(sent) is str else _as_datetime(sent)
+        if date is not None and date.tzinfo is not None:
+            date = _as_datetime(date)
         if date is not None and (message.date is None or date < message.date):
             message.date = date
-        of_document[int(doc_id)] = key
+        of_document[doc_id] = key
+        out.shown[doc_id] = Shown(bates, party_id, subject, sender, parties)
         if print_:
             by_print[print_].append((date, key))
+        if thread_index is None:
+            continue
         raw = decode_thread_index(thread_index)
         if raw is not None:  # copies of one message carry the same Thread-Index
-            indexes[int(doc_id)] = raw
+            out.indexes[doc_id] = raw
             tkey = _ti_key(raw)
             messages.setdefault(tkey, Message(tkey))
             sets.union(key, tkey)
-    # Copies with different Message-IDs: the same fingerprint within the tolerance.
+    _merge_fingerprints(by_print, sets)
+    return out
+
+
+def _merge_fingerprints(
+    by_print: dict[str, list[tuple[dt.datetime | None, str]]], sets: _Sets
+) -> None:
+    """Copies with different Message-IDs: the same fingerprint within the tolerance."""
     for copies in by_print.values():
         if len(copies) < 2:
             continue
@@ -177,48 +227,47 @@ def _scan(
             )
             if close:
                 sets.union(a, b)
-    return messages, of_document, sets, indexes
 
 
-def build_threads(connection: Connection) -> list[Thread]:
-    """Every thread of two or more messages, over all productions."""
+def build_threads(connection: Connection) -> Threads:
+    """Every thread of two or more messages, over all productions, and what a view shows of
+    their documents (read in the same pass)."""
     quoted = quoted_parents(connection)
     also = [q.document_id for q in quoted]
     also += [q.parent_document_id for q in quoted if q.parent_document_id is not None]
-    messages, of_document, copies, indexes = _scan(connection, also)
-    links: list[tuple[int, str]] = [
-        (int(doc_id), f"mih:{mih}")
-        for doc_id, mih in fetch_rows(
-            connection, "SELECT document_id, mih FROM document_reference ORDER BY document_id, id"
-        )
-    ]
-    for _, key in links:
-        if key not in messages:
-            messages[key] = Message(key)  # a ghost: referenced, produced by nobody
+    scan = _scan(connection, also)
+    messages, of_document, copies = scan.messages, scan.of_document, scan.copies
+    links = fetch_rows(
+        connection, "SELECT document_id, mih FROM document_reference ORDER BY document_id, id"
+    )
     merged = _merge_copies(messages, copies)
     threads = _Sets()
     first_ref: set[int] = set()
-    for doc_id, key in links:
+    for doc_id, mih in links:
+        key = f"mih:{mih}"
+        if key not in messages:  # a ghost: referenced, produced by nobody
+            messages[key] = merged[key] = Message(key)
         child_key = of_document.get(doc_id)
         if child_key is None:
             continue
         child, target = copies.find(child_key), copies.find(key)
-        merged[target].referenced_by.append(doc_id)
-        if merged[target].ghost:
-            merged[target].basis = "reference"
+        found = merged[target]
+        found.referenced_by.append(doc_id)
+        if not found.documents:
+            found.basis = "reference"
         if doc_id not in first_ref:
             first_ref.add(doc_id)
-            if merged[child].parent is None and target != child:
+            if target != child and merged[child].parent is None:
                 merged[child].parent = target
         threads.union(child, target)
-    _thread_index_ancestors(merged, of_document, copies, threads, indexes)
+    _thread_index_ancestors(merged, of_document, copies, threads, scan.indexes)
     _quoted(quoted, merged, of_document, copies, threads)
     for message in merged.values():
         if message.ghost and message.referenced_by and message.date is None:
             dates = [merged[copies.find(of_document[d])].date for d in message.referenced_by]
             known = [d for d in dates if d is not None]
             message.date = min(known) if known else None
-    return _group(merged, threads)
+    return Threads(_group(merged, threads), scan.shown)
 
 
 def _thread_index_ancestors(

@@ -39,8 +39,13 @@ from gaptrack.importers.run import Run
 from gaptrack.models import SourceKind
 from gaptrack.models.enums import DocType
 
-_LABEL = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]*[-_]?\d{4,})(?![A-Za-z0-9])")
-_RANGE_NAME = re.compile(r"^([A-Z][A-Z0-9]*[-_]?\d{4,})(?:\s*-\s*([A-Z][A-Z0-9]*[-_]?\d{4,}))?$")
+# A Bates prefix: capital segments joined by - or _ ("ABC", "DOJ-OGR", "HPSCI_TRUMP_ORG"); a
+# segment before a joint holds no run of four digits (that is a number: ABC0001-ABC0009).
+_PREFIX = r"(?:[A-Z](?![A-Z0-9]*\d{4})[A-Z0-9]*[-_])*[A-Z][A-Z0-9]*"
+# A page's stamp: the prefix, then at least four digits, after -, _, a space or nothing
+# ("ABC0000123", "DOJ-OGR-00012345", "KUSHNER 000123"; the space is dropped from the label).
+_LABEL = re.compile(rf"(?<![A-Za-z0-9])({_PREFIX}[-_ ]?\d{{4,}})(?![A-Za-z0-9])")
+_RANGE_NAME = re.compile(rf"^({_PREFIX}[-_]?\d{{4,}})(?:\s*-\s*({_PREFIX}[-_]?\d{{4,}}))?$")
 _HEADER = re.compile(r"^\s*(From|Sent|Date|To|Cc|CC|Bcc|Subject)\s*:\s*(.*)$")
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
 _DATE_FORMATS = ("%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M", "%m/%d/%Y %I:%M %p",
@@ -153,12 +158,14 @@ class PdfImporter:
 
     def detect(self, path: Path) -> bool:
         if path.is_dir():
-            files = [p for p in path.iterdir() if p.is_file()]
+            files = _visible_files(path)
             return bool(files) and all(_is_pdf(p) for p in files)
         return _is_pdf(path)
 
     def sources(self, path: Path) -> list[Path]:
-        files = sorted(p for p in path.iterdir() if _is_pdf(p)) if path.is_dir() else [path]
+        """The PDFs: the file, or every PDF below the folder (volumes keep them in
+        subfolders), in path order."""
+        files = [p for p in _visible_files(path) if _is_pdf(p)] if path.is_dir() else [path]
         if not files or not all(p.is_file() for p in files):
             raise LoadFileError("no PDF files found", file=path)
         return files
@@ -178,10 +185,12 @@ class PdfImporter:
         for entry in run.inputs:
             pages = list(read_pages(entry.path, prefix))
             no_text += [f"{p.file.name} page {p.number}" for p in pages if not p.text.strip()]
+            where = (entry.path.relative_to(run.path).as_posix() if run.path.is_dir()
+                     else entry.path.name)
             for document in self._documents(entry.path, pages, run.path.is_dir()):
                 records += 1
                 try:
-                    draft = self._draft(document, prefix)
+                    draft = self._draft(document, prefix, where)
                 except LoadFileError as exc:
                     run.bad(exc)
                     continue
@@ -190,6 +199,7 @@ class PdfImporter:
             run.progress(0, writer.written)
         writer.flush()
         run.report.records = records
+        _note_unread(run)
         if no_text:
             run.findings.append(f"{len(no_text)} pages have no text layer (OCR is out of "
                                 f"scope): {', '.join(no_text[:10])}" + (" …" if len(no_text) > 10
@@ -213,7 +223,8 @@ class PdfImporter:
         if current:
             yield current
 
-    def _draft(self, pages: list[Page], prefix: str | None) -> DocumentDraft:
+    def _draft(self, pages: list[Page], prefix: str | None, where: str) -> DocumentDraft:
+        """``where``: the file's path below the folder imported (its name, for one file)."""
         first = pages[0]
         named = _RANGE_NAME.match(first.file.stem)
         begin_label = first.label or (named.group(1) if named else "")
@@ -236,7 +247,7 @@ class PdfImporter:
             "bates_suffix": begin.suffix, "bates_end": end.number,
             "begin_label": begin_label, "end_label": end_label or begin_label,
             "doc_type": str(DocType.OTHER), "page_count": len(pages), "text": text or None,
-            "native_path": f"{first.file.name}#page={first.number}",
+            "native_path": f"{where}#page={first.number}",
             "md5": hashlib.md5(text.encode("utf-8")).hexdigest(), "source_line": first.number,
         })
         derived = None
@@ -261,6 +272,28 @@ class PdfImporter:
         if problem is not None:
             raise LoadFileError(problem[1], field=problem[0], file=file, line=line)
         return draft
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    """The files below ``folder``, in path order, without the ones systems hide
+    (``.DS_Store``, ``Thumbs.db``, anything in a dot folder)."""
+    return [p for p in sorted(folder.rglob("*")) if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and p.name.lower() not in ("thumbs.db", "desktop.ini")]
+
+
+def _note_unread(run: Run) -> None:
+    """A folder's files that are not PDFs are named in the report: nothing a production
+    holds is passed over without a word (a slip sheet index, a DAT, a native)."""
+    if not run.path.is_dir():
+        return
+    read = {i.path for i in run.inputs} | {Path(f) for f in run.report.skipped_files}
+    left = [p for p in _visible_files(run.path) if p not in read]
+    if left:
+        shown = ", ".join(str(p.relative_to(run.path)) for p in left[:5])
+        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+        run.findings.append(f"{len(left)} files in the folder are not PDFs and were not read: "
+                            f"{shown}{more}")
 
 
 def _is_pdf(path: Path) -> bool:
