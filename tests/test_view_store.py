@@ -167,3 +167,14 @@ def test_a_case_with_no_letter_keeps_nothing(engine: Engine, tmp_path: Path) -> 
         names = set(connection.execute(sa.select(t.derived_state.c.name)).scalars())
     assert view_store.STATE not in names
     assert party_summaries(engine, as_of=dt.date(2017, 1, 1)) == []  # live, and empty
+
+
+def test_a_deferred_refresh_is_owed_then_made(engine: Engine) -> None:
+    """A face that answers first (the TUI) defers the refresh and makes it right after."""
+    _load(engine)
+    with view_store.refresh_deferred() as pending:
+        actions.add_note(engine, entity="party", key="kushner", text="soon", actor="t")
+    assert pending == [engine]
+    assert view_store.stored_parties(engine, WATCHED[0]) is None  # owed, so not read
+    view_store.refresh_pending(pending)
+    _assert_kept(engine, "the deferred refresh")

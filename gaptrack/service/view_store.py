@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
@@ -98,9 +100,35 @@ def watch(engine: Engine, dates: list[dt.date]) -> None:
     refresh_snapshots(engine, add=dates)
 
 
+_DEFERRED: ContextVar[list[Engine] | None] = ContextVar("view_store_deferred", default=None)
+
+
+@contextmanager
+def refresh_deferred() -> Iterator[list[Engine]]:
+    """Inside, writes leave the refresh to the caller (the engines it owes are listed), so a
+    face can say the action is done first: the TUI (``tui/runner.py``) refreshes right after,
+    before its screens reload."""
+    pending: list[Engine] = []
+    token = _DEFERRED.set(pending)
+    try:
+        yield pending
+    finally:
+        _DEFERRED.reset(token)
+
+
+def refresh_pending(pending: list[Engine]) -> None:
+    """The refreshes a :func:`refresh_deferred` block owes (each engine once)."""
+    for engine in dict.fromkeys(pending):
+        refresh_snapshots(engine)
+
+
 def refresh_snapshots(engine: Engine, *, add: list[dt.date] | None = None,
                       today: dt.date | None = None) -> None:
     """Recompute and store the status part for every watched date (after a write)."""
+    pending = _DEFERRED.get()
+    if pending is not None and not add:
+        pending.append(engine)
+        return
     with engine.connect() as connection:  # reads only: no write lock while computing
         if connection.execute(sa.select(t.request.c.id).limit(1)).first() is None:
             # No letter yet (a first import into a new case): nothing a status would list,

@@ -185,3 +185,10 @@ async def test_party_screen_opens_on_the_kept_status_then_fills_its_tabs(
         assert len(rows(screen.query_one(".gaps-table", DataTable))) == len(live.gaps)
         assert len(rows(screen.query_one(KnownTable))) == len(live.known)
         assert not screen.query_one(GapsPanel).loading
+        await pilot.press("n")  # an action: the kept part follows it once the worker is done
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"call counsel", "enter")
+        await settle(pilot)
+        assert view_store.stored_party(demo_engine, "kushner", AS_OF) is not None
+        assert "call counsel" in static_text(screen.query_one("#party-caption", Static))
