@@ -6,12 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: setup demo test check lint typecheck bench snapshots migration clean fuzz
 
-# pst: the tests read Outlook stores; libpff's binding (LGPL) stays an optional extra for users.
+# pst, tnef: the tests read Outlook stores and winmail.dat; both libraries (LGPL) stay optional
+# extras for users.
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "gaptrack needs Python 3.11+"'
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,pst]'
+	$(BIN)/python -m pip install -q -e '.[dev,pst,tnef]'
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## virtual environment with gaptrack and the dev tools

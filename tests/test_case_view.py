@@ -20,6 +20,7 @@ from gaptrack.service import views
 from gaptrack.service.cases import load_case_files
 from gaptrack.service.gaps import party_summaries
 from gaptrack.synthetic import build_synthetic
+from gaptrack.tui.screens.main import COLUMNS as MAIN_COLUMNS
 from gaptrack.tui.screens.main import party_record
 from gaptrack.tui.screens.party import fetch_party, party_caption
 from gaptrack.tui.widgets.known import KnownTable
@@ -51,6 +52,8 @@ productions:
         answers: [sjc-2017-11-16#3]
 """
 
+MAIN_AT = {c.key: i for i, c in enumerate(MAIN_COLUMNS)}  # the main screen's columns
+
 
 def _cli(engine: Engine, *args: str) -> str:
     url = engine.url.render_as_string(hide_password=False)
@@ -66,8 +69,8 @@ def _faces(engine: Engine, as_of: dt.date) -> dict[str, dict[str, tuple[int, int
     main: dict[str, tuple[int, int, int]] = {}
     for summary in party_summaries(engine, as_of=as_of):
         cells = party_record(summary).cells
-        produced, total = re.findall(r"(\d+)/(\d+)", str(cells[2]))[0]
-        main[summary.party] = (int(str(cells[1])), int(produced), int(total))
+        produced, total = re.findall(r"(\d+)/(\d+)", str(cells[MAIN_AT["produced"]]))[0]
+        main[summary.party] = (int(str(cells[MAIN_AT["gaps"]])), int(produced), int(total))
     header: dict[str, tuple[int, int, int]] = {}
     tab: dict[str, tuple[int, int]] = {}
     for slug in main:

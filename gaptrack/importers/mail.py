@@ -21,13 +21,10 @@ message number). Which files are mail, and the messages of each, are
 from __future__ import annotations
 
 import binascii
-import datetime as dt
 import hashlib
-import html
 import re
-from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.header import Header, decode_header
+from email.header import Header
 from email.message import Message
 from email.policy import default as strict_policy
 from pathlib import Path
@@ -36,100 +33,34 @@ from gaptrack.errors import LoadFileError
 from gaptrack.identity.names import parse_people
 from gaptrack.importers import mailembed
 from gaptrack.importers.dates import written_datetime as parse_date
-from gaptrack.importers.mailhead import HeadBlock, opens_with_headers, split_head
+from gaptrack.importers.mailhead import HeadBlock, split_head
+from gaptrack.importers.mailparts import attachments, parts
+from gaptrack.importers.mailtext import (
+    CHARSET,
+    decode_bytes,
+    decode_value,
+    html_to_text,
+    payload_text,
+    raw_value,
+)
+from gaptrack.importers.mailtypes import HeaderProblem, MailAttachment, MailMessage
 from gaptrack.importers.mimedepth import MAX_MIME_DEPTH, cut_nesting, may_nest_deeply
 from gaptrack.threads.outlook import normalise_thread_index
 
-_TAG = re.compile(r"<[^>]+>")
-_DROP = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BREAK = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h\d)\b[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _BRACKETED_ID = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
-_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 ADDRESS_HEADERS = ("From", "To", "Cc", "Bcc")
-
-
-@dataclass(slots=True)
-class MailAttachment:
-    filename: str
-    content_type: str
-    size: int
-    md5: str
-    message: MailMessage | None = None  # an attached message read as one (Outlook's embedded)
-
-
-@dataclass(slots=True)
-class HeaderProblem:
-    """A header kept as written because it could not be read."""
-
-    file: str
-    line: int
-    header: str
-    reason: str
-
-
-@dataclass(slots=True)
-class MailMessage:
-    """One message as read from its source, headers decoded."""
-
-    source: Path
-    number: int  # 1-based position in its file (always 1 for an EML file)
-    line: int = 1  # the line it starts on (MBOX: its "From " separator)
-    sender: str = ""
-    to: str = ""
-    cc: str = ""
-    bcc: str = ""
-    subject: str = ""
-    date: dt.datetime | None = None  # naive UTC
-    date_text: str = ""
-    message_id: str = ""
-    in_reply_to: str = ""
-    thread_index: str = ""  # Outlook's Thread-Index, as base64 (gaptrack.threads.outlook)
-    references: list[str] = field(default_factory=list)
-    text: str = ""
-    attachments: list[MailAttachment] = field(default_factory=list)
-    md5: str = ""  # of the raw message bytes
-    problems: list[HeaderProblem] = field(default_factory=list)
-    nesting_cut: bool = False  # MIME nested deeper than MAX_MIME_DEPTH: deeper parts left out
-    location: str = ""  # where it was found, when more than file#number (a PST's folder)
-
-
-def html_to_text(markup: str) -> str:
-    text = _DROP.sub("", markup)
-    text = _BREAK.sub("\n", text)
-    text = _TAG.sub("", text)
-    return re.sub(r"\n\s*\n+", "\n\n", html.unescape(text)).strip()
-
-
-def _decode_bytes(data: bytes, charset: str | None) -> str:
-    if charset in (None, "unknown-8bit", "us-ascii", "ascii"):
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data.decode("cp1252", errors="replace")
-    try:
-        return data.decode(charset, errors="replace")
-    except LookupError:
-        return data.decode("utf-8", errors="replace")
-
-
-def decode_value(value: str | Header) -> str:
-    """A header's text: RFC 2047 words decoded, raw 8-bit bytes read as UTF-8 (else cp1252),
-    folding and runs of white space made one space."""
-    if isinstance(value, str) and "=?" not in value:
-        if "\n" in value or "\t" in value or "  " in value:
-            return _SPACE.sub(" ", value).strip()
-        return value.strip()
-    parts = decode_header(value)  # raises on a malformed encoded word: the caller falls back
-    text = "".join(
-        _decode_bytes(part, charset) if isinstance(part, bytes) else part
-        for part, charset in parts
-    )
-    return _SPACE.sub(" ", text).strip()
-
-
-def _raw(value: str | Header) -> str:
-    return _SPACE.sub(" ", str(value)).strip()
+# The reader's types and text helpers, imported from here by the other mail readers.
+__all__ = [
+    "HeaderProblem",
+    "MailAttachment",
+    "MailMessage",
+    "decode_value",
+    "html_to_text",
+    "message_ids",
+    "parse_date",
+    "parse_message",
+]
 
 
 def _addresses_fail(name: str, value: str) -> str | None:
@@ -158,7 +89,7 @@ class _Headers:
             text = decode_value(value)
         except Exception as exc:
             self.note(name, f"kept as written ({type(exc).__name__}: {exc})")
-            return _raw(value)
+            return raw_value(value)
         if name in ADDRESS_HEADERS:
             failure = _addresses_fail(name, text)
             if failure is not None:
@@ -206,11 +137,11 @@ def _read_head(raw: bytes) -> tuple[_Fields, bytes, HeadBlock] | None:
             value += b"\n" + line
             continue
         if name and name not in found:
-            found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
+            found[name] = decode_bytes(value, None) if not value.isascii() else value.decode()
         colon = line.find(b":")
         name, value = line[:colon].rstrip().lower().decode("ascii"), line[colon + 1 :].lstrip()
     if name and name not in found:
-        found[name] = _decode_bytes(value, None) if not value.isascii() else value.decode()
+        found[name] = decode_bytes(value, None) if not value.isascii() else value.decode()
     return found, block.body, block
 
 
@@ -231,8 +162,8 @@ def _simple_text(fields: _Fields, body: bytes) -> str | None:
             return None
     except (binascii.Error, ValueError):
         return None
-    found = _CHARSET.search(ctype_field)
-    text = _decode_bytes(body, found.group(1).strip().lower() if found else None)
+    found = CHARSET.search(ctype_field)
+    text = decode_bytes(body, found.group(1).strip().lower() if found else None)
     return html_to_text(text) if ctype == "text/html" else text
 
 
@@ -242,92 +173,6 @@ def _header_line(raw: bytes, name: str) -> int:
     head = raw[: end if end >= 0 else len(raw)].lower()
     at = head.find(b"\n" + name.lower().encode() + b":")
     return head.count(b"\n", 0, at + 1) if at >= 0 else 0
-
-
-def _field(part: Message, name: str) -> str:
-    """A part's header as text: the library gives a ``Header`` object, not a string, for a
-    value holding 8-bit bytes."""
-    return str(part.get(name) or "")
-
-
-def _charset(part: Message) -> str | None:
-    """The Content-Type's charset, found without parsing every parameter."""
-    found = _CHARSET.search(_field(part, "Content-Type"))
-    return found.group(1).strip().lower() if found else None
-
-
-def _payload_text(part: Message) -> str:
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        return _decode_bytes(payload, _charset(part))
-    return str(payload or "")
-
-
-def _parts(message: Message) -> tuple[Message | None, Message | None, list[tuple[Message, int]]]:
-    """(text/plain body, text/html body, attachments with the multipart levels above each),
-    a forwarded message being one."""
-    plain: Message | None = None
-    markup: Message | None = None
-    found: list[tuple[Message, int]] = []
-    stack = [(message, 0)]
-    while stack:
-        part, level = stack.pop()
-        ctype = part.get_content_type()
-        if part is not message and ctype == "message/rfc822":
-            found.append((part, level))
-            continue
-        if part.is_multipart():
-            # a message/rfc822 holds its message as a one-item list: not a multipart level
-            below = level + (part.get_content_maintype() == "multipart")
-            inner = part.get_payload()
-            stack.extend((p, below) for p in reversed(inner))  # type: ignore[arg-type]
-            continue
-        disposition = _field(part, "Content-Disposition")
-        kind = disposition.split(";")[0].strip().lower() if disposition else ""
-        named = bool(disposition or not ctype.startswith("text/")) and part.get_filename()
-        if kind == "attachment" or (named and kind != "inline"):
-            found.append((part, level))
-        elif ctype == "text/plain" and plain is None:
-            plain = part
-        elif ctype == "text/html" and markup is None:
-            markup = part
-    return plain, markup, found
-
-
-def _attachment(part: Message, out: MailMessage, where: mailembed.Where) -> MailAttachment:
-    """The attachment; an attached message (``message/rfc822``, or a ``.eml`` file sent as
-    bytes that opens with mail headers) read as one (:mod:`gaptrack.importers.mailembed`)."""
-    try:
-        name, data = _attachment_bytes(part)
-    except RecursionError:  # a forward nested past what the library writes back: by name
-        out.nesting_cut = True
-        name, data = _name(part, "(forwarded message)"), b""
-    found = MailAttachment(name, part.get_content_type(), len(data), hashlib.md5(data).hexdigest())
-    if data and (found.content_type == "message/rfc822" or (
-            name.lower().endswith(".eml") and opens_with_headers(data))):
-        found.message = mailembed.read(data, name, out, where, parse_message)
-    return found
-
-
-def _attachment_bytes(part: Message) -> tuple[str, bytes]:
-    """(name, bytes) of an attachment; a forwarded message's bytes as the library writes
-    them (it keeps the parsed message, not the bytes it came from)."""
-    if part.get_content_type() == "message/rfc822":
-        inner = part.get_payload()
-        first = inner[0] if isinstance(inner, list) and inner else None
-        data = first.as_bytes() if isinstance(first, Message) else b""
-        return _name(part, "(forwarded message)"), data
-    payload = part.get_payload(decode=True)
-    data = payload if isinstance(payload, bytes) else bytes(str(payload or ""), "utf-8")
-    return _name(part, "(unnamed attachment)"), data
-
-
-def _name(part: Message, unnamed: str) -> str:
-    name = part.get_filename() or unnamed
-    try:
-        return decode_value(name)
-    except Exception:
-        return _raw(name)
 
 
 def message_ids(value: str) -> list[str]:
@@ -439,15 +284,15 @@ def _parse_message(
         return out
     try:
         message = message or message_from_bytes(raw)
-        plain, markup, found = _parts(message)
+        plain, markup, found = parts(message)
         if plain is not None:
-            out.text = _payload_text(plain).replace("\r\n", "\n")
+            out.text = payload_text(plain).replace("\r\n", "\n")
         elif markup is not None:
-            out.text = html_to_text(_payload_text(markup)).replace("\r\n", "\n")
+            out.text = html_to_text(payload_text(markup)).replace("\r\n", "\n")
         current = "attachments"
         below = headers.first
-        out.attachments = [_attachment(p, out, mailembed.Where(raw, below, depth + level))
-                           for p, level in found]
+        out.attachments = [a for p, level in found for a in attachments(
+            p, out, mailembed.Where(raw, below, depth + level), parse_message)]
     except Exception as exc:  # a malformed message: say which one and where
         raise LoadFileError(
             f"cannot read message {number}: {exc}", file=source, line=line, field=current

@@ -21,7 +21,7 @@ from gaptrack.errors import LoadFileError
 from gaptrack.importers import mimedepth
 
 if TYPE_CHECKING:
-    from gaptrack.importers.mail import MailMessage
+    from gaptrack.importers.mailtypes import MailMessage
 
 Parse = Callable[..., "MailMessage"]
 
@@ -40,7 +40,7 @@ def read(data: bytes, name: str, out: MailMessage, where: Where,
          parse: Parse) -> MailMessage | None:
     """The attached message ``data`` read as one, or None (kept as a file) when it lies too
     deep or cannot be read — either noted on ``out``."""
-    from gaptrack.importers.mail import HeaderProblem
+    from gaptrack.importers.mailtypes import HeaderProblem
 
     def note(header: str, reason: str, line: int) -> None:
         out.problems.append(HeaderProblem(str(out.source), line, header, reason))

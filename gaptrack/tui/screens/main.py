@@ -21,10 +21,11 @@ if TYPE_CHECKING:
     from gaptrack.gaps.model import PartySummary  # pydantic: off the first paint
     from gaptrack.service.browse import PartyOverview
 
+# Narrow enough that the overdue flag shows at 80 columns beside a party name of 27.
 COLUMNS = [
     Column("party", "Party"),
     Column("gaps", "Gaps", 6),
-    Column("produced", "Known items produced", 22),
+    Column("produced", "Known produced", 14),
     Column("deadline", "Next deadline", 13),
     Column("overdue", "Overdue", 8),
     Column("requests", "Requests", 8),
@@ -39,7 +40,7 @@ def party_record(summary: PartySummary) -> Record:
         cells=[
             Text(summary.name),
             summary.outstanding_gaps,
-            share_bar(summary.known_produced, summary.known_total),
+            share_bar(summary.known_produced, summary.known_total, width=6),
             summary.next_deadline,
             overdue,
             summary.requests,
