@@ -77,7 +77,7 @@ def run_side(module: str, kind: str, source: Path, db: Path) -> dict[str, Any]:
 
 
 def synthetic_url(n_documents: int, *, seed: int = 2017, parties: int = 50,
-                  known_items: int | None = None) -> str:
+                  known_items: int | None = None, watch: Any = None) -> str:
     """A SQLite URL to the synthetic case of these arguments, built once and kept.
 
     Building a million-document case takes minutes, so it is kept in ``BENCH_CACHE`` (default
@@ -86,7 +86,9 @@ def synthetic_url(n_documents: int, *, seed: int = 2017, parties: int = 50,
     Benchmarks only read it. Opening it upgrades an older schema (new indexes included), and
     ``refresh_derived`` re-derives when the derivation changed, so neither needs a rebuild.
     A build that did not finish leaves no file under the final name. An empty case
-    (``n_documents=0``) is an empty database with the schema.
+    (``n_documents=0``) is an empty database with the schema. ``watch``: a date whose status
+    part the database keeps after each write (:func:`gaptrack.service.view_store.watch`), as
+    a case watched at that date has it.
     """
     import hashlib
 
@@ -118,5 +120,9 @@ def synthetic_url(n_documents: int, *, seed: int = 2017, parties: int = 50,
         from gaptrack.gaps.materialise import refresh_derived
 
         refresh_derived(engine)  # cheap when current; re-derives after a derivation change
+        if watch is not None:
+            from gaptrack.service.view_store import watch as keep_status
+
+            keep_status(engine, [watch])  # cheap when kept already
     engine.dispose()
     return f"sqlite:///{path}"

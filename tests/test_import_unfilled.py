@@ -12,9 +12,10 @@ from sqlalchemy.engine import Engine
 
 from gaptrack.db import open_database
 from gaptrack.importers.dat import DatRecord, write_dat
+from gaptrack.importers.drafts import FILLED_BY, DocumentDraft, columns_left_empty
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.indexes import indexes_left_empty
-from gaptrack.importers.mapping import FILLED_BY, DatMapper, DocumentDraft, columns_left_empty
+from gaptrack.importers.mapping import DatMapper
 from gaptrack.service.intake import import_dat
 from tests.importers.builders import create_party
 

@@ -41,6 +41,25 @@ def info_command(ctx: typer.Context) -> None:
     typer.echo(f"revision: {current_revision(engine) or '(empty)'}; newest: {head_revision()}")
 
 
+@app.command("watch")
+def watch_command(
+    ctx: typer.Context,
+    as_of: list[str] = typer.Option(..., "--as-of", metavar="DATE",
+                                    help="A date (YYYY-MM-DD) to keep; repeat for more."),
+) -> None:
+    """Keep the status ledger and the parties' counts for these dates after every write
+    (today's are always kept), so `status` and the TUI's first screens read them at once.
+    The newest three dates asked for are kept."""
+    from gaptrack.cli.dates import parse_date
+    from gaptrack.service.view_store import WATCHED, watch
+
+    dates = [parse_date(d, option="--as-of") for d in as_of]
+    engine = state(ctx).existing
+    watch(engine, [d for d in dates if d is not None])
+    typer.echo("kept for " + ", ".join(d.isoformat() for d in dates if d is not None)
+               + f" (the newest {WATCHED} dates asked for, and today)")
+
+
 @app.command("backup")
 def backup_command(
     ctx: typer.Context,

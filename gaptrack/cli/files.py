@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from gaptrack.errors import InputError
-from gaptrack.importers.qc import IntakeReport
+
+if TYPE_CHECKING:  # the importers' modules stay off the reporting commands' start
+    from gaptrack.importers.qc import IntakeReport
 
 BOM = "\ufeff"
 

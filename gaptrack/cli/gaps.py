@@ -133,7 +133,7 @@ def status_command(
         text = service.status_report(engine, as_of=when, fmt=fmt, kinds=kind, **filters)
         emit(text, output, bom=fmt is ReportFormat.CSV and wants_bom(bom, output), fmt=fmt)
     # The same (kept) case view: --check answers for exactly the rows printed.
-    if check and service.find_gaps(engine, as_of=when, kinds=kind, thread=False, **filters):
+    if check and service.has_gaps(engine, as_of=when, kinds=kind, **filters):
         raise typer.Exit(EXIT_GAPS)
 
 

@@ -317,8 +317,12 @@ def refresh_derived(
     ``linked``: a production just imported whose participants its import already linked
     to parties (:func:`_resolve_participants`).
     """
+    from gaptrack.service.view_store import refresh_snapshots
+
     with _lock_for(engine):
-        return _refresh(engine, force=force, linked=linked)
+        report = _refresh(engine, force=force, linked=linked)
+    refresh_snapshots(engine)  # what `status` and the TUI's first screens read
+    return report
 
 
 def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> DeriveReport:

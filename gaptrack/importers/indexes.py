@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 
 from sqlalchemy.engine import Connection
 
-from gaptrack.importers.mapping import FILLED_BY
+from gaptrack.importers.drafts import FILLED_BY
 
 DEFERRABLE_INDEXES = (
     "ix_document_mih_party",
@@ -37,7 +37,7 @@ IN_ORDER_INDEXES = (
 )
 # Indexes filled only from these fields of a load file (FieldMap names): a load that maps
 # none of them adds no entries, so they are kept — a rebuild would scan the table for none.
-# The document's key indexes hold only rows with their key, a column mapping.FILLED_BY says
+# The document's key indexes hold only rows with their key, a column drafts.FILLED_BY says
 # which fields can fill.
 FILLED_FROM = {
     "ix_document_body_hash_party": FILLED_BY["body_hash"],

@@ -1,60 +1,56 @@
-"""Pure mapping from a source record to the rows gaptrack stores for one document.
+"""Pure mapping from a load-file record (DAT, CSV, EDRM) to the rows gaptrack stores for one
+document.
 
-Every importer ends here: a :class:`DocumentDraft` carries the ``document`` row (without its
-production and party, which the writer adds), its participants and references (from
-:func:`gaptrack.derive.derive`), and the Bates number of its family parent, if any.
+Every importer ends in a :class:`~gaptrack.importers.drafts.DocumentDraft`: the ``document``
+row (without its production and party, which the writer adds), its participants and
+references (from :func:`gaptrack.derive.derive`), and the Bates number of its family
+parent, if any. Mail maps in :mod:`gaptrack.importers.mailmapping`; both are re-exported
+here, where the importers have always found them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from gaptrack.bates import format_bates, parse_bates
-from gaptrack.derive import ParticipantRow, derive, derive_row_values
+from gaptrack.bates import parse_bates
+from gaptrack.derive import derive_row_values
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord, multi
 from gaptrack.importers.dates import DateError, combine, parse_date, parse_time
+from gaptrack.importers.drafts import (
+    CUSTODIAN_WIDTH,
+    DOCUMENT_COLUMNS,
+    FIELD_WIDTHS,
+    LABEL_WIDTH,
+    LIMITS,
+    LONG_WIDTH,
+    MD5_WIDTH,
+    ROW_COLUMNS,
+    ROW_INDEX,
+    SHA1_WIDTH,
+    THREAD_INDEX_WIDTH,
+    DocumentDraft,
+    check_limits,
+    columns_left_empty,
+    mih_of,
+    participant_rows,
+    row_values,
+)
 from gaptrack.importers.fieldmap import FieldMap
-from gaptrack.importers.mail import MailMessage
-from gaptrack.importers.rows import sqlite_datetime, width
+from gaptrack.importers.mailmapping import mail_prefix, map_mail
+from gaptrack.importers.rows import sqlite_datetime
 from gaptrack.limits import MAX_BIGINT, MAX_INT
-from gaptrack.matching import edrm_mih
 from gaptrack.models.enums import DocType
 from gaptrack.threads.outlook import normalise_thread_index
 
-
-class DocumentDraft(NamedTuple):
-    """One document ready for the bulk writer.
-
-    A tuple (not a dataclass): a million are made per large import, and a tuple is the
-    cheapest thing to build and to pickle. ``values`` holds the ``document`` row in
-    :data:`ROW_COLUMNS` order (production and party are added by the writer). An absent
-    value is an empty string, in the row and in the participants: the writer stores it as
-    NULL (binding None costs the SQLite driver several times what a string does, see
-    importers.writer).
-    """
-
-    line: int
-    prefix: str
-    begin: int
-    suffix: str
-    values: tuple[Any, ...]
-    participants: Sequence[ParticipantRow] = ()
-    references: Sequence[tuple[str, str]] = ()  # (message_id, mih)
-    parent: tuple[str, int] | None = None  # (prefix, number) of the family parent
-
-    @property
-    def key(self) -> tuple[str, int, str]:
-        return (self.prefix, self.begin, self.suffix)
-
-    def get(self, column: str) -> Any:
-        """One column of the row by name (for messages and checks, not the hot path)."""
-        return self.values[ROW_INDEX[column]]
+__all__ = ["DOCUMENT_COLUMNS", "FIELD_WIDTHS", "LIMITS", "ROW_COLUMNS", "ROW_INDEX",
+           "DatMapper", "DocumentDraft", "check_limits", "classify", "columns_left_empty",
+           "mail_prefix", "map_mail", "participant_rows", "row_values"]
 
 
 _EMAIL_EXTENSIONS = {"eml", "msg", "mbox", "emlx"}
@@ -92,10 +88,6 @@ def classify(doc_type: str, file_ext: str, *, emailish: bool, has_parent: bool) 
 def _kind(doc_type: str, file_ext: str, emailish: bool, has_parent: bool) -> str:
     """:func:`classify`'s answer as stored; few distinct inputs, so cached for the hot loop."""
     return classify(doc_type, file_ext, emailish=emailish, has_parent=has_parent).value
-
-
-def participant_rows(derived_people: Any) -> list[ParticipantRow]:
-    return [(str(p.role), p.address, p.name, p.name_norm) for p in derived_people]
 
 
 def _same(value: dt.datetime | None) -> dt.datetime | None:
@@ -197,9 +189,9 @@ class DatMapper:
         except ValueError as exc:
             raise self._error(record, "thread_index",
                               f"is not an Outlook Thread-Index: {exc}") from exc
-        if len(stored) > _THREAD_INDEX_WIDTH:
+        if len(stored) > THREAD_INDEX_WIDTH:
             raise self._error(record, "thread_index", f"is {len(stored)} characters long in "
-                              f"base64; at most {_THREAD_INDEX_WIDTH} fit")
+                              f"base64; at most {THREAD_INDEX_WIDTH} fit")
         return stored
 
     def map(self, record: DatRecord) -> DocumentDraft:
@@ -234,10 +226,10 @@ class DatMapper:
             text_path, inline = inline, ""  # an "Extracted Text" column holding file paths
         # The widths (FIELD_WIDTHS) spelt out: a loop over them cost more than all of this.
         if (
-            len(begin_label) > _LABEL_WIDTH or len(end_label) > _LABEL_WIDTH
-            or len(custodian) > _CUSTODIAN_WIDTH or len(md5) > _MD5_WIDTH
-            or len(sha1) > _SHA1_WIDTH or len(message_id) > _LONG_WIDTH
-            or len(text_path) > _LONG_WIDTH or len(native_path) > _LONG_WIDTH
+            len(begin_label) > LABEL_WIDTH or len(end_label) > LABEL_WIDTH
+            or len(custodian) > CUSTODIAN_WIDTH or len(md5) > MD5_WIDTH
+            or len(sha1) > SHA1_WIDTH or len(message_id) > LONG_WIDTH
+            or len(text_path) > LONG_WIDTH or len(native_path) > LONG_WIDTH
         ):
             widths = {"begin_bates": begin_label, "end_bates": end_label,
                       "custodian": custodian, "message_id": message_id, "md5": md5,
@@ -371,7 +363,7 @@ class DatMapper:
                 suffix,
                 row,
                 participants,
-                [(r, _mih(r)) for r in refs] if refs else (),
+                [(r, mih_of(r)) for r in refs] if refs else (),
                 parent,
             ),
         )
@@ -384,172 +376,6 @@ _TEXT_FILE = re.compile(r"^[^\n]{1,1000}\.(txt|text)$", re.IGNORECASE)
 def _is_text_path(value: str) -> bool:
     """An inline-text value that is in fact a text file's path (``TEXT\\ABC0001.txt``)."""
     return "\n" not in value and _TEXT_FILE.match(value) is not None
-
-
-def _mih(message_id: str) -> str:
-    return edrm_mih(message_id) or ""
-
-
-# The fields whose document columns have a width, checked (stripped, as stored) before any
-# other work is done on a record.
-_LABEL_WIDTH, _CUSTODIAN_WIDTH, _MD5_WIDTH, _SHA1_WIDTH, _LONG_WIDTH = (
-    width("document", c) for c in ("begin_label", "custodian", "md5", "sha1", "message_id")
-)
-_THREAD_INDEX_WIDTH = width("document", "thread_index")
-FIELD_WIDTHS = {
-    "begin_bates": _LABEL_WIDTH,
-    "end_bates": _LABEL_WIDTH,
-    "custodian": _CUSTODIAN_WIDTH,
-    "message_id": _LONG_WIDTH,
-    "md5": _MD5_WIDTH,
-    "sha1": _SHA1_WIDTH,
-    "text_path": _LONG_WIDTH,
-    "native_path": _LONG_WIDTH,
-}
-
-# Column widths of the document table: PostgreSQL enforces them, SQLite does not, so a value
-# that would fail on one backend only is bad input on both.
-LIMITS = {
-    column: (name, width("document", column))
-    for column, name in (
-        ("bates_prefix", "begin_bates"),
-        ("bates_suffix", "begin_bates"),
-        ("begin_label", "begin_bates"),
-        ("end_label", "end_bates"),
-        ("custodian", "custodian"),
-        ("message_id", "message_id"),
-        ("md5", "md5"),
-        ("sha1", "sha1"),
-        ("text_path", "text_path"),
-        ("native_path", "native_path"),
-        ("thread_index", "thread_index"),
-    )
-}
-assert all(width("document", c) == _LONG_WIDTH for c in ("text_path", "native_path"))
-
-
-def check_limits(draft: DocumentDraft) -> tuple[str, str] | None:
-    """(field, reason) for the first value too long for its column, else None."""
-    values = draft.values
-    for column, (name, limit) in LIMITS.items():
-        value = values[ROW_INDEX[column]]
-        if value is not None and len(value) > limit:
-            return name, f"is {len(value)} characters long; at most {limit} fit"
-    return None
-
-
-def row_values(row: dict[str, Any]) -> tuple[Any, ...]:
-    """A row given as a dict (the mail path) in :data:`ROW_COLUMNS` order, None as "".
-
-    ``subject_norm`` is cut to its column's width, as the DAT path does.
-    """
-    if row.get("subject_norm") and len(row["subject_norm"]) > 1000:
-        row["subject_norm"] = row["subject_norm"][:1000]
-    return tuple("" if v is None else v for v in _ROW_GATHER(row))
-
-
-def mail_prefix(production: str) -> str:
-    """The default Bates prefix for a mailbox import: the production name, upper-cased."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", production).strip("-").upper() or "MAIL"
-    return stem[:60] + "-"
-
-
-def map_mail(message: MailMessage, prefix: str, number: int, width: int = 6) -> list[DocumentDraft]:
-    """A message and its attachments as a family of drafts numbered from ``number``.
-
-    An attached message read as one (an Outlook item's embedded message) is a family member
-    mapped as an email of its own, with its own attachments under it, so it matches the other
-    copies of the message it is.
-    """
-    return _mail_family(message, prefix, number, width, None, message.location
-                        or f"{message.source.name}#{message.number}")
-
-
-def _mail_family(message: MailMessage, prefix: str, number: int, width: int,
-                 parent: tuple[str, int] | None, where: str,
-                 title: str | None = None) -> list[DocumentDraft]:
-    """``title``: an attached message's name as its parent shows it."""
-    drafts = [_email_draft(message, prefix, number, width, parent, where, title)]
-    for attachment in message.attachments:
-        at = number + len(drafts)
-        if attachment.message is not None:
-            drafts += _mail_family(attachment.message, prefix, at, width, (prefix, number),
-                                   f"{where}/{attachment.filename}", attachment.filename)
-            continue
-        child = format_bates(prefix, at, width)
-        drafts.append(DocumentDraft(
-            line=message.line, prefix=prefix, begin=at, suffix="",
-            values=row_values({
-                **{c: None for c in ROW_COLUMNS},
-                "bates_prefix": prefix, "bates_begin": at, "bates_end": at,
-                "bates_suffix": "", "begin_label": child, "end_label": child,
-                "doc_type": str(DocType.ATTACHMENT), "title": attachment.filename,
-                "date_sent": message.date, "md5": attachment.md5,
-                "native_path": f"{where}/{attachment.filename}",
-                "source_line": message.line,
-            }),
-            parent=(prefix, number),
-        ))
-    return drafts
-
-
-def _email_draft(message: MailMessage, prefix: str, number: int, width: int,
-                 parent: tuple[str, int] | None, where: str,
-                 title: str | None) -> DocumentDraft:
-    """The message's own document: headers, text, and what they derive (participants,
-    fingerprint, body hash)."""
-    derived = derive(
-        sender=message.sender or None,
-        to=message.to or None,
-        cc=message.cc or None,
-        bcc=message.bcc or None,
-        subject=message.subject or None,
-        message_id=message.message_id or None,
-        references=[*message.in_reply_to.split(), *message.references],
-        text=message.text or None,
-    )
-    label = format_bates(prefix, number, width)
-    row: dict[str, Any] = {
-        "bates_prefix": prefix,
-        "bates_begin": number,
-        "bates_end": number,
-        "bates_suffix": "",
-        "begin_label": label,
-        "end_label": label,
-        "custodian": None,
-        "doc_type": str(DocType.EMAIL),
-        "title": title,
-        "date_sent": message.date,
-        "date_created": None,
-        "sender": message.sender or None,
-        "recipients": message.to or None,
-        "cc": message.cc or None,
-        "bcc": message.bcc or None,
-        "subject": message.subject or None,
-        "subject_norm": derived.subject_norm or None,
-        "message_id": message.message_id or None,
-        "mih": derived.mih,
-        "md5": message.md5,
-        "sha1": None,
-        "body_hash": derived.body_hash,
-        "fingerprint": derived.fingerprint,
-        "page_count": None,
-        "text": message.text or None,
-        "text_path": None,
-        "native_path": where,
-        "thread_index": message.thread_index or None,
-        "source_line": message.line,
-    }
-    return DocumentDraft(
-        line=message.line,
-        prefix=prefix,
-        begin=number,
-        suffix="",
-        values=row_values(row),
-        participants=participant_rows(derived.participants),
-        references=[(r, _mih(r)) for r in derived.references],
-        parent=parent,
-    )
 
 
 _FIELDS = (
@@ -583,78 +409,3 @@ _FIELDS = (
     "text",
     "thread_index",
 )
-
-DOCUMENT_COLUMNS = (
-    "production_id",
-    "party_id",
-    "bates_prefix",
-    "bates_begin",
-    "bates_end",
-    "bates_suffix",
-    "begin_label",
-    "end_label",
-    "custodian",
-    "doc_type",
-    "title",
-    "date_sent",
-    "date_created",
-    "sender",
-    "recipients",
-    "cc",
-    "bcc",
-    "subject",
-    "subject_norm",
-    "message_id",
-    "mih",
-    "md5",
-    "sha1",
-    "body_hash",
-    "fingerprint",
-    "page_count",
-    "text",
-    "text_path",
-    "native_path",
-    "thread_index",
-    "source_line",
-)
-
-# The document columns a draft carries, in the order of DocumentDraft.values.
-ROW_COLUMNS = DOCUMENT_COLUMNS[2:]
-ROW_INDEX = {name: i for i, name in enumerate(ROW_COLUMNS)}
-_ROW_GATHER = itemgetter(*ROW_COLUMNS)
-
-# The document columns that only these load-file fields (FieldMap names) can fill: when a
-# load maps none of them, :meth:`DatMapper.map` leaves the column empty in every row, and
-# the SQLite writer writes it as a constant instead of binding a million empty values
-# (writer.RowPlan). Every column here is nullable; the Bates columns, the document type
-# and the source line are always filled, and never listed.
-FILLED_BY: dict[str, tuple[str, ...]] = {
-    "custodian": ("custodian",),
-    "title": ("title", "file_name"),
-    "date_sent": ("date_sent",),
-    "date_created": ("date_created",),
-    "sender": ("sender",),
-    "recipients": ("to",),
-    "cc": ("cc",),
-    "bcc": ("bcc",),
-    "subject": ("subject",),
-    "subject_norm": ("subject",),
-    "message_id": ("message_id",),
-    "mih": ("message_id",),
-    "md5": ("md5",),
-    "sha1": ("sha1",),
-    "body_hash": ("text_path", "text"),
-    "fingerprint": ("sender",),
-    "page_count": ("page_count",),
-    "text": ("text_path", "text"),
-    "text_path": ("text_path", "text"),
-    "native_path": ("native_path",),
-    "thread_index": ("thread_index",),
-}
-
-
-def columns_left_empty(mapped: Collection[str]) -> frozenset[str]:
-    """The document columns a DAT load mapping only the fields ``mapped`` never fills."""
-    return frozenset(
-        column for column, fields in FILLED_BY.items() if not any(f in mapped for f in fields)
-    )

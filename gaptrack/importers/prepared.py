@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from gaptrack.identity.resolve import party_for
-from gaptrack.importers.mapping import FILLED_BY, ROW_COLUMNS, ROW_INDEX, DocumentDraft
+from gaptrack.importers.drafts import FILLED_BY, ROW_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.rows import sqlite_value
 
 DATE_SENT, DATE_CREATED = ROW_INDEX["date_sent"], ROW_INDEX["date_created"]

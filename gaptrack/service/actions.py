@@ -55,6 +55,7 @@ from gaptrack.service.lookup import resolve, resolve_item
 from gaptrack.service.undo import last_undoable as last_undoable
 from gaptrack.service.undo import undo as undo
 from gaptrack.service.undo import undo_last as undo_last
+from gaptrack.service.view_store import after_write
 
 # SQLModel types table attributes as their Python values, which SQLAlchemy's typed select()
 # overloads reject; these are Core selects of columns, so the call is typed loosely.
@@ -91,6 +92,7 @@ def _party_document(session: Session, known: KnownItem, label: str) -> Document:
     return doc
 
 
+@after_write
 def set_known_status(
     engine: Engine,
     known: str,
@@ -145,6 +147,7 @@ def set_known_status(
         )
 
 
+@after_write
 def add_note(engine: Engine, *, entity: str, key: str, text: str, actor: str) -> ActionResult:
     """A note on a party, request, item (``request#n``), known item or gap (its key)."""
     if entity not in NOTE_ENTITIES:

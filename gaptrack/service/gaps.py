@@ -39,8 +39,10 @@ from gaptrack.models import (
     Request,
     RequestItem,
 )
+from gaptrack.service import view_store
 from gaptrack.service.events import record, utcnow
 from gaptrack.service.lookup import resolve, resolve_item
+from gaptrack.service.view_store import after_write
 from gaptrack.service.views import case_view as case_view
 
 PROMOTE = "finding.promote"
@@ -119,6 +121,10 @@ def status_ledger(
     request: str | None = None,
 ) -> list[RequestStatus]:
     """Per party × letter: each item's status with its reason, rolled up to the letter."""
+    kept = view_store.stored_status(engine, as_of=as_of, party=party, committee=committee,
+                                    request=request)
+    if kept is not None:
+        return view_store.ledger_of(kept)
     return case_view(
         engine, as_of=as_of, party=party, committee=committee, request=request
     ).ledger
@@ -126,7 +132,28 @@ def status_ledger(
 
 def party_summaries(engine: Engine, *, as_of: dt.date) -> list[PartySummary]:
     """One line per party asked to produce (by ``as_of``), sorted by slug: the case view's."""
+    kept = view_store.stored_parties(engine, as_of)
+    if kept is not None:
+        return [p.summary for p in kept if p.summary.requests]
     return case_view(engine, as_of=as_of).summaries
+
+
+def has_gaps(
+    engine: Engine,
+    *,
+    as_of: dt.date,
+    party: str | None = None,
+    committee: str | None = None,
+    request: str | None = None,
+    kinds: Iterable[GapKind | str] | None = None,
+) -> bool:
+    """Whether any gap is outstanding in this scope (``--check``)."""
+    kept = view_store.stored_status(engine, as_of=as_of, party=party, committee=committee,
+                                    request=request, kinds=kinds)
+    if kept is not None:
+        return any(p.summary.outstanding_gaps for p in kept)
+    return bool(find_gaps(engine, as_of=as_of, party=party, committee=committee,
+                          request=request, kinds=kinds, thread=False))
 
 
 def status_report(
@@ -143,6 +170,13 @@ def status_report(
     per-party line of the main screen; with ``kinds``, only the items with such gaps."""
     from gaptrack.reports.status import render_status
 
+    kept = None
+    if str(fmt).lower() != "html":  # the HTML report charts each party's progress: live
+        kept = view_store.stored_status(engine, as_of=as_of, party=party, committee=committee,
+                                        request=request, kinds=kinds)
+    if kept is not None:
+        summaries = [p.summary for p in kept if p.summary.requests]
+        return render_status(view_store.ledger_of(kept), fmt, as_of=as_of, parties=summaries)
     view = case_view(
         engine, as_of=as_of, party=party, committee=committee, request=request, kinds=kinds
     )
@@ -311,6 +345,7 @@ def _role(session: Session, owner: Party, document: Document) -> str | None:
     return RANK_ROLE.get(min(ranks)) if ranks else None
 
 
+@after_write
 def promote_finding(
     engine: Engine, gap_key: str, *, actor: str, reason: str | None = None
 ) -> FindingResult:
@@ -357,6 +392,7 @@ def _free_known_slug(session: Session, base: str) -> str:
     return slug
 
 
+@after_write
 def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) -> FindingResult:
     """Dismiss an inferred finding with a reason; it never shows again (unless undone)."""
     if not reason or not reason.strip():

@@ -33,15 +33,24 @@ class KnownView(BaseModel):
     produced_id: int | None = None  # the document ``produced_bates`` names (progress dates it)
 
 
-class PartyView(BaseModel):
+class PartyStatus(BaseModel):
+    """A party's line and ledger: what the main screen, the party header and ``status`` show
+    (kept after each write for the watched dates: :mod:`gaptrack.service.view_store`)."""
+
     summary: PartySummary
     ledger: list[RequestStatus]
-    gaps: list[Gap]
-    known: list[KnownView]
 
     @property
     def slug(self) -> str:
         return self.summary.party
+
+    def open_items(self) -> int:
+        return sum(1 for r in self.ledger for i in r.items if i.status in OPEN)
+
+
+class PartyView(PartyStatus):
+    gaps: list[Gap]
+    known: list[KnownView]
 
     def item_gaps(self, request: str, item: str) -> list[Gap]:
         """The gaps of an item and of every earlier item it renews (as its ledger row counts
@@ -61,9 +70,6 @@ class PartyView(BaseModel):
             if items:
                 out.append(row.model_copy(update={"items": items}))
         return out
-
-    def open_items(self) -> int:
-        return sum(1 for r in self.ledger for i in r.items if i.status in OPEN)
 
 
 def _item_refs(gap: Gap) -> set[str]:

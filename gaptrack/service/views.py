@@ -33,7 +33,9 @@ from gaptrack.gaps.scope import Scope
 from gaptrack.models.enums import KnownStatus
 from gaptrack.service.view_model import CaseView as CaseView
 from gaptrack.service.view_model import KnownView as KnownView
+from gaptrack.service.view_model import PartyStatus as PartyStatus
 from gaptrack.service.view_model import PartyView as PartyView
+from gaptrack.service.view_store import STATE as KEPT_STATUS
 
 CACHE_SIZE = 2  # views kept: a million-document case's view holds tens of thousands of gaps
 
@@ -223,7 +225,9 @@ def data_stamp(connection: Connection) -> tuple[Any, ...]:
                 sa.select(sa.func.max(d.c.id)).scalar_subquery(),
                 sa.select(sa.func.max(k.c.id)).scalar_subquery(),
                 sa.select(sa.func.count(k.c.id)).scalar_subquery(),
-                sa.select(sa.func.max(s.c.updated_at)).scalar_subquery(),
+                # Not the kept status part (service.view_store): it is stamped with this.
+                sa.select(sa.func.max(s.c.updated_at))
+                .where(s.c.name != KEPT_STATUS).scalar_subquery(),
             )
         ).one()
     )

@@ -77,23 +77,34 @@ def act(
     """Run an action in a thread; notify its summary and reload every screen."""
 
     def work() -> None:
-        result = _run(node, action)
+        from gaptrack.service.view_store import refresh_deferred, refresh_pending
+
+        with refresh_deferred() as pending:
+            result = _run(node, action)
         if isinstance(result, GaptrackError):
             node.app.call_from_thread(show_error, node, result)
             if isinstance(result, StaleError):  # show what it is now
                 node.app.call_from_thread(_reload_all, node)
             return
         summary = getattr(result, "summary", None)
-        node.app.call_from_thread(_finish, node, summary, result, done)
+        if summary:
+            node.app.call_from_thread(_notify, node, summary)
+        if pending:
+            # The kept status part follows the write (seconds at a million documents) after
+            # the person is told it is done; the screens reload once it is kept.
+            refreshed = _run(node, lambda _engine: refresh_pending(pending))
+            if isinstance(refreshed, GaptrackError):
+                node.app.call_from_thread(show_error, node, refreshed)
+        node.app.call_from_thread(_finish, node, result, done)
 
     return node.run_worker(work, thread=True, group="action")
 
 
-def _finish(
-    node: DOMNode, summary: str | None, result: Any, done: Callable[[Any], None] | None
-) -> None:
-    if summary:
-        node.app.notify(display(summary, 1000), title="Done", markup=False)
+def _notify(node: DOMNode, summary: str) -> None:
+    node.app.notify(display(summary, 1000), title="Done", markup=False)
+
+
+def _finish(node: DOMNode, result: Any, done: Callable[[Any], None] | None) -> None:
     if done is not None:
         done(result)
     _reload_all(node)

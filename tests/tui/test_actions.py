@@ -55,8 +55,15 @@ def test_mark_produced_with_own_document_then_undo(demo_engine: Engine) -> None:
     def unversioned(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
         return [r[:version] + r[version + 1:] for r in rows]
 
+    def kept_views(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        # The kept status part is stamped with the newest event: only what it holds must be
+        # as before (service.view_store).
+        return [(r[0], r[1]["views"]) if r[0] == "case_view_status" else r  # type: ignore[index]
+                for r in rows]
+
     for snapshot in (before, after):
         snapshot["known_item"] = unversioned(snapshot["known_item"])
+        snapshot["derived_state"] = kept_views(snapshot["derived_state"])
     assert {k: v for k, v in after.items() if k != "event"} == {
         k: v for k, v in before.items() if k != "event"
     }

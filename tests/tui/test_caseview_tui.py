@@ -158,3 +158,37 @@ async def test_notes_show_where_they_were_written(demo_engine: Engine, demo_url:
         await settle(pilot)
         detail = static_text(screen.query_one(".gap-detail-text", Static))
         assert "see the cover letter (tester" in detail
+
+
+async def test_party_screen_opens_on_the_kept_status_then_fills_its_tabs(
+    demo_engine: Engine, demo_url: str, tmp_path: Path
+) -> None:
+    """Watched at the app's date, the main screen and the party header read the status part
+    kept after the last write; the gaps and known items follow, the same as the live view's."""
+    from gaptrack.service import view_store, views
+    from gaptrack.tui.screens.party import PartyScreen, party_caption
+    from gaptrack.tui.widgets.known import KnownTable
+
+    view_store.watch(demo_engine, [AS_OF])
+    assert view_store.stored_party(demo_engine, "kushner", AS_OF) is not None
+    views.clear_cache()
+    live = views.case_view(demo_engine, as_of=AS_OF, party="kushner").party_view("kushner")
+    assert live is not None
+    views.clear_cache()
+    app = _app(demo_url, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_kushner(pilot, app)
+        assert isinstance(screen, PartyScreen) and screen.complete
+        assert static_text(screen.query_one("#party-caption", Static)).startswith(
+            party_caption(live, AS_OF))
+        assert len(rows(screen.query_one(".gaps-table", DataTable))) == len(live.gaps)
+        assert len(rows(screen.query_one(KnownTable))) == len(live.known)
+        assert not screen.query_one(GapsPanel).loading
+        await pilot.press("n")  # an action: the kept part follows it once the worker is done
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press(*"call counsel", "enter")
+        await settle(pilot)
+        assert view_store.stored_party(demo_engine, "kushner", AS_OF) is not None
+        assert "call counsel" in static_text(screen.query_one("#party-caption", Static))

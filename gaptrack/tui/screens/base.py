@@ -21,8 +21,13 @@ class DataScreen(Screen[None]):
     def state(self) -> TuiState:
         return state_of(self)
 
+    LOAD_AFTER_FIRST_FRAME = False  # start loading once the screen has painted
+
     def on_mount(self) -> None:
-        self.reload()
+        if self.LOAD_AFTER_FIRST_FRAME:
+            self.call_after_refresh(self.reload)
+        else:
+            self.reload()
 
     def reload(self) -> None:
         if not self.loaded:

@@ -9,7 +9,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from gaptrack.gaps.model import PartySummary
 from gaptrack.tui.plain import Text
 from gaptrack.tui.runner import load
 from gaptrack.tui.screens.base import DataScreen
@@ -19,6 +18,7 @@ from gaptrack.tui.widgets.table import Column, Record, RecordTable
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from gaptrack.gaps.model import PartySummary  # pydantic: off the first paint
     from gaptrack.service.browse import PartyOverview
 
 # Narrow enough that the overdue flag shows at 80 columns beside a party name of 27.
@@ -75,6 +75,9 @@ class MainScreen(DataScreen):
     """Parties; Enter opens one."""
 
     AUTO_FOCUS = "#parties"
+    # The first screen: its workers' imports (the database layer, the service) would compete
+    # with its first frame for the interpreter.
+    LOAD_AFTER_FIRST_FRAME = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", id="main.filter"),

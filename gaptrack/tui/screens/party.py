@@ -15,11 +15,11 @@ from gaptrack.gaps.model import ItemStatusKind, PartySummary, RequestStatus
 from gaptrack.models import RequestKind
 from gaptrack.service import actions, browse
 from gaptrack.service.progress import PartyProgress, party_progress
-from gaptrack.service.views import PartyView
+from gaptrack.service.views import PartyStatus, PartyView
 from gaptrack.text import display
 from gaptrack.tui.dialogs import FollowUpDialog, FollowUpSpec, TextDialog
 from gaptrack.tui.plain import Text
-from gaptrack.tui.runner import act
+from gaptrack.tui.runner import act, load
 from gaptrack.tui.screens.base import DataScreen
 from gaptrack.tui.widgets.gaps import GapsPanel
 from gaptrack.tui.widgets.known import KnownTable
@@ -81,11 +81,28 @@ def fetch_party_data(engine: Engine, party: str, as_of: Any) -> PartyData:
     return PartyData(view, notes, party_progress(engine, view, as_of))
 
 
+@dataclass
+class PartyHead:
+    """What opening the screen shows at once: the header and the Requests & items tab."""
+
+    status: PartyStatus
+    notes: list[actions.Note]  # on the party
+
+
+def fetch_party_head(engine: Engine, party: str, as_of: Any) -> PartyHead:
+    """The party's line and ledger as kept after the last write (a few rows), else its part
+    of the case view; the gaps, known items and progress follow (:func:`fetch_party_data`)."""
+    from gaptrack.service.view_store import stored_party
+
+    status = stored_party(engine, party, as_of) or fetch_party(engine, party, as_of)
+    return PartyHead(status, actions.notes_on(engine, "party", [party]).get(party, []))
+
+
 def notes_text(notes: list[actions.Note]) -> str:
     return "\n".join(f"note ({n.actor}, {n.at:%Y-%m-%d}): {n.text}" for n in notes)
 
 
-def party_caption(data: PartyView, as_of: dt.date) -> str:
+def party_caption(data: PartyStatus, as_of: dt.date) -> str:
     """The party header: the main screen's figures, from the same case view."""
     s = data.summary
     return (
@@ -135,7 +152,8 @@ class PartyScreen(DataScreen):
     def __init__(self, party: str) -> None:
         super().__init__()
         self.party = party
-        self.data: PartyView | None = None
+        self.data: PartyStatus | None = None
+        self.complete = False  # every tab filled (the gaps, known items and progress follow)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -154,25 +172,43 @@ class PartyScreen(DataScreen):
     def loading_target(self) -> Any:
         return self.query_one(TabbedContent)
 
-    def fetch(self, engine: Engine) -> PartyData:
-        return fetch_party_data(engine, self.party, self.state.as_of)
+    def fetch(self, engine: Engine) -> PartyHead:
+        return fetch_party_head(engine, self.party, self.state.as_of)
 
-    def show(self, loaded: PartyData) -> None:
-        data = self.data = loaded.view
+    def show(self, loaded: PartyHead) -> None:
+        data = self.data = loaded.status
         self.sub_title = data.summary.name
         caption = party_caption(data, self.state.as_of)
-        mine = notes_text(loaded.notes["party"].get(self.party, []))
+        mine = notes_text(loaded.notes)
         shown = display(caption, 1000) + (f"\n{display(mine, 2000)}" if mine else "")
         self.query_one("#party-caption", Static).update(shown)
         self.query_one("#items-table", RecordTable).set_records(item_records(data.ledger))
+        if not self.loaded:  # first load only: a reload must not move the user's focus
+            self.query_one("#items-table", RecordTable).focus()
+        # The other tabs (thousands of gaps at a million documents) follow in a worker; until
+        # they first arrive they say they are loading (a reload keeps the old rows in view).
+        if not self.complete:
+            for tab in self._rest_tabs():
+                tab.loading = True
+        party, as_of = self.party, self.state.as_of
+        load(self, lambda e: fetch_party_data(e, party, as_of), self._show_rest,
+             group=f"party-rest-{id(self)}")
+
+    def _rest_tabs(self) -> list[Any]:
+        return [self.query_one(GapsPanel), self.query_one(KnownTable),
+                self.query_one(ProgressPanel)]
+
+    def _show_rest(self, loaded: PartyData) -> None:
+        for tab in self._rest_tabs():
+            tab.loading = False
+        data = loaded.view
         self.query_one(GapsPanel).show_gaps(data.gaps, loaded.notes["gap"])
         known_notes = loaded.notes["known_item"]
         self.query_one(KnownTable).set_records(
             [KnownTable.record(k, known_notes.get(k.slug, [])) for k in data.known]
         )
         self.query_one(ProgressPanel).show_progress(loaded.progress)
-        if not self.loaded:  # first load only: a reload must not move the user's focus
-            self.query_one("#items-table", RecordTable).focus()
+        self.complete = True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "items-table" and event.row_key.value:
