@@ -74,6 +74,19 @@ def _others_of_alice(engine: Engine) -> dict[str, list[int]]:
     return {r.name: r.counts for r in report.rows if r.source == "others"}
 
 
+def _import(engine: Engine, folder: Path, party: str, production: str,
+            mails: list[tuple[str, str, dt.date]]) -> None:
+    """Import one email per (from, to, day) as a new production of ``party``."""
+    folder.mkdir()
+    for n, (sender, to, day) in enumerate(mails, 1):
+        sent = dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC)
+        write_eml(folder / f"{n}.eml", email(sender=sender, to=to, subject=f"Note {n}",
+                                             message_id=f"<{folder.name}-{n}@x.example>",
+                                             date=sent))
+    import_mail(engine, folder, party=party, production=production,
+                bates_prefix=f"{folder.name.upper()}-")
+
+
 def test_kept_counts_follow_imports_aliases_and_removals(case: Engine, tmp_path: Path) -> None:
     _same_as_direct(case)
     assert _kept(case)  # the load filled them
@@ -82,17 +95,10 @@ def test_kept_counts_follow_imports_aliases_and_removals(case: Engine, tmp_path:
     before = _others_of_alice(case)
 
     # An import into the case: only its production is counted.
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    write_eml(folder / "1.eml", email(
-        sender="A. Able <aa@elsewhere.example>", to="Bob Baker <bob@b.example>",
-        subject="Pipeline notes", message_id="<n1@elsewhere.example>",
-        date=dt.datetime(2017, 2, 14, 9, 0, tzinfo=dt.UTC)))
-    write_eml(folder / "2.eml", email(
-        sender="Bob Baker <bob@b.example>", to="Alice Able <alice@a.example>",
-        subject="Re: notes", message_id="<n2@b.example>",
-        date=dt.datetime(2017, 6, 1, 9, 0, tzinfo=dt.UTC)))
-    import_mail(case, folder, party="bob", production="Bob Mail", bates_prefix="BM-")
+    _import(case, tmp_path / "mail", "bob", "Bob Mail", [
+        ("A. Able <aa@elsewhere.example>", "Bob Baker <bob@b.example>", dt.date(2017, 2, 14)),
+        ("Bob Baker <bob@b.example>", "Alice Able <alice@a.example>", dt.date(2017, 6, 1)),
+    ])
     assert _state(case)["full"] is False
     _same_as_direct(case)
     after_import = _others_of_alice(case)
@@ -115,13 +121,9 @@ def test_kept_counts_follow_imports_aliases_and_removals(case: Engine, tmp_path:
     assert _others_of_alice(case) == before
 
     # The next import may take the removed documents' ids (SQLite numbers from max(id) + 1).
-    again = tmp_path / "again"
-    again.mkdir()
-    write_eml(again / "1.eml", email(
-        sender="Carol Cole <carol@c.example>", to="Alice Able <alice@a.example>",
-        subject="Later", message_id="<n3@c.example>",
-        date=dt.datetime(2017, 7, 1, 9, 0, tzinfo=dt.UTC)))
-    import_mail(case, again, party="carol", production="Carol Mail", bates_prefix="CM-")
+    _import(case, tmp_path / "again", "carol", "Carol Mail", [
+        ("Carol Cole <carol@c.example>", "Alice Able <alice@a.example>", dt.date(2017, 7, 1)),
+    ])
     assert _state(case)["full"] is False
     _same_as_direct(case)
     assert sum(_others_of_alice(case)["Carol Cole"]) == sum(before["Carol Cole"]) + 1

@@ -23,7 +23,6 @@ kept in the ``derived_state`` row ``coverage``.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,26 +30,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.derived_state import read_state, write_state
+from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
 
 STATE = "coverage"
 COLUMNS = ["subject_party_id", "producer_party_id", "production_id", "custodian", "day",
            "documents"]
 
 
-def _signature(connection: Connection) -> str:
-    """What participants' parties rest on (the identity resolver's inputs)."""
-    digest = hashlib.sha256()
-    for table, columns in (
-        (t.party, ("id", "name")),
-        (t.party_address, ("party_id", "address")),
-        (t.party_alias, ("party_id", "alias_norm")),
-    ):
-        cols = [table.c[c] for c in columns]
-        digest.update(table.name.encode())
-        rows = connection.execute(sa.select(*cols).order_by(*cols)).all()
-        digest.update(repr([tuple(r) for r in rows]).encode())  # a Row's repr is slow
-    return digest.hexdigest()
+# What participants' parties rest on: the identity resolver's inputs.
+LINK_INPUTS: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
+    (t.party, ("id", "name")),
+    (t.party_address, ("party_id", "address")),
+    (t.party_alias, ("party_id", "alias_norm")),
+)
 
 
 def _day(dialect: str) -> Any:
@@ -133,7 +125,7 @@ def refresh_coverage(connection: Connection, *, top: int, documents: int) -> Non
     """Bring the rows up to date: ``top`` is the highest document id, ``documents`` how many
     there are (both read by the caller in this transaction)."""
     cc = t.coverage_count
-    signature = _signature(connection)
+    signature = digest_tables(connection, LINK_INPUTS)
     last = read_state(connection, STATE)
     now = {"signature": signature, "max_document_id": top, "documents": documents}
     if last is not None and all(last.get(k) == v for k, v in now.items()):

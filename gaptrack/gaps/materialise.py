@@ -28,7 +28,6 @@ NOTHING so two processes deriving at once cannot collide.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.coverage_counts import refresh_coverage
-from gaptrack.gaps.derived_state import read_state, write_state
+from gaptrack.gaps.coverage_counts import LINK_INPUTS, refresh_coverage
+from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
 from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
@@ -60,23 +59,13 @@ class DeriveReport:
 
 
 def _signature(connection: Connection) -> str:
-    digest = hashlib.sha256()
-    for table, columns in (
-        (t.party, ("id", "name")),
-        (t.party_address, ("party_id", "address")),
-        (t.party_alias, ("party_id", "alias_norm")),
+    return digest_tables(connection, (
+        *LINK_INPUTS,
         (t.criterion, ("item_id", "kind", "value", "party_id")),
         (t.item, ("id", "request_id", "date_from", "date_to", "correspondents_match",
                   "criteria_combine")),
         (t.recipient, ("request_id", "party_id")),
-    ):
-        cols = [table.c[c] for c in columns]
-        rows = connection.execute(sa.select(*cols).order_by(*cols)).all()
-        digest.update(table.name.encode())
-        digest.update(repr([tuple(r) for r in rows]).encode())
-    return digest.hexdigest()
-
-
+    ))
 
 
 def _insert(connection: Connection, table: Any = None) -> Any:
