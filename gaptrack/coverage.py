@@ -20,6 +20,9 @@ periods share one count (MAD = 0) the mean absolute deviation stands in for it
 periods in which others show P active are flagged: a month of silence on all sides proves
 nothing. The span runs from the first to the last period in which either side has
 documents; only productions received by ``as_of`` count.
+
+The counts are read from ``coverage_count`` (:mod:`gaptrack.gaps.coverage_counts`), kept
+per party, producer, production, custodian and day after every write.
 """
 
 from __future__ import annotations
@@ -112,6 +115,30 @@ def period_sql(day: Any, by: Period, dialect: str) -> Any:
 def _counts(
     connection: Connection, party_id: int, as_of: dt.date, by: Period
 ) -> tuple[Any, Any]:
+    """(custodian, period, documents) of P's own and (producer, period, documents) of
+    others', summed from the kept rows (:mod:`gaptrack.gaps.coverage_counts`): one range of
+    the primary key per party, a few thousand rows at a million documents."""
+    cc, pr = t.coverage_count, t.production
+    period = period_sql(cc.c.day, by, connection.dialect.name).label("period")
+    source = cc.join(pr, pr.c.id == cc.c.production_id)
+    scope = (cc.c.subject_party_id == party_id, pr.c.date_received <= as_of, cc.c.day <= as_of)
+    own = connection.execute(
+        sa.select(cc.c.custodian, period, sa.func.sum(cc.c.documents))
+        .select_from(source).where(*scope, cc.c.producer_party_id == party_id)
+        .group_by(cc.c.custodian, period)
+    ).all()
+    others = connection.execute(
+        sa.select(cc.c.producer_party_id, period, sa.func.sum(cc.c.documents))
+        .select_from(source).where(*scope, cc.c.producer_party_id != party_id)
+        .group_by(cc.c.producer_party_id, period)
+    ).all()
+    return own, others
+
+
+def live_counts(
+    connection: Connection, party_id: int, as_of: dt.date, by: Period
+) -> tuple[Any, Any]:
+    """The counts straight from the documents (what the kept rows must add up to)."""
     d, pr, p = t.document, t.production, t.participant
     dialect = connection.dialect.name
     day = t.date_of(sa.func.coalesce(d.c.date_sent, d.c.date_created), dialect)
@@ -136,9 +163,12 @@ def _counts(
 
 
 def coverage(
-    connection: Connection, party_id: int, *, as_of: dt.date, by: Period = Period.MONTH
+    connection: Connection, party_id: int, *, as_of: dt.date, by: Period = Period.MONTH,
+    live: bool = False,
 ) -> Coverage:
-    own_rows, other_rows = _counts(connection, party_id, as_of, by)
+    """P's coverage from the kept counts (current once derived facts were refreshed after
+    the last write), or with ``live`` counted from the documents themselves."""
+    own_rows, other_rows = (live_counts if live else _counts)(connection, party_id, as_of, by)
     own: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     others: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     seen: set[dt.date] = set()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,3 +32,15 @@ def write_state(connection: Connection, name: str, data: dict[str, Any]) -> None
     ).rowcount
     if not done:
         connection.execute(sa.insert(table).values(name=name, data=data, updated_at=now))
+
+
+def digest_tables(connection: Connection, tables: Sequence[tuple[sa.Table, Sequence[str]]]) -> str:
+    """A signature of what these columns of these tables hold (sorted): what a derivation
+    rests on, so that a refresh can tell whether its inputs changed."""
+    digest = hashlib.sha256()
+    for table, columns in tables:
+        cols = [table.c[c] for c in columns]
+        rows = connection.execute(sa.select(*cols).order_by(*cols)).all()
+        digest.update(table.name.encode())
+        digest.update(repr([tuple(r) for r in rows]).encode())  # a Row's own repr is slow
+    return digest.hexdigest()

@@ -7,6 +7,8 @@
 3. **Inferred candidates**: ``inferred_candidate`` rows: party P is on a document another party
    produced that answers an item asked of P, with the document's matching keys copied along.
 4. **The ledger's document counts** per letter and item chain (:mod:`gaptrack.gaps.ledger_counts`).
+5. **Coverage counts** per party, producer, production, custodian and day
+   (:mod:`gaptrack.gaps.coverage_counts`).
 
 Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
 criterion is answered by a document that is produced by, or names (in any role), a party
@@ -26,7 +28,6 @@ NOTHING so two processes deriving at once cannot collide.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.derived_state import read_state, write_state
+from gaptrack.gaps.coverage_counts import LINK_INPUTS, refresh_coverage
+from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
 from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
@@ -57,23 +59,13 @@ class DeriveReport:
 
 
 def _signature(connection: Connection) -> str:
-    digest = hashlib.sha256()
-    for table, columns in (
-        (t.party, ("id", "name")),
-        (t.party_address, ("party_id", "address")),
-        (t.party_alias, ("party_id", "alias_norm")),
+    return digest_tables(connection, (
+        *LINK_INPUTS,
         (t.criterion, ("item_id", "kind", "value", "party_id")),
         (t.item, ("id", "request_id", "date_from", "date_to", "correspondents_match",
                   "criteria_combine")),
         (t.recipient, ("request_id", "party_id")),
-    ):
-        cols = [table.c[c] for c in columns]
-        rows = connection.execute(sa.select(*cols).order_by(*cols)).all()
-        digest.update(table.name.encode())
-        digest.update(repr([tuple(r) for r in rows]).encode())
-    return digest.hexdigest()
-
-
+    ))
 
 
 def _insert(connection: Connection, table: Any = None) -> Any:
@@ -357,6 +349,7 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
                 full, after, after_item = True, 0, 0  # documents were deleted: start over
         if not full and after == top and after_item == item_top:
             refresh_counts(connection, count)  # cheap when current
+            refresh_coverage(connection, top=top, documents=count)  # likewise
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -392,4 +385,5 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
             },
         )
         refresh_counts(connection, count)  # the ledger's documents per letter and item
+        refresh_coverage(connection, top=top, documents=count)  # per party, producer and day
     return DeriveReport(full, False, resolved, rows, top)

@@ -9,7 +9,7 @@ from gaptrack.models.committee import (
     CommitteeCreate,
     CommitteeRead,
 )
-from gaptrack.models.derived import DerivedState, InferredCandidate
+from gaptrack.models.derived import CoverageCount, DerivedState, InferredCandidate
 from gaptrack.models.document import (
     Document,
     DocumentItem,
@@ -76,6 +76,7 @@ __all__ = [
     "CommitteeRead",
     "Counsel",
     "CounselRead",
+    "CoverageCount",
     "CriterionKind",
     "DerivedState",
     "DocType",

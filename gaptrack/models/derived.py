@@ -44,6 +44,27 @@ class InferredCandidate(SQLModel, table=True):
     copy_received: dt.date | None = None
 
 
+class CoverageCount(SQLModel, table=True):
+    """Documents per (party P, producing party, production, custodian, day): P's own
+    documents (``subject_party_id == producer_party_id``, per custodian) and the documents
+    other parties produced that P is on (custodian ``""``), so coverage of a party is a
+    range read, not a scan of its documents and participants (:mod:`gaptrack.coverage`).
+
+    Kept by :mod:`gaptrack.gaps.coverage_counts`; a production's rows go with it.
+    """
+
+    __tablename__ = "coverage_count"
+
+    subject_party_id: int = Field(primary_key=True)
+    producer_party_id: int = Field(primary_key=True)
+    production_id: int = Field(
+        foreign_key="production.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    custodian: str = Field(primary_key=True, max_length=300)  # "" when none (or others')
+    day: dt.date = Field(primary_key=True)  # sent, else created (UTC)
+    documents: int
+
+
 class DerivedState(SQLModel, table=True):
     """Where a derivation got to (a watermark and a signature of its inputs), by name.
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from gaptrack.db import session_scope
 from gaptrack.errors import InputError
+from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.identity.names import normalise_name
 from gaptrack.identity.resolve import load_party_names, resolve_stored
 from gaptrack.models import Party, PartyAlias
@@ -90,4 +91,8 @@ def add_aliases(
                 data={"aliases": report.added, "relinked": report.relinked,
                       "ambiguous": report.ambiguous},
             )
+    if report.added:
+        # Derived facts follow writes, never reads: the re-linked participants change who is
+        # on what (criteria rows, candidates, coverage counts), and reads do not refresh.
+        refresh_derived(engine)
     return report
