@@ -1,7 +1,7 @@
 """coverage_count: documents per (party, producing party, production, custodian, day), kept
 after writes so a party's coverage is read from a few rows, not counted over its documents
 
-Revision ID: 0007_cov15
+Revision ID: 0007_coverage
 Revises: 0006_family
 Create Date: 2026-12-07 22:45:00
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007_cov15"
+revision: str = "0007_coverage"
 down_revision: str | None = "0006_family"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
