@@ -36,10 +36,11 @@ from gaptrack.importers.qc import (
     email_report,
     findings,
 )
+from gaptrack.importers.sources import already, loaded, loaded_digests, record_sources
 from gaptrack.importers.writer import BulkWriter
 from gaptrack.limits import ACTOR_WIDTH, PRODUCTION_WIDTH, check_text
 from gaptrack.models import Party, Production, ProductionRequest, Request, SourceFile, SourceKind
-from gaptrack.service.events import record, utcnow
+from gaptrack.service.events import utcnow
 from gaptrack.service.lookup import resolve
 from gaptrack.writers import saved_but_not_derived, writing
 
@@ -203,31 +204,7 @@ class Run:
         return row.volume, list(row.field_names)
 
     def loaded_before(self, sha: str, kind: SourceKind) -> SourceFile | None:
-        return _loaded(self.session, sha, kind, self.owner_id)
-
-
-def _loaded(
-    session: Session, sha: str, kind: SourceKind, party_id: int | None
-) -> SourceFile | None:
-    return session.exec(
-        select(SourceFile).where(
-            SourceFile.sha256 == sha, SourceFile.kind == kind, SourceFile.party_id == party_id
-        )
-    ).first()
-
-
-def _already(report: IntakeReport, existing: SourceFile, session: Session) -> IntakeReport:
-    production = session.get(Production, existing.production_id) if existing.production_id else None
-    where = f" as production {production.slug!r}" if production else ""
-    report.already_loaded = True
-    report.production = production.slug if production else None
-    report.message = (
-        f"{report.source} was already loaded on {existing.loaded_at:%Y-%m-%d %H:%M}{where} "
-        f"(same SHA-256); nothing changed"
-    )
-    report.encoding = existing.encoding
-    report.records = existing.records
-    return report
+        return loaded(self.session, sha, kind, self.owner_id)
 
 
 def run_import(
@@ -257,16 +234,17 @@ def run_import(
         report.party = owner.slug
         inputs: list[SourceInput] = []
         seen: set[str] = set()
+        before = loaded_digests(session, [h for _, h in hashes], importer.kind, owner.id)
         for file, digest in hashes:
-            if digest in seen or _loaded(session, digest, importer.kind, owner.id) is not None:
+            if digest in seen or digest in before:
                 report.skipped_files.append(str(file))
                 continue
             seen.add(digest)
             inputs.append(SourceInput(file, digest, importer.kind))
         if not inputs:
-            existing = _loaded(session, hashes[0][1], importer.kind, owner.id)
+            existing = loaded(session, hashes[0][1], importer.kind, owner.id)
             assert existing is not None
-            _already(report, existing, session)
+            already(report, existing, session)
             report.skipped_files = report.skipped_files if len(hashes) > 1 else []
             if len(hashes) > 1:
                 report.message = (
@@ -278,11 +256,11 @@ def run_import(
                   owner=owner, inputs=inputs, state=state)
         if importer.target == "documents":
             _load_documents(run)
-            _record_sources(run)
+            record_sources(run)
         else:  # read and checked first; written under the source_file row it cites
             importer.load(run)
             _close_report(run)
-            _record_sources(run)
+            record_sources(run)
             importer.finish(run)
         session.flush()
         # The writer linked the production's participants (writer.resolve_parties).
@@ -379,41 +357,3 @@ def _finish_production(conn: Connection, production: Production, writer: BulkWri
     production.bates_prefix = first_prefix
 
 
-def _record_sources(run: Run) -> None:
-    """A ``source_file`` row per file read (the SHA-256 that makes a reload a no-op), and the
-    event."""
-    report, session = run.report, run.session
-    details = report.model_dump(mode="json")
-    made = run.production
-    first: SourceFile | None = None
-    for index, source in enumerate([*run.inputs, *run.extra_sources]):
-        row = SourceFile(
-            production_id=made.id if made else None,
-            party_id=run.owner_id,
-            kind=source.kind,
-            path=str(source.path)[:1000],
-            sha256=source.sha,
-            size=source.path.stat().st_size,
-            encoding=source.encoding,
-            records=source.records,
-            loaded_at=utcnow(),
-            details=source.details if source.details is not None or index else details,
-        )
-        session.add(row)
-        first = first or row
-    session.flush()
-    run.source_id = first.id if first is not None else None
-    data: dict[str, Any] = {
-        "path": str(run.path),
-        "files": len(run.inputs),
-        "sha256": report.sha256,
-        "bad": report.bad_count,
-    }
-    if run.importer.target == "documents":
-        data["documents"] = report.documents
-        entity, entity_id, key = "production", made.id if made else None, made.slug if made else ""
-    else:
-        data["entries"] = report.entries
-        entity, entity_id, key = "party", run.owner_id, run.owner.slug
-    record(session, actor=run.request.actor, action=f"import.{run.importer.name}",
-           entity=entity, entity_id=entity_id, key=key, data=data)
