@@ -295,3 +295,19 @@ def test_apple_mail_emlx(engine: Engine, tmp_path: Path) -> None:
     [(subject, text)] = rows(engine, "SELECT subject, text FROM document")
     assert subject == "From a Mac" and "plist" not in str(text)
     assert report.header_problems == []
+
+
+def test_leading_byte_order_mark_and_blank_lines(engine: Engine, tmp_path: Path) -> None:
+    """Some exporters write a byte order mark or blank lines before the first line: an MBOX
+    and an EML file are still recognised and read, with MBOX lines counted from the file."""
+    create_party(engine)
+    (tmp_path / "box.mbox").write_bytes(b"\xef\xbb\xbf\r\n\r\n" + PIPERMAIL)
+    (tmp_path / "one.eml").write_bytes(b"\n\n" + NO_SEPARATOR)
+    report = import_mail(engine, tmp_path, party="kushner", production="Lead")
+    assert report.records == 3 and report.bad_count == 0
+    subjects = sorted(str(r[0]) for r in rows(engine, "SELECT subject FROM document"))
+    assert subjects == ["No blank line", "[Python-Dev] Release schedule",
+                        "[Python-Dev] Release schedule"]
+    from gaptrack.importers.mailfiles import mbox_messages
+
+    assert [line for _, _, line in mbox_messages(tmp_path / "box.mbox")] == [3, 11]

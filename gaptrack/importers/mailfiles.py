@@ -37,9 +37,17 @@ def open_mail(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+def lead(head: bytes) -> int:
+    """How many bytes open ``head`` before its content: a UTF-8 byte order mark and blank
+    lines, which some exporters write before the first header or ``From `` line."""
+    rest = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    return len(head) - len(rest.lstrip(b" \t\r\n"))
+
+
 def is_mbox(path: Path) -> bool:
     with open_mail(path) as handle:
-        return handle.read(5) == b"From "
+        head = handle.read(4096)
+    return head[lead(head):].startswith(b"From ")
 
 
 def looks_like_mail(path: Path) -> bool:
@@ -50,6 +58,7 @@ def looks_like_mail(path: Path) -> bool:
             head = handle.read(8192)
     except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
         return False
+    head = head[lead(head):]
     return head.startswith(b"From ") or opens_with_headers(_emlx_message(head))
 
 
@@ -84,8 +93,9 @@ def _parse_or_error(
 
 def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
     """(bytes, number, line of its ``From `` separator) per message of an MBOX, read in
-    chunks (memory flat). As :mod:`mailbox` does, every line starting ``From `` starts a
-    message; the separator line itself is not part of it."""
+    chunks (memory flat). A line starting ``From `` starts a message when it carries a date
+    and a header field follows it (:func:`_starts_message`); the separator line itself is
+    not part of the message."""
     with open_mail(path) as handle:
         buffer = b""
         line = 1  # the line buffer[0] is on
@@ -97,11 +107,13 @@ def mbox_messages(path: Path) -> Iterator[tuple[bytes, int, int]]:
             eof = not block
             buffer += block
             if start < 0:
-                if not buffer.startswith(b"From "):
-                    if eof:
+                skip = lead(buffer)
+                if not buffer[skip:].startswith(b"From "):
+                    if eof or skip < len(buffer):
                         return
                     continue
-                start = 0
+                start = skip
+                line += buffer.count(b"\n", 0, skip)
             search = start + 1
             while True:
                 nxt = buffer.find(b"\nFrom ", search)
@@ -165,7 +177,8 @@ def read_file(path: Path) -> Iterator[tuple[MailMessage | LoadFileError, int]]:
                 yield _parse_or_error(raw, path, number, line, line + 1), int(done * scale)
             return
         with open_mail(path) as handle:
-            raw = _emlx_message(handle.read())
+            raw = handle.read()
+            raw = _emlx_message(raw[lead(raw):])
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise LoadFileError(f"the gzip file is damaged ({exc})", file=path) from exc
     yield _parse_or_error(raw, path, 1, 1, 1), int(len(raw) * scale)
