@@ -224,3 +224,22 @@ def test_cli_party_alias_add(sqlite_engine: Engine, tmp_path: Path) -> None:
     assert payload["added"] == ["HHICKS"] and payload["already"] == ["Hicks, Hope"]
     missing = cli(db, "party", "alias", "add", "nobody", "X")
     assert missing.returncode == 2 and "unknown party" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # Outlook shows a delegate's send as "AGENT on behalf of PRINCIPAL", in printed and
+        # quoted headers and in the From field of review-platform exports.
+        ("Jane Aide on behalf of Jared Kushner", [("Jared Kushner", ""), ("Jane Aide", "")]),
+        ("Aide, Jane On Behalf Of Kushner, Jared",
+         [("Kushner, Jared", ""), ("Aide, Jane", "")]),
+        ("Jane Aide <JA@x.example> on behalf of Jared Kushner <jk@x.example>",
+         [("Jared Kushner", "jk@x.example"), ("Jane Aide", "ja@x.example")]),
+        ("Jane Aide [mailto:ja@x.example] On Behalf Of Jared Kushner",
+         [("Jared Kushner", ""), ("Jane Aide", "ja@x.example")]),
+    ],
+)
+def test_on_behalf_of_names_the_principal_first(header: str,
+                                                expected: list[tuple[str, str]]) -> None:
+    assert parse_people(header, single=True) == expected

@@ -72,6 +72,7 @@ _GROUP = re.compile(r'^[^<>@"/:]+:\s*')  # RFC 5322 group syntax: "undisclosed-r
 # Mailing-list archives (Mailman's pipermail) hide addresses as "jane at example.org (Jane
 # Doe)": the address is read back only when the whole field has that shape.
 _ARCHIVE_AT = re.compile(r"^\s*([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\s*(?:\(([^()]*)\))?\s*$")
+_ON_BEHALF = re.compile(r"\s+on\s+behalf\s+of\s+", re.IGNORECASE)
 _ANGLE = re.compile(r"^(?P<display>.*?)<(?P<inner>[^<>]*)>\s*$", re.DOTALL)
 
 
@@ -220,6 +221,12 @@ def _person(segment: str) -> Person | None:
 def parse_piece(piece: str, single: bool = False) -> tuple[Person, ...]:
     """The people in one ``;``-separated piece of a header. ``single``: a From field, which
     names one person (every comma before its address belongs to the name)."""
+    behalf = _ON_BEHALF.split(piece, maxsplit=1)
+    if len(behalf) == 2 and behalf[0].strip() and behalf[1].strip():
+        # Outlook's "Jane Aide on behalf of Jared Kushner" (printed and quoted headers): the
+        # principal first (the From of the email), then whoever sent it for them.
+        agent, principal = behalf
+        return parse_piece(principal, True) + parse_piece(agent, True)
     archived = _ARCHIVE_AT.match(piece)
     if archived:  # a list archive's "jane at example.org (Jane Doe)"
         local, domain, name = archived.groups()
