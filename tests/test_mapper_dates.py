@@ -66,3 +66,25 @@ def test_sqlite_date_text_takes_the_usual_forms() -> None:
     assert _sqlite_text("2016-09-16T10:31:00Z", "") is None
     assert _sqlite_text("13/45/2016", "") is None
     assert _sqlite_text("09/16/2016", "25:00:00") is None
+
+
+def test_windows_time_zones_as_review_platforms_export_them() -> None:
+    """TIMEZONE fields hold Windows zone ids and display names: the named zones keep summer
+    time; a display name not listed is read by the offset it states."""
+    import pytest
+
+    eastern = [
+        "(UTC-05:00) Eastern Time (US & Canada)",
+        "(GMT-05:00) Eastern Time (US & Canada)",
+        "Eastern Standard Time",
+        "America/New_York",
+    ]
+    for zone in eastern:
+        assert combine("07/04/2016", "10:00", zone) == dt.datetime(2016, 7, 4, 14, 0), zone
+        assert combine("01/04/2016", "10:00", zone) == dt.datetime(2016, 1, 4, 15, 0), zone
+    assert combine("01/04/2016", "10:00", "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi") \
+        == dt.datetime(2016, 1, 4, 4, 30)
+    assert combine("01/04/2016", "10:00", "W. Europe Standard Time") == dt.datetime(
+        2016, 1, 4, 9, 0)
+    with pytest.raises(DateError):
+        combine("01/04/2016", "10:00", "Nowhere Standard Time")

@@ -91,10 +91,59 @@ def parse_zone(value: str) -> dt.tzinfo:
         return dt.timezone(-delta if sign == "-" else delta)
     if text.casefold() in _ABBREVIATIONS:
         return dt.timezone(dt.timedelta(hours=_ABBREVIATIONS[text.casefold()]))
+    windows = _windows_zone(text)
+    if windows is not None:
+        return windows
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise DateError(f"{value!r} is not a time zone (e.g. UTC, -0500, EST)") from exc
+
+
+# Windows display names as review platforms export them ("(UTC-05:00) Eastern Time (US &
+# Canada)"): the zones of most productions by name, so summer time is kept; any other by the
+# offset its name states.
+_DISPLAY = re.compile(r"^\((?:UTC|GMT)\s*(?:([+-]\d{1,2}):?(\d{2}))?\)\s*(.*)$", re.IGNORECASE)
+_DISPLAY_ZONES = {
+    "eastern time (us & canada)": "America/New_York",
+    "central time (us & canada)": "America/Chicago",
+    "mountain time (us & canada)": "America/Denver",
+    "pacific time (us & canada)": "America/Los_Angeles",
+    "arizona": "America/Phoenix",
+    "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu",
+    "indiana (east)": "America/Indiana/Indianapolis",
+    "atlantic time (canada)": "America/Halifax",
+    "dublin, edinburgh, lisbon, london": "Europe/London",
+    "amsterdam, berlin, bern, rome, stockholm, vienna": "Europe/Berlin",
+    "brussels, copenhagen, madrid, paris": "Europe/Paris",
+    "belgrade, bratislava, budapest, ljubljana, prague": "Europe/Budapest",
+    "sarajevo, skopje, warsaw, zagreb": "Europe/Warsaw",
+    "athens, bucharest": "Europe/Bucharest",
+    "helsinki, kyiv, riga, sofia, tallinn, vilnius": "Europe/Kiev",
+    "jerusalem": "Asia/Jerusalem",
+    "moscow, st. petersburg": "Europe/Moscow",
+    "moscow, st. petersburg, volgograd": "Europe/Moscow",
+    "coordinated universal time": "UTC",
+}
+
+
+def _windows_zone(text: str) -> dt.tzinfo | None:
+    """A Windows zone: its id (``Eastern Standard Time``, mapped with tzlocal's table of
+    Windows ids to IANA zones) or its display name; None when ``text`` is neither."""
+    from tzlocal.windows_tz import win_tz
+
+    if text in win_tz:
+        return ZoneInfo(win_tz[text])
+    shown = _DISPLAY.match(text)
+    if shown is None:
+        return None
+    hours, minutes, name = shown.groups()
+    named = _DISPLAY_ZONES.get(name.strip().casefold())
+    if named is not None:
+        return ZoneInfo(named)
+    offset = dt.timedelta(hours=abs(int(hours or 0)), minutes=int(minutes or 0))
+    return dt.timezone(-offset if (hours or "+").startswith("-") else offset)
 
 
 def _split_date_time(value: str) -> tuple[str, str]:
