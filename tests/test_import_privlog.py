@@ -105,3 +105,19 @@ def test_a_date_that_is_no_date_still_names_its_row(engine: Engine, tmp_path: Pa
     with pytest.raises(LoadFileError) as caught:
         import_privlog(engine, path, party="kushner")
     assert caught.value.line == 2 and caught.value.field == "Date"
+
+
+def test_written_out_dates_and_times_keep_their_day(engine: Engine, tmp_path: Path) -> None:
+    create_party(engine)
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "Log No.,Date,Privilege\n"
+        '1,"September 16, 2016",Attorney-Client\n'
+        '2,"Sep 17, 2016 4:39 PM",Work Product\n'
+        "3,09/18/2016 11:30 PM -0400,Work Product\n", encoding="utf-8")
+    report = import_privlog(engine, path, party="kushner")
+    assert report.entries == 3 and report.bad_count == 0
+    with engine.connect() as connection:
+        days = [str(r[0])[:10] for r in connection.execute(sa.text(
+            "SELECT doc_date FROM privilege_entry ORDER BY entry_no"))]
+    assert days == ["2016-09-16", "2016-09-17", "2016-09-18"]

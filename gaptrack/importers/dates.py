@@ -13,7 +13,11 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%m/%d/%y", "%d-%b-%Y", "%d %b %Y")
+_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%m/%d/%y", "%d-%b-%Y", "%d %b %Y",
+                 "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d %B %Y", "%Y.%m.%d")
+# A date written out ("Sep 16, 2016", "September 16, 2016", "16 September 2016"): its words
+# stay together when the time is split off.
+_WRITTEN = re.compile(r"^([A-Za-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Za-z]+\.? \d{4})\s*(.*)$")
 _TIME_FORMATS = (
     "%H:%M:%S",
     "%H:%M",
@@ -148,11 +152,20 @@ def _windows_zone(text: str) -> dt.tzinfo | None:
 
 def _split_date_time(value: str) -> tuple[str, str]:
     text = value.strip()
+    written = _WRITTEN.match(text)
+    if written:
+        return written.group(1).replace(".", ""), written.group(2).strip()
     if "T" in text[8:11]:
         date_part, _, rest = text.partition("T")
         return date_part, rest
     date_part, _, rest = text.partition(" ")
     return date_part, rest.strip()
+
+
+def written_day(value: str) -> dt.date:
+    """The calendar day a value names, as written (a time or zone after it is not applied:
+    a privilege log's "9/16/2016 11:30 PM EDT" is the 16th)."""
+    return parse_date(_split_date_time(value)[0])
 
 
 def combine(date: str, time: str = "", zone: str = "") -> dt.datetime | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.dates import DateError, parse_date
+from gaptrack.importers.dates import DateError, written_day
 from gaptrack.importers.fieldmap import FieldMap, build_field_map
 from gaptrack.importers.rows import width
 
@@ -249,8 +249,7 @@ def _log_date(text: str) -> dt.date | None:
     ("1/5/2017 - 1/9/2017"); a time after the date is dropped."""
     if re.sub(r"[^a-z]", "", text.casefold()) in _NO_DATE and not any(c.isdigit() for c in text):
         return None
-    first = _RANGE_SPLIT.split(text.strip())[0]
-    return parse_date(first.split(" ")[0].split("T")[0])
+    return written_day(_RANGE_SPLIT.split(text.strip())[0])
 
 
 def is_privilege_header(cells: list[str]) -> bool:
