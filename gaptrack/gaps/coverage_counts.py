@@ -23,6 +23,8 @@ kept in the ``derived_state`` row ``coverage``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,6 +35,7 @@ from gaptrack.gaps import sql as t
 from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
 
 STATE = "coverage"
+SORTER_CACHE_KIB = 4096  # the page cache while counting (SQLite; see _small_sorter)
 COLUMNS = ["subject_party_id", "producer_party_id", "production_id", "custodian", "day",
            "documents"]
 
@@ -81,10 +84,26 @@ def _count(connection: Connection, productions: list[int] | None) -> None:
     dialect = connection.dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     where = [] if productions is None else [t.document.c.production_id.in_(productions)]
-    for rows in (own_rows(dialect, where), others_rows(dialect, where)):
-        connection.execute(
-            module.insert(t.coverage_count).from_select(COLUMNS, rows).on_conflict_do_nothing()
-        )
+    with _small_sorter(connection):
+        for rows in (own_rows(dialect, where), others_rows(dialect, where)):
+            connection.execute(module.insert(t.coverage_count).from_select(COLUMNS, rows)
+                               .on_conflict_do_nothing())
+
+
+@contextlib.contextmanager
+def _small_sorter(connection: Connection) -> Iterator[None]:
+    """SQLite: count with a smaller page cache. The GROUP BY sorts every document counted and
+    SQLite's sorter holds as much as the cache allows before it spills to a file: counting a
+    million-document import grew the importing process by 50 MB, for a few rows out."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SORTER_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
 
 
 def _per_production(connection: Connection, productions: list[int] | None) -> dict[str, int]:
