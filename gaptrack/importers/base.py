@@ -114,6 +114,7 @@ REGISTRY: dict[str, str] = {
     "msg": "gaptrack.importers.formats.outlook:MsgImporter",
     "dat": "gaptrack.importers.formats.loadfile:DatImporter",
     "privlog": "gaptrack.importers.formats.privilege:PrivilegeLogImporter",
+    "xlsx": "gaptrack.importers.formats.excel:ExcelLoadFileImporter",
     "csv": "gaptrack.importers.formats.loadfile:DelimitedImporter",
     "edrm": "gaptrack.importers.formats.edrm:EdrmImporter",
     "mail": "gaptrack.importers.formats.mailbox:MailImporter",
