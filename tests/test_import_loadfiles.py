@@ -105,7 +105,8 @@ def test_cli_detects_and_lists_formats(sqlite_engine: Engine, tmp_path: Path) ->
     assert listed.returncode == 0
     names = [line.split()[0] for line in listed.stdout.splitlines()]
     # Outlook stores come before mail: a .msg or .pst is detected by its own reader first.
-    assert names == ["pst", "msg", "dat", "privlog", "csv", "edrm", "mail", "pdf"]
+    assert names == ["pst", "msg", "dat", "privlog", "xlsx", "csv", "edrm", "mail",
+                     "pdf"]
     done = cli(None, *run, str(path), "--party", "kushner", "--format", "json")
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
