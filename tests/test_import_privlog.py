@@ -121,3 +121,18 @@ def test_written_out_dates_and_times_keep_their_day(engine: Engine, tmp_path: Pa
         days = [str(r[0])[:10] for r in connection.execute(sa.text(
             "SELECT doc_date FROM privilege_entry ORDER BY entry_no"))]
     assert days == ["2016-09-16", "2016-09-17", "2016-09-18"]
+
+
+def test_semicolon_log_in_cp1252_as_european_excel_saves_it(engine: Engine,
+                                                            tmp_path: Path) -> None:
+    create_party(engine)
+    path = tmp_path / "log.csv"
+    path.write_bytes("Log No.;Date;Author;Description;Privilege\r\n"
+                     "1;09/16/2016;Abbe Lowell;Advice \u201cdraft\u201d;Attorney-Client\r\n"
+                     .encode("cp1252"))
+    report = import_privlog(engine, path, party="kushner")  # no --encoding, no --delimiter
+    assert report.entries == 1 and report.bad_count == 0
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text(
+            "SELECT description, privilege FROM privilege_entry")).one()
+    assert tuple(stored) == ("Advice \u201cdraft\u201d", "Attorney-Client")

@@ -134,7 +134,12 @@ class PrivilegeLogReader:
         if csv.field_size_limit() < FIELD_LIMIT:
             csv.field_size_limit(FIELD_LIMIT)  # a long description is fine; a runaway is not
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
-            reader = csv.reader(handle)
+            try:
+                head = [handle.readline() for _ in range(HEADER_SEARCH_ROWS)]
+            except UnicodeDecodeError:
+                head = []  # the loop below reads the same bytes and names the line
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=log_delimiter(head))
             while True:  # a byte the encoding cannot read, or broken CSV: a clean error
                 try:
                     row = next(reader, None)
@@ -258,15 +263,34 @@ def is_privilege_header(cells: list[str]) -> bool:
     return "privilege" in fields.index
 
 
+# What a CSV log's cells are separated by: Excel writes ";" where the comma is the decimal
+# mark (most of Europe), and exports also come tab- or pipe-separated.
+_LOG_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _header_with(lines: list[str], delimiter: str) -> bool:
+    try:
+        rows = list(csv.reader((line for line in lines if line), delimiter=delimiter))
+    except csv.Error:
+        return False
+    return any(is_privilege_header(row) for row in rows if row)
+
+
+def log_delimiter(lines: list[str]) -> str:
+    """The delimiter with which one of a CSV log's first ``lines`` names a privilege column
+    (a comma when none does: the missing column is then the error)."""
+    return next((d for d in _LOG_DELIMITERS if _header_with(lines, d)), ",")
+
+
 def looks_like_privilege_log(path: Path) -> bool:
-    """A CSV one of whose first rows names a privilege column."""
+    """A CSV (comma, semicolon, tab or pipe) one of whose first rows names a privilege
+    column."""
     try:
         with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
             lines = [handle.readline() for _ in range(HEADER_SEARCH_ROWS)]
-        rows = list(csv.reader(line for line in lines if line))
-    except (OSError, csv.Error):
+    except OSError:
         return False
-    return any(is_privilege_header(row) for row in rows if row)
+    return any(_header_with(lines, d) for d in _LOG_DELIMITERS)
 
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
