@@ -75,6 +75,16 @@ def test_pipe_and_caret_dialect(engine: Engine, tmp_path: Path) -> None:
     assert text == long_text()
 
 
+def test_semicolon_csv_is_detected_without_options(engine: Engine, tmp_path: Path) -> None:
+    """Excel saves CSV with semicolons where the comma is the decimal mark."""
+    create_party(engine)
+    path = write_csv(tmp_path / "vol.csv", RECORDS, delimiter=";")
+    report = import_path(engine, path, party="kushner", production="Semicolons")
+    assert report.kind == "csv" and report.documents == 2
+    text = rows(engine, "SELECT text FROM document WHERE begin_label = 'ABC0000001'")[0][0]
+    assert text == long_text()
+
+
 def test_concordance_dat_with_inline_text_and_text_paths(engine: Engine, tmp_path: Path) -> None:
     create_party(engine)
     (tmp_path / "TEXT").mkdir()

@@ -294,7 +294,8 @@ class DelimitedImporter(DatImporter):
         )
 
     def dialect(self, run: Run) -> Dialect:
-        """CSV, or the separator its header row shows (pipe, caret, tab) when none is given."""
+        """CSV, or the separator its header row shows (pipe, caret, tab, semicolon) when none
+        is given."""
         delimiter = run.option("delimiter")
         if delimiter is None:
             delimiter = _separator(run.path) or None
@@ -305,7 +306,7 @@ def _separator(path: Path) -> str:
     """The separator that splits the first line into a load file's header ("" if none)."""
     with path.open("rb") as handle:
         first = handle.readline(65536).decode("utf-8", "replace").lstrip("\ufeff")
-    for separator in (",", "|", "^", "\t"):
+    for separator in (",", "|", "^", "\t", ";"):  # ";": Excel where "," is the decimal mark
         names = [c.strip().strip('"') for c in first.split(separator)]
         if len(names) > 1 and looks_like_header(names):
             return separator
