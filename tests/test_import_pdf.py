@@ -138,3 +138,14 @@ def test_volume_with_subfolders_and_real_prefixes(engine: Engine, tmp_path: Path
     ]
     [unread] = [f for f in report.findings if "not PDFs" in f]
     assert unread == "1 files in the folder are not PDFs and were not read: DATA/index.csv"
+
+
+def test_footer_words_before_numbers_are_not_bates_labels() -> None:
+    """A stamp may have a space before its number (KUSHNER 000123), but a footer's page or
+    exhibit number is not a label, even in capitals and after the stamp."""
+    from gaptrack.importers.formats.pdf import _LABEL, _last_label
+
+    assert _last_label(_LABEL, "CONFIDENTIAL   KUSHNER000123   PAGE 0003") == "KUSHNER000123"
+    assert _last_label(_LABEL, "KUSHNER 000123") == "KUSHNER000123"
+    assert _last_label(_LABEL, "Letter\nEXHIBIT 0012") == ""
+    assert _last_label(_LABEL, "DOJ-OGR-00012345\nNO 0001") == "DOJ-OGR-00012345"

@@ -134,11 +134,23 @@ def read_pages(path: Path, prefix: str | None) -> Iterator[Page]:
         pdf.close()
 
 
+# Words a footer puts before a number that are not Bates prefixes ("PAGE 0003", "EXHIBIT
+# 0012"): a spaced stamp with one of these before its digits is not a label.
+_NOT_PREFIXES = frozenset(("PAGE", "PG", "P", "NO", "NUMBER", "EXHIBIT", "EX", "TEL", "FAX",
+                           "PHONE", "ROOM", "SUITE", "BOX", "CASE", "DOCKET", "ID", "REF",
+                           "FILE", "DOC", "VOL", "VOLUME", "YEAR"))
+
+
+def _is_label(found: str) -> bool:
+    head, space, _ = found.rpartition(" ")
+    return not space or head.upper() not in _NOT_PREFIXES
+
+
 def _last_label(pattern: re.Pattern[str], text: str) -> str:
     """The last match of ``pattern`` in ``text``, looked for from the last line up: the
     footer is nearly always there, and the whole page need not be scanned."""
     for line in reversed(text.splitlines()):
-        found = pattern.findall(line)
+        found = [f for f in pattern.findall(line) if _is_label(str(f))]
         if found:
             return str(found[-1]).replace(" ", "")
     return ""
