@@ -27,7 +27,7 @@ from typing import Any
 from gaptrack.bates import parse_bates
 from gaptrack.derive import derive
 from gaptrack.errors import LoadFileError
-from gaptrack.importers.mail import parse_date as parse_mail_date
+from gaptrack.importers.dates import written_datetime
 from gaptrack.importers.mapping import (
     ROW_COLUMNS,
     DocumentDraft,
@@ -48,8 +48,6 @@ _LABEL = re.compile(rf"(?<![A-Za-z0-9])({_PREFIX}[-_ ]?\d{{4,}})(?![A-Za-z0-9])"
 _RANGE_NAME = re.compile(rf"^({_PREFIX}[-_]?\d{{4,}})(?:\s*-\s*({_PREFIX}[-_]?\d{{4,}}))?$")
 _HEADER = re.compile(r"^\s*(From|Sent|Date|To|Cc|CC|Bcc|Subject)\s*:\s*(.*)$")
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", re.IGNORECASE)
-_DATE_FORMATS = ("%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M", "%m/%d/%Y %I:%M %p",
-                 "%m/%d/%Y %H:%M", "%d %B %Y %H:%M", "%Y-%m-%d %H:%M", "%B %d, %Y")
 
 
 @dataclass
@@ -73,15 +71,11 @@ class PrintedEmail:
 
 
 def parse_printed_date(value: str) -> dt.datetime | None:
-    """Outlook's printed ``Sent:`` (``Tuesday, September 20, 2016 9:00 AM``) or an RFC 5322
-    date, as naive UTC (a printed time without a zone is taken as written)."""
-    text = _WEEKDAY.sub("", value.strip()).replace(" at ", " ")
-    for form in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, form)
-        except ValueError:
-            continue
-    return parse_mail_date(value)
+    """Outlook's printed ``Sent:`` (``Tuesday, September 20, 2016 9:00 AM``), Apple's
+    ``Sep 20, 2016 at 9:00 AM`` or an RFC 5322 date, as naive UTC (a printed time without a
+    zone is taken as written): the one reader of mail dates, once the weekday and "at" are
+    dropped."""
+    return written_datetime(_WEEKDAY.sub("", value.strip()).replace(" at ", " "))
 
 
 def printed_email(text: str) -> PrintedEmail | None:
