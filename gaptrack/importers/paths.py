@@ -32,3 +32,11 @@ def resolve_inside(root: Path, value: str) -> Path | None:
     if target == base or not target.is_relative_to(base):
         return None
     return target
+
+
+def visible_files(folder: Path) -> list[Path]:
+    """The files below ``folder``, in path order, without the ones systems hide
+    (``.DS_Store``, ``Thumbs.db``, anything in a dot folder)."""
+    return [p for p in sorted(folder.rglob("*")) if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            and p.name.lower() not in ("thumbs.db", "desktop.ini")]

@@ -29,6 +29,7 @@ from gaptrack.errors import ConflictError, LoadFileError
 from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.identity.report import participant_report
 from gaptrack.importers.base import Importer
+from gaptrack.importers.paths import visible_files
 from gaptrack.importers.qc import (
     BadRecord,
     IntakeReport,
@@ -202,6 +203,24 @@ class Run:
         if row is None or not row.field_names:
             return None
         return row.volume, list(row.field_names)
+
+    def unread_files(self) -> list[Path]:
+        """The files below the folder imported that this import neither read nor skipped as
+        already loaded (hidden ones left out); none when one file was imported."""
+        if not self.path.is_dir():
+            return []
+        passed = {i.path for i in self.inputs} | {Path(f) for f in self.report.skipped_files}
+        return [p for p in visible_files(self.path) if p not in passed]
+
+    def note_files(self, paths: Sequence[Path], says: str, advice: str = "") -> None:
+        """A QC finding naming ``paths`` (the first five): "N files in the folder SAYS: …
+        ADVICE", so that nothing a production holds is passed over without a word."""
+        if not paths:
+            return
+        shown = ", ".join(str(p.relative_to(self.path)) for p in paths[:5])
+        more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+        tail = f" {advice}" if advice else ""
+        self.findings.append(f"{len(paths)} files in the folder {says}: {shown}{more}{tail}")
 
     def loaded_before(self, sha: str, kind: SourceKind) -> SourceFile | None:
         return loaded(self.session, sha, kind, self.owner_id)

@@ -69,28 +69,13 @@ def _tree_size(folder: Path, stamp: int) -> int:
 
 
 def _note_unread_files(run: Run, name: str) -> None:
-    """A folder's files this import did not read are named, so none goes unnoticed: mail of
-    another format (EML beside .msg files, a PST beside them) and files that are not mail.
-    Files skipped because their content was already loaded are in the report already."""
-    if not run.path.is_dir():
-        return
-    passed = {i.path for i in run.inputs} | {Path(f) for f in run.report.skipped_files}
-    left = [p for p in sorted(run.path.rglob("*")) if p.is_file() and p not in passed]
+    """A folder's files this import did not read are named: mail of another format (EML
+    beside .msg files, a PST beside them), then files that are not mail."""
+    left = run.unread_files()
     other = [p for p in left if is_pst(p) or is_msg(p) or looks_like_mail(p)]
-    if other:
-        run.findings.append(
-            f"{len(other)} files in the folder hold mail of another format and were not read "
-            f"as {name}: {_listed(run.path, other)} (import them with gaptrack import "
-            "pst|msg|mail PATH)")
-    rest = [p for p in left if p not in set(other)]
-    if rest:
-        run.findings.append(f"{len(rest)} files in the folder are not mail and were not read: "
-                            f"{_listed(run.path, rest)}")
-
-
-def _listed(root: Path, paths: list[Path]) -> str:
-    shown = ", ".join(str(p.relative_to(root)) for p in paths[:5])
-    return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    run.note_files(other, f"hold mail of another format and were not read as {name}",
+                   "(import them with gaptrack import pst|msg|mail PATH)")
+    run.note_files([p for p in left if p not in set(other)], "are not mail and were not read")
 
 
 # What a reader yields per item (with the bytes of its file read so far): a message, the error

@@ -35,6 +35,7 @@ from gaptrack.importers.mapping import (
     participant_rows,
     row_values,
 )
+from gaptrack.importers.paths import visible_files
 from gaptrack.importers.run import Run
 from gaptrack.models import SourceKind
 from gaptrack.models.enums import DocType
@@ -164,14 +165,14 @@ class PdfImporter:
 
     def detect(self, path: Path) -> bool:
         if path.is_dir():
-            files = _visible_files(path)
+            files = visible_files(path)
             return bool(files) and all(_is_pdf(p) for p in files)
         return _is_pdf(path)
 
     def sources(self, path: Path) -> list[Path]:
         """The PDFs: the file, or every PDF below the folder (volumes keep them in
         subfolders), in path order."""
-        files = [p for p in _visible_files(path) if _is_pdf(p)] if path.is_dir() else [path]
+        files = [p for p in visible_files(path) if _is_pdf(p)] if path.is_dir() else [path]
         if not files or not all(p.is_file() for p in files):
             raise LoadFileError("no PDF files found", file=path)
         return files
@@ -205,7 +206,7 @@ class PdfImporter:
             run.progress(0, writer.written)
         writer.flush()
         run.report.records = records
-        _note_unread(run)
+        run.note_files(run.unread_files(), "are not PDFs and were not read")
         if no_text:
             run.findings.append(f"{len(no_text)} pages have no text layer (OCR is out of "
                                 f"scope): {', '.join(no_text[:10])}" + (" …" if len(no_text) > 10
@@ -278,28 +279,6 @@ class PdfImporter:
         if problem is not None:
             raise LoadFileError(problem[1], field=problem[0], file=file, line=line)
         return draft
-
-
-def _visible_files(folder: Path) -> list[Path]:
-    """The files below ``folder``, in path order, without the ones systems hide
-    (``.DS_Store``, ``Thumbs.db``, anything in a dot folder)."""
-    return [p for p in sorted(folder.rglob("*")) if p.is_file()
-            and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-            and p.name.lower() not in ("thumbs.db", "desktop.ini")]
-
-
-def _note_unread(run: Run) -> None:
-    """A folder's files that are not PDFs are named in the report: nothing a production
-    holds is passed over without a word (a slip sheet index, a DAT, a native)."""
-    if not run.path.is_dir():
-        return
-    read = {i.path for i in run.inputs} | {Path(f) for f in run.report.skipped_files}
-    left = [p for p in _visible_files(run.path) if p not in read]
-    if left:
-        shown = ", ".join(str(p.relative_to(run.path)) for p in left[:5])
-        more = f" and {len(left) - 5} more" if len(left) > 5 else ""
-        run.findings.append(f"{len(left)} files in the folder are not PDFs and were not read: "
-                            f"{shown}{more}")
 
 
 def _is_pdf(path: Path) -> bool:
