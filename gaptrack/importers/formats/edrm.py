@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord
-from gaptrack.importers.formats.loadfile import DatImporter
+from gaptrack.importers.formats.loadfile import StructuredLoadFileImporter
 from gaptrack.importers.run import Run
-from gaptrack.models import SourceKind
 
 EXTRA = ("ParentBates", "TextPath", "NativePath")
 _BATES_TAGS = ("begbates", "begindoc", "begdoc", "batesbegin", "prodbeg")
@@ -128,12 +126,9 @@ class EdrmReader:
         return found
 
 
-class EdrmImporter(DatImporter):
+class EdrmImporter(StructuredLoadFileImporter):
     name = "edrm"
-    kind = SourceKind.DAT
     summary = "EDRM XML 1.2 load file (Tags, Files, attachment Relationships)"
-    options = ("map", "bates_prefix", "opt")
-    always_header = True
 
     def detect(self, path: Path) -> bool:
         if not path.is_file():
@@ -143,12 +138,6 @@ class EdrmImporter(DatImporter):
         return head.lstrip().startswith(b"<") and b"<Root" in head and (
             b"<Documents" in head or b"TagName" in head
         )
-
-    def prepare(self, path: Path, options: dict[str, Any]) -> nullcontext[None]:
-        return nullcontext()  # read in this process: XML productions are small
-
-    def bulk(self, path: Path) -> bool:
-        return False
 
     def open_records(self, run: Run) -> tuple[Any, str]:
         return EdrmReader(run.path), "utf-8"

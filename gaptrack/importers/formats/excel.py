@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from gaptrack.errors import LoadFileError
 from gaptrack.importers.dat import DatRecord
 from gaptrack.importers.fieldmap import looks_like_header
-from gaptrack.importers.formats.loadfile import DatImporter
+from gaptrack.importers.formats.loadfile import StructuredLoadFileImporter
 from gaptrack.importers.privlog import EXCEL_SUFFIXES, HEADER_SEARCH_ROWS
 from gaptrack.importers.run import Run
-from gaptrack.models import SourceKind
 
 
 def cell_text(value: Any) -> str:
@@ -48,7 +46,7 @@ class ExcelReader:
         self.path = path
         self.bytes_read = 0
 
-    def _sheet(self) -> Any:
+    def sheet(self) -> Any:
         from python_calamine import CalamineWorkbook
 
         try:
@@ -61,7 +59,7 @@ class ExcelReader:
         return next((s for s in sheets if _header_at(s) is not None), sheets[0])
 
     def __iter__(self) -> Iterator[DatRecord]:
-        sheet = self._sheet()
+        sheet = self.sheet()
         first = sheet.start[0] + 1 if sheet.start else 1
         header = _header_at(sheet) or 0
         total = max(1, sheet.height)
@@ -90,26 +88,17 @@ def _header_at(sheet: Any) -> int | None:
     return None
 
 
-class ExcelLoadFileImporter(DatImporter):
+class ExcelLoadFileImporter(StructuredLoadFileImporter):
     name = "xlsx"
-    kind = SourceKind.DAT
     summary = "Production index as a workbook (.xlsx, .xls, .xlsb, .ods): one row a document"
-    options = ("map", "bates_prefix", "opt")
-    always_header = True
 
     def detect(self, path: Path) -> bool:
         if not path.is_file() or path.suffix.lower() not in EXCEL_SUFFIXES:
             return False
         try:
-            return _header_at(ExcelReader(path)._sheet()) is not None
+            return _header_at(ExcelReader(path).sheet()) is not None
         except LoadFileError:
             return False
-
-    def prepare(self, path: Path, options: dict[str, Any]) -> nullcontext[None]:
-        return nullcontext()  # read in this process: a workbook is read whole by its library
-
-    def bulk(self, path: Path) -> bool:
-        return False
 
     def open_records(self, run: Run) -> tuple[Any, str]:
         return ExcelReader(run.path), "utf-8"

@@ -9,7 +9,7 @@ SQLite bulk-load mode and the indexes rebuilt after a big load, and the OPT's pa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +278,22 @@ class DatImporter:
             opt, opt_sha, SourceKind.OPT, records=page_check.opt_documents,
             details={"dat": str(run.path)},
         ))
+
+
+class StructuredLoadFileImporter(DatImporter):
+    """A load file whose records a library reads whole (EDRM XML, a workbook): read in this
+    process (no mapping child, no bulk mode: such files are small), its header always its
+    first record; the subclass gives ``detect`` and ``open_records``."""
+
+    kind = SourceKind.DAT
+    options = ("map", "bates_prefix", "opt")
+    always_header = True
+
+    def prepare(self, path: Path, options: dict[str, Any]) -> nullcontext[None]:
+        return nullcontext()
+
+    def bulk(self, path: Path) -> bool:
+        return False
 
 
 class DelimitedImporter(DatImporter):
