@@ -44,12 +44,6 @@ def lead(head: bytes) -> int:
     return len(head) - len(rest.lstrip(b" \t\r\n"))
 
 
-def is_mbox(path: Path) -> bool:
-    with open_mail(path) as handle:
-        head = handle.read(4096)
-    return head[lead(head):].startswith(b"From ")
-
-
 def looks_like_mail(path: Path) -> bool:
     """An mbox, or a file that opens with RFC 5322 header fields, one of them a mail field
     (after the byte count line of Apple Mail's ``.emlx``)."""
@@ -170,15 +164,18 @@ def read_file(path: Path) -> Iterator[tuple[MailMessage | LoadFileError, int]]:
     """
     scale = _compression(path)
     try:
-        if is_mbox(path):
+        with open_mail(path) as handle:  # one opening for a one-message file (maildirs)
+            raw = handle.read(_CHUNK)
+            mbox = raw[lead(raw):].startswith(b"From ")
+            if not mbox:
+                raw += handle.read()
+        if mbox:  # read again, in chunks: memory stays flat whatever the mailbox's size
             done = 0
-            for raw, number, line in mbox_messages(path):
-                done += len(raw)
-                yield _parse_or_error(raw, path, number, line, line + 1), int(done * scale)
+            for message, number, line in mbox_messages(path):
+                done += len(message)
+                yield _parse_or_error(message, path, number, line, line + 1), int(done * scale)
             return
-        with open_mail(path) as handle:
-            raw = handle.read()
-            raw = _emlx_message(raw[lead(raw):])
+        raw = _emlx_message(raw[lead(raw):])
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise LoadFileError(f"the gzip file is damaged ({exc})", file=path) from exc
     yield _parse_or_error(raw, path, 1, 1, 1), int(len(raw) * scale)
@@ -187,9 +184,9 @@ def read_file(path: Path) -> Iterator[tuple[MailMessage | LoadFileError, int]]:
 def _compression(path: Path) -> float:
     """Bytes on disk per byte read (1 unless gzip: progress counts the file's bytes). gzip
     keeps the size it holds, modulo 4 GiB, in its last four bytes."""
-    if not is_gzip(path):
-        return 1.0
     with path.open("rb") as handle:
+        if handle.read(2) != _GZIP:
+            return 1.0
         handle.seek(-4, 2)
         held = int.from_bytes(handle.read(4), "little")
     return min(1.0, path.stat().st_size / held) if held else 1.0
