@@ -7,14 +7,12 @@ people who appear only inside a quoted forwarded / original-message block.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gaptrack.identity.names import parse_piece
-from gaptrack.importers.dates import written_datetime
 from gaptrack.matching import (
     body_hash,
     edrm_mih,
@@ -120,11 +118,6 @@ def _read_headers(quoted: QuotedMessage, lines: list[str]) -> None:
                 quoted.cc += " " + line.strip()
         elif n < 4 and not quoted.sender and (notes := NOTES_SENDER.match(line)):
             quoted.sender = notes.group("who").strip()
-
-
-def parse_sent(value: str) -> dt.datetime | None:
-    """A quoted ``Sent:`` / ``Date:`` value as naive UTC, when it can be read."""
-    return written_datetime(value)
 
 
 def is_forward(subject: str | None, quoted: list[QuotedMessage]) -> bool:

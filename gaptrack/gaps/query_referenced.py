@@ -19,9 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gaptrack.derive import parse_sent, quoted_messages
+from gaptrack.derive import quoted_messages
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.scope import Scope, party_filter, received_by
+from gaptrack.importers.dates import written_datetime
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS, fingerprint
 from gaptrack.models.enums import ParticipantRole
 
@@ -94,7 +95,7 @@ def _quoted_keys(text: str | None) -> tuple[str, Any] | None:
         return None
     q = quoted[0]
     print_ = fingerprint(q.sender, [q.to, q.cc], q.subject)
-    return (print_, parse_sent(q.sent)) if print_ else None
+    return (print_, written_datetime(q.sent)) if print_ else None
 
 
 def _near(a: Any, b: Any) -> bool:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from gaptrack.derive import parse_sent, quoted_messages
+from gaptrack.derive import quoted_messages
+from gaptrack.importers.dates import written_datetime
 from gaptrack.matching import (
     FINGERPRINT_TOLERANCE_SECONDS,
     normalise_subject,
@@ -79,8 +80,9 @@ def quoted_parents(connection: Connection) -> list[QuotedParent]:
         if not blocks or not blocks[0].sender:
             continue
         first = blocks[0]
+        sent = written_datetime(first.sent) if first.sent else None
         wanted.append((int(doc_id), normalise_subject(first.subject),
-                       _sender_key(first.sender), parse_sent(first.sent) if first.sent else None))
+                       _sender_key(first.sender), sent))
     candidates = _candidates(connection, sorted({w[1] for w in wanted if w[1]}))
     out = []
     for doc_id, subject, sender, sent in wanted:

@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from gaptrack.derive import QuotedMessage, parse_sent, quoted_messages
+from gaptrack.derive import QuotedMessage, quoted_messages
 from gaptrack.gaps.model import Gap, GapKind
+from gaptrack.importers.dates import written_datetime
 from gaptrack.models.enums import KnownBasis, ParticipantRole
 from gaptrack.reports.letter.model import LetterEntry, SectionKind
 from gaptrack.reports.letter.source import DocInfo
@@ -200,7 +201,7 @@ def _referenced(
         quoted and quoted.forwarded
     )
     if quoted is not None and quoted.sender:
-        sent = parse_sent(quoted.sent) if quoted.sent else None
+        sent = written_datetime(quoted.sent) if quoted.sent else None
         when = f" of {long_date(sent.date())}" if sent else ""
         subject = f', "{quoted.subject}"' if quoted.subject and not bates_only else ""
         text = f"An email from {_person(quoted.sender)}{when}{subject}"
