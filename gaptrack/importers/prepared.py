@@ -35,7 +35,7 @@ Row = tuple[Any, ...]
 
 
 class RowPlan(NamedTuple):
-    """What turning drafts into SQLite rows needs besides the drafts (picklable).
+    """What turning drafts into rows needs besides the drafts (picklable).
 
     The mapping child (importers.pipeline) gets one, so that it can number the documents
     and build every row ready for ``executemany``: the writer then only passes lists on.
@@ -48,6 +48,7 @@ class RowPlan(NamedTuple):
     # The positions of ROW_COLUMNS a row carries: the columns the load can fill. The others
     # are constants of the insert statement (see BulkWriter), not a million bound blanks.
     kept: tuple[int, ...]
+    postgres: bool = False  # rows for COPY (pgrows.CopyRows) rather than executemany
 
     def columns(self) -> tuple[str, ...]:
         """The draft columns of a prepared document row, in order (after its id)."""
