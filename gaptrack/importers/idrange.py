@@ -31,6 +31,7 @@ class IdRange:
         self.sequence = conn.exec_driver_sql(
             "SELECT pg_get_serial_sequence('document', 'id')"
         ).scalar_one()
+        self.block = first_block  # the smallest block taken
         ids = self._take(first_block)
         self.first = ids[0]
         self.covered = self.first - 1  # the last planned id with a reserved id
@@ -41,11 +42,11 @@ class IdRange:
 
     def _take(self, count: int) -> list[int]:
         rows = self.conn.exec_driver_sql(
-            "SELECT array_agg(v ORDER BY v) FROM"
+            "SELECT array_agg(v) FROM"
             " (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) s",
             (self.sequence, count),
         ).scalar_one()
-        return [int(i) for i in rows]
+        return sorted(int(i) for i in rows)  # in order: planned order stays id order
 
     def _add(self, ids: list[int]) -> None:
         start = self.covered + 1
@@ -58,7 +59,7 @@ class IdRange:
         """Reserve ids up to the planned id ``last``: blocks that grow with the import."""
         while self.covered < last:
             done = self.covered - self.first + 1
-            self._add(self._take(min(max(done, last - self.covered, FIRST_BLOCK), MAX_BLOCK)))
+            self._add(self._take(min(max(done, last - self.covered, self.block), MAX_BLOCK)))
 
     @property
     def shifted(self) -> bool:
