@@ -19,8 +19,8 @@ from bisect import bisect_right
 
 from sqlalchemy.engine import Connection
 
-FIRST_BLOCK = 5000
-MAX_BLOCK = 100_000
+FIRST_BLOCK = 100  # blocks then grow with the import: at most ~max(100, n) ids go unused
+MAX_BLOCK = 100_000  # ...and never by more than this
 
 
 class IdRange:
