@@ -25,9 +25,9 @@ UPDATEs at the end.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Sequence
 
-from psycopg import IntegrityError as CopyIntegrityError
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -288,7 +288,9 @@ class BulkWriter:
         self.conn.exec_driver_sql("SAVEPOINT gt_import_chunk")
         try:
             self._insert_documents(documents)
-        except (IntegrityError, CopyIntegrityError):
+        except Exception as exc:
+            if not _integrity_error(exc):
+                raise
             self.conn.exec_driver_sql("ROLLBACK TO gt_import_chunk")
             self.conn.exec_driver_sql("RELEASE gt_import_chunk")
             return False
@@ -396,6 +398,16 @@ class BulkWriter:
 
     def close(self) -> None:
         staging.drop_staging(self.conn)
+
+
+def _integrity_error(exc: Exception) -> bool:
+    """A constraint failure: SQLAlchemy's, or psycopg's from a ``COPY`` (rows.insert_rows
+    runs it on the driver's connection). psycopg is looked up, not imported: it is loaded
+    when the database is PostgreSQL, and a SQLite load (and its mapping child) is spared it."""
+    if isinstance(exc, IntegrityError):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.IntegrityError)
 
 
 # Indexes on random keys (hashes, addresses): inserting a million rows into them one by one
