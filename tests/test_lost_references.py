@@ -105,3 +105,23 @@ def test_refresh_without_changes_does_nothing(engine: Engine, tmp_path: Path) ->
     load_case(engine, tmp_path)
     with engine.begin() as connection:
         assert not refresh_lost_references(connection)
+
+
+def test_an_upgraded_database_shows_its_lost_references_at_once(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Reads never derive: opening a database that an upgrade gives a new derived table
+    derives it, so no gap is missing until the next write."""
+    from alembic import command
+
+    from gaptrack.db import alembic_config, open_existing
+
+    load_case(engine, tmp_path)
+    command.downgrade(alembic_config(engine), "0007_coverage")  # before lost_reference
+    engine.dispose()
+    reopened = open_existing(db_url)
+    try:
+        assert _answered(reopened) == {LOST: None}
+        assert _referenced(reopened, BEFORE_DEADLINE) == [f"Email {LOST}"]
+    finally:
+        reopened.dispose()

@@ -19,8 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Empty: the next refresh of derived facts fills it (its signature names this table's
-    # revision, so an upgraded database derives from scratch once).
+    # Empty: opening the upgraded database derives it (gaptrack.db.upgrade_and_derive).
     op.create_table(
         "lost_reference",
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -31,8 +30,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("document_id", "mih"),
     )
     op.create_index("ix_lost_reference_mih", "lost_reference", ["mih"], unique=False)
+    # No memory of rows made before (a downgrade and upgrade again): derive them afresh.
+    op.execute("DELETE FROM derived_state WHERE name = 'lost_references'")
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM derived_state WHERE name = 'lost_references'")
     op.drop_index("ix_lost_reference_mih", table_name="lost_reference")
     op.drop_table("lost_reference")
