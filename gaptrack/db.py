@@ -214,6 +214,17 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def upgrade_and_derive(engine: Engine) -> None:
+    """Upgrade a database someone is opening to use, then bring its derived facts up to date:
+    a migration may add a derived table (empty until derived) or change what a derivation
+    makes, and reads never derive, so without this an upgraded case would show less than it
+    holds until its next write."""
+    from gaptrack.gaps.materialise import refresh_derived  # the core derives; db is below it
+
+    upgrade(engine)
+    refresh_derived(engine)
+
+
 def _create(engine: Engine) -> None:
     """Make the schema in an empty database; if that fails, leave nothing behind (no
     ``alembic_version`` claiming a schema that is not there)."""
@@ -248,7 +259,7 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
             if revision is None:
                 _create(engine)
             elif revision != head_revision():
-                upgrade(engine)
+                upgrade_and_derive(engine)
     except sa.exc.DBAPIError as exc:
         engine.dispose()
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
@@ -275,7 +286,7 @@ def open_existing(url: str) -> Engine:
             engine.dispose()
             raise missing
         if revision != head_revision():
-            upgrade(engine)
+            upgrade_and_derive(engine)
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"cannot open the database at {engine.url!r}: {exc.orig}") from exc
     return engine

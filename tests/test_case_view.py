@@ -233,6 +233,8 @@ def test_reads_never_refresh_derived_facts(engine: Engine) -> None:
     import sqlalchemy as sa
 
     from gaptrack.gaps import sql as t
+    from gaptrack.service.coverage import coverage_report
+    from gaptrack.service.threads import party_threads
 
     load_case_files(engine, sorted(FIXTURES.glob("*.yaml")))
     with engine.connect() as connection:
@@ -245,5 +247,8 @@ def test_reads_never_refresh_derived_facts(engine: Engine) -> None:
     views.clear_cache()
     views.case_view(engine, as_of=dt.date(2017, 11, 16))
     party_summaries(engine, as_of=dt.date(2017, 11, 16))
+    # Coverage and threads read what derivation keeps; they never derive either.
+    coverage_report(engine, "kushner", as_of=dt.date(2017, 11, 16))
+    party_threads(engine, "kushner")
     with engine.connect() as connection:
         assert connection.execute(sa.select(t.derived_state.c.data)).all() == before

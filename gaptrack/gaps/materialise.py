@@ -9,6 +9,8 @@
 4. **The ledger's document counts** per letter and item chain (:mod:`gaptrack.gaps.ledger_counts`).
 5. **Coverage counts** per party, producer, production, custodian and day
    (:mod:`gaptrack.gaps.coverage_counts`).
+6. **Lost references**: Message-IDs produced emails refer to that nobody had produced when
+   they arrived (:mod:`gaptrack.gaps.lost_references`).
 
 Criteria semantics (documented in casefile.schema.CriteriaSpec): an item with at least one
 criterion is answered by a document that is produced by, or names (in any role), a party
@@ -40,6 +42,7 @@ from gaptrack.gaps import sql as t
 from gaptrack.gaps.coverage_counts import LINK_INPUTS, refresh_coverage
 from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
 from gaptrack.gaps.ledger_counts import refresh_counts
+from gaptrack.gaps.lost_references import refresh_lost_references
 from gaptrack.gaps.unify import spread_copies
 from gaptrack.identity.resolve import resolve_stored
 from gaptrack.matching import FINGERPRINT_TOLERANCE_SECONDS
@@ -350,6 +353,7 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
         if not full and after == top and after_item == item_top:
             refresh_counts(connection, count)  # cheap when current
             refresh_coverage(connection, top=top, documents=count)  # likewise
+            refresh_lost_references(connection)  # likewise
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -386,4 +390,5 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
         )
         refresh_counts(connection, count)  # the ledger's documents per letter and item
         refresh_coverage(connection, top=top, documents=count)  # per party, producer and day
+        refresh_lost_references(connection)  # references nobody had produced on arrival
     return DeriveReport(full, False, resolved, rows, top)

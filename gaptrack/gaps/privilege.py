@@ -48,7 +48,15 @@ def withheld_entry(
         )
         .correlate_except(dp),  # the document is two levels up: correlate it explicitly
     )
-    return (
+    # The full test is costly per row (a receipt probe and date arithmetic per entry, a
+    # participant scan for names); a cheap index-side test of what it needs first (an
+    # entry of the party for the item or the date) skips it for nearly every row.
+    maybe = t.privilege.alias("maybe")
+    possible = sa.exists().where(
+        maybe.c.party_id == party_col,
+        sa.or_(maybe.c.item_id == item_col, maybe.c.doc_date == doc_date),
+    )
+    entry = (
         sa.select(sa.func.min(pe.c.id))
         .where(
             pe.c.party_id == party_col,
@@ -63,3 +71,4 @@ def withheld_entry(
         )
         .scalar_subquery()
     )
+    return sa.case((possible, entry), else_=sa.null())

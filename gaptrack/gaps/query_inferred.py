@@ -90,7 +90,8 @@ def _undecided(ref: Any, document_id: Any, party_col: Any, scope: Scope) -> list
 
 
 def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool = True) -> Any:
-    """Rows: party_id, item_id, document columns, role_rank, the copy probes, withheld_id.
+    """Rows: party_id, item_id, document columns (the sent time as ``sent_ms``,
+    :func:`gaptrack.gaps.sql.epoch_ms`), role_rank, the copy probes, withheld_id.
 
     Driven by ``inferred_candidate`` (derived: P on another party's document answering P's
     item, with its matching keys), so the copy probes run on a narrow table and only the
@@ -114,7 +115,7 @@ def inferred_candidates(scope: Scope, *, only_missing: bool = True, labels: bool
             c.c.mih,
             c.c.fingerprint,
             c.c.body_hash,
-            c.c.date_sent,
+            t.epoch_ms(c.c.date_sent, scope.dialect).label("sent_ms"),
             c.c.role_rank,
             *(probes.labelled() if not only_missing else probes.nulls()),
             withheld_entry(

@@ -37,28 +37,16 @@ MAILBOX_ROLES = [
 
 def referenced_unproduced(scope: Scope) -> Any:
     """Rows: party_id, mih, message_id, the referring document's id, label, producer, date."""
-    r, d, pr, dp = t.reference, t.document, t.production, t.participant
+    lr, d, pr, dp = t.lost_reference, t.document, t.production, t.participant
     rr, rq = t.recipient, t.request
-    original = t.document.alias("original")
-    original_production = t.production.alias("original_production")
-    # The unanswered references first, as an aggregate (which SQLite materialises rather than
-    # flattening), so the few of them drive the join, not the millions of participants.
+    # The references nobody had produced by ``as_of`` (derived after writes:
+    # gaptrack.gaps.lost_references), materialised so that the few of them drive the join,
+    # not the millions of participants (flattened, SQLite starts from the participants).
     lost = (
-        sa.select(r.c.document_id, r.c.mih, sa.func.min(r.c.message_id).label("message_id"))
-        .where(
-            r.c.message_id.like("%@%"),
-            ~sa.exists()
-            .select_from(
-                original
-                if scope.all_received
-                else original.join(
-                    original_production, original_production.c.id == original.c.production_id
-                )
-            )
-            .where(original.c.mih == r.c.mih, received_by(original_production, scope))
-        )
-        .group_by(r.c.document_id, r.c.mih)
-        .subquery("lost")
+        sa.select(lr.c.document_id, lr.c.mih, lr.c.message_id)
+        .where(sa.or_(lr.c.answered_on.is_(None), lr.c.answered_on > scope.as_of))
+        .cte("lost")
+        .prefix_with("MATERIALIZED")
     )
     return (
         sa.select(

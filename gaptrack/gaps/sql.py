@@ -33,6 +33,7 @@ privilege = metadata.tables["privilege_entry"]
 event = metadata.tables["event"]
 reply = metadata.tables["reply"]
 candidate = metadata.tables["inferred_candidate"]
+lost_reference = metadata.tables["lost_reference"]
 derived_state = metadata.tables["derived_state"]
 coverage_count = metadata.tables["coverage_count"]
 signatory = metadata.tables["signatory"]
@@ -52,6 +53,17 @@ def seconds_apart(a: Any, b: Any, dialect: str) -> Any:
     if dialect == "postgresql":
         return sa.func.abs(sa.extract("epoch", a - b))
     return sa.func.abs(sa.func.julianday(a) - sa.func.julianday(b)) * 86400.0
+
+
+def epoch_ms(column: Any, dialect: str) -> Any:
+    """A stored datetime as whole milliseconds since 1970 (UTC): compared in Python without
+    parsing a datetime per row. Milliseconds are SQLite's own resolution for date arithmetic,
+    so a comparison here agrees with :func:`seconds_apart` in a query."""
+    if dialect == "postgresql":
+        return sa.cast(sa.func.round(sa.extract("epoch", column) * 1000), sa.BigInteger)
+    return sa.cast(
+        sa.func.round((sa.func.julianday(column) - 2440587.5) * 86400000.0), sa.BigInteger
+    )
 
 
 def contains_ci(haystack: Any, needle: Any) -> Any:

@@ -94,15 +94,18 @@ def spread_copies(connection: Connection) -> int:
 
 
 class _Union:
+    """Union-find over row numbers; a number never joined is its own root (not stored)."""
+
     def __init__(self) -> None:
         self.parent: dict[int, int] = {}
 
     def find(self, x: int) -> int:
-        root = self.parent.setdefault(x, x)
-        while root != self.parent[root]:
-            root = self.parent[root]
+        parent = self.parent
+        root = x
+        while (up := parent.get(root)) is not None:
+            root = up
         while x != root:  # path compression
-            self.parent[x], x = root, self.parent[x]
+            parent[x], x = root, parent[x]
         return root
 
     def join(self, a: int, b: int) -> None:
@@ -111,49 +114,61 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _seconds(value: Any) -> float | None:
+def sent_ms_of(row: Any) -> int | None:
+    """A row's ``date_sent`` (a datetime, or SQLite's text) in milliseconds since 1970."""
+    value = row.date_sent
     if value is None:
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return float(value.timestamp())
+    return round(value.timestamp() * 1000)
 
 
 def group_copies(
-    rows: Iterable[Any], partition: Callable[[Any], tuple[Any, ...]]
+    rows: Iterable[Any],
+    partition: Callable[[Any], Any],
+    sent_ms: Callable[[Any], int | None] = sent_ms_of,
 ) -> list[list[Any]]:
     """Result rows grouped by ``partition`` (e.g. party and item chain) and, inside it, by
     the union of their keys (MIH, body hash, fingerprint within the tolerance). Rows need
-    ``mih``, ``body_hash``, ``fingerprint`` and ``date_sent`` attributes."""
+    ``mih``, ``body_hash`` and ``fingerprint`` attributes; ``sent_ms`` reads the sent time
+    (a query can select it as :func:`gaptrack.gaps.sql.epoch_ms` instead of a datetime).
+
+    Rows with one MIH are one node from the start (a dictionary lookup, no union), so the
+    union-find runs over emails, not rows: at a million documents there are twice as many
+    rows as emails (one per item a document answers, per copy).
+    """
     listed = list(rows)
-    parts = [partition(row) for row in listed]  # once per row: tens of thousands at 1M
     union = _Union()
-    seen: dict[tuple[Any, ...], int] = {}
-    prints: dict[tuple[Any, ...], list[tuple[float | None, int]]] = {}
+    first: dict[tuple[Any, ...], int] = {}
+    prints: dict[tuple[Any, ...], list[tuple[int | None, int]]] = {}
+    nodes: list[tuple[Any, int]] = []
     for i, row in enumerate(listed):
-        union.find(i)
-        part = parts[i]
-        for column in ("mih", "body_hash"):
-            value = getattr(row, column, None)
-            if value:
-                first = seen.setdefault((*part, column, value), i)
-                union.join(first, i)
+        part = partition(row)
+        mih = row.mih
+        node = first.setdefault((part, 0, mih), i) if mih else i
+        body = row.body_hash
+        if body:
+            other = first.setdefault((part, 1, body), node)
+            if other != node:
+                union.join(other, node)
         if row.fingerprint:
-            prints.setdefault((*part, row.fingerprint), []).append((_seconds(row.date_sent), i))
-        else:
-            seen.setdefault((*part, "row", i), i)
+            prints.setdefault((part, row.fingerprint), []).append((sent_ms(row), node))
+        nodes.append((part, node))
+    tolerance = FINGERPRINT_TOLERANCE_SECONDS * 1000
     for members in prints.values():
-        members.sort(key=lambda m: (m[0] is not None, m[0] or 0.0))
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: (m[0] is not None, m[0] or 0))
         for (a_time, a), (b_time, b) in itertools.pairwise(members):
             near = (a_time is None and b_time is None) or (
-                a_time is not None and b_time is not None
-                and b_time - a_time <= FINGERPRINT_TOLERANCE_SECONDS
+                a_time is not None and b_time is not None and b_time - a_time <= tolerance
             )
             if near:
                 union.join(a, b)
-    groups: dict[tuple[Any, ...], list[Any]] = {}
-    for i, row in enumerate(listed):
-        groups.setdefault((*parts[i], union.find(i)), []).append(row)
+    groups: dict[tuple[Any, int], list[Any]] = {}
+    for (part, node), row in zip(nodes, listed, strict=True):
+        groups.setdefault((part, union.find(node)), []).append(row)
     return list(groups.values())

@@ -9,7 +9,12 @@ from gaptrack.models.committee import (
     CommitteeCreate,
     CommitteeRead,
 )
-from gaptrack.models.derived import CoverageCount, DerivedState, InferredCandidate
+from gaptrack.models.derived import (
+    CoverageCount,
+    DerivedState,
+    InferredCandidate,
+    LostReference,
+)
 from gaptrack.models.document import (
     Document,
     DocumentItem,
@@ -97,6 +102,7 @@ __all__ = [
     "KnownItemRead",
     "KnownStatus",
     "Legislator",
+    "LostReference",
     "ParticipantRole",
     "Party",
     "PartyAddress",

@@ -44,6 +44,25 @@ class InferredCandidate(SQLModel, table=True):
     copy_received: dt.date | None = None
 
 
+class LostReference(SQLModel, table=True):
+    """A Message-ID a produced email replies to or quotes that was, for a while or for good,
+    produced by nobody: no document with its MIH arrived before the referring one did.
+
+    ``answered_on`` is when the first document with that MIH arrived (NULL: none yet), so the
+    reference is unanswered as of any date before it; a reference answered no later than its
+    referring email arrived is never lost and has no row. Kept by
+    :mod:`gaptrack.gaps.lost_references`; read by the referenced-unproduced query.
+    """
+
+    __tablename__ = "lost_reference"
+    __table_args__ = (Index("ix_lost_reference_mih", "mih"),)
+
+    document_id: int = Field(foreign_key="document.id", primary_key=True, ondelete="CASCADE")
+    mih: str = Field(max_length=32, primary_key=True)
+    message_id: str = Field(max_length=1000)  # the lowest of the Message-IDs with this MIH
+    answered_on: dt.date | None = None
+
+
 class CoverageCount(SQLModel, table=True):
     """Documents per (party P, producing party, production, custodian, day): P's own
     documents (``subject_party_id == producer_party_id``, per custodian) and the documents

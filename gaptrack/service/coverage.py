@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from gaptrack.coverage import Period, coverage, label
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import Party
 from gaptrack.service.lookup import resolve
 
@@ -43,7 +42,6 @@ class CoverageReport(BaseModel):
 def coverage_report(
     engine: Engine, party: str, *, as_of: dt.date, by: Period = Period.MONTH
 ) -> CoverageReport:
-    refresh_derived(engine)  # participants resolved to parties (cheap when current)
     with engine.connect() as connection:
         with Session(bind=connection) as session:
             owner = resolve(session, Party, party)

@@ -13,7 +13,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from gaptrack.collector import collector_paused
-from gaptrack.gaps.materialise import refresh_derived
 from gaptrack.models import Party
 from gaptrack.models.enums import ParticipantRole
 from gaptrack.service.lookup import resolve
@@ -157,7 +156,6 @@ def _view(
 
 def party_threads(engine: Engine, party: str | None = None) -> list[ThreadView]:
     """The threads ``party`` is on or produced part of (all threads without a party)."""
-    refresh_derived(engine)  # participants resolved to parties (cheap when current)
     # Tens of thousands of messages and views, none in a cycle: the collector walking them
     # again and again cost a third of the run.
     with collector_paused(), engine.connect() as connection:
