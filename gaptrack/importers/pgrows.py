@@ -4,7 +4,8 @@ The counterpart of :func:`gaptrack.importers.prepared.prepare_rows`: the documen
 numbered from ids the writer reserved in advance (:mod:`gaptrack.importers.idrange`), so
 every row — participants, references, and the family parent's id in the document row
 itself — can be made anywhere, a large load's mapping child included, and the writer only
-hands the rows to ``COPY``: nothing is read back, and no UPDATE links families afterwards.
+hands the rows to ``COPY``: nothing is read back, and the UPDATE that links families at the
+end has only what is left to do (rewriting a third of a million rows took a fifth of a load).
 
 A document row is ``(id, *the plan's kept values, parent id, production, party)``; absent
 values are None (``COPY`` writes what it is given), dates naive UTC text as on SQLite (the
