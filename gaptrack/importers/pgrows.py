@@ -34,10 +34,10 @@ from gaptrack.importers.prepared import (
     PreparedRows,
     Row,
     RowPlan,
+    dates_as_text,
     links_parties,
     prepare_rows,
 )
-from gaptrack.importers.rows import sqlite_value
 
 P_PARENT, P_LINE = -3, -4  # positions in a document row: the parent's id, the source line
 _BATES = ROW_INDEX["end_label"] + 1  # the Bates columns lead every row, and are never NULL
@@ -83,9 +83,7 @@ class CopyRows:
             _line, prefix, begin, _suffix, values, people, refs, parent = draft
             sent, created = values[DATE_SENT], values[DATE_CREATED]
             if isinstance(sent, dt.datetime) or isinstance(created, dt.datetime):
-                listed = list(values)  # the mail path's drafts carry datetimes
-                listed[DATE_SENT], listed[DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
-                values = tuple(listed)
+                values = dates_as_text(values)
             kept = values if pick is None else pick(values)
             rest = kept[_BATES:]
             parent_id = None

@@ -92,10 +92,7 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
         _line, _prefix, _begin, _suffix, values, people, refs, parent = draft
         sent, created = values[DATE_SENT], values[DATE_CREATED]
         if isinstance(sent, dt.datetime) or isinstance(created, dt.datetime):
-            # Drafts from the mail path carry datetimes (DAT drafts already carry the text).
-            listed = list(values)
-            listed[DATE_SENT], listed[DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
-            values = tuple(listed)
+            values = dates_as_text(values)
         append((doc_id, *(values if pick is None else pick(values)), *(parent or no_parent)))
         if people:
             if link:
@@ -111,6 +108,15 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
             families.append((doc_id, *parent))
         doc_id += 1
     return PreparedRows(documents, participants, references, families)
+
+
+def dates_as_text(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A draft's values with its datetimes as the text SQLite stores (naive UTC): drafts from
+    the mail path carry datetimes, DAT drafts already carry the text."""
+    listed = list(values)
+    sent, created = listed[DATE_SENT], listed[DATE_CREATED]
+    listed[DATE_SENT], listed[DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
+    return tuple(listed)
 
 
 def links_parties(keys: PartyKeys | None) -> bool:

@@ -118,6 +118,18 @@ def _link_families_joined(conn: Connection, party_id: int, *, every: bool = Fals
     )
 
 
+def party_has_parent_prefixes(conn: Connection, party_id: int, production_id: int) -> bool:
+    """PostgreSQL: whether the party's other productions hold documents under a prefix the
+    staged links name (then a parent found among this load's documents may not be the
+    lowest id with its number, see pgrows)."""
+    return conn.exec_driver_sql(
+        "SELECT EXISTS (SELECT 1 FROM document d WHERE d.party_id = %s"
+        " AND d.production_id <> %s AND d.bates_prefix IN"
+        f" (SELECT DISTINCT parent_prefix FROM {FAMILY_TABLE}))",
+        (party_id, production_id),
+    ).scalar_one() is True
+
+
 def opt_page_counts(
     conn: Connection, sql: SqlDialect, production_id: int
 ) -> tuple[int, int | None]:

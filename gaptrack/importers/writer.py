@@ -25,11 +25,10 @@ UPDATEs at the end.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Collection, Sequence
+from operator import itemgetter
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from gaptrack.errors import LoadFileError
 from gaptrack.identity.resolve import (
@@ -43,7 +42,14 @@ from gaptrack.importers.continuity import BatesEntry, BatesTracker, taken_bates
 from gaptrack.importers.idrange import IdRange
 from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.opt import OptDocument
-from gaptrack.importers.pgrows import P_LINE, copy_columns, row_maker, translated, unparented
+from gaptrack.importers.pgrows import (
+    P_LINE,
+    P_PARENT,
+    copy_columns,
+    row_maker,
+    translated,
+    unparented,
+)
 from gaptrack.importers.prepared import (
     R_BEGIN,
     R_LABEL,
@@ -57,7 +63,7 @@ from gaptrack.importers.prepared import (
     links_parties,
     prepare_rows,
 )
-from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows
+from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows, integrity_error
 from gaptrack.importers.staging import FAMILY_COLUMNS, FAMILY_TABLE
 from gaptrack.importers.tally import DocumentTally
 from gaptrack.models import metadata
@@ -110,6 +116,7 @@ class BulkWriter:
         self.pending: list[DocumentDraft] = []
         self.written = 0
         self.families = 0
+        self.unlinked = 0  # PostgreSQL: children written without their parent's id
         m = self.sql.marks
         left_out = frozenset(unfilled)
         assert all(_DOCUMENT.c[name].nullable for name in left_out)
@@ -289,7 +296,7 @@ class BulkWriter:
         try:
             self._insert_documents(documents)
         except Exception as exc:
-            if not _integrity_error(exc):
+            if not integrity_error(exc):
                 raise
             self.conn.exec_driver_sql("ROLLBACK TO gt_import_chunk")
             self.conn.exec_driver_sql("RELEASE gt_import_chunk")
@@ -335,6 +342,9 @@ class BulkWriter:
             insert_rows(conn, FAMILY_TABLE, FAMILY_COLUMNS, prepared.families,
                         insert=self._insert_family)
             self.families += len(prepared.families)
+            if self.ids is not None:
+                parents = list(map(itemgetter(P_PARENT), prepared.documents))
+                self.unlinked += len(prepared.families) - (len(parents) - parents.count(None))
         if self.bates is not None:
             self.bates.add(prepared.documents)
         self.tally.add(prepared.documents)
@@ -349,8 +359,10 @@ class BulkWriter:
         self.flush()
         if not self.families:
             return 0
-        return staging.link_families(self.conn, self.sql, self.party_id,
-                                     recheck=self._parents_may_differ())
+        recheck = self._parents_may_differ()
+        if self.ids is not None and not recheck and not self.unlinked:
+            return 0  # every child went in with its parent: nothing to set, no orphan
+        return staging.link_families(self.conn, self.sql, self.party_id, recheck=recheck)
 
     def _parents_may_differ(self) -> bool:
         """PostgreSQL: whether a parent found among the recent documents (pgrows) may not be
@@ -361,12 +373,7 @@ class BulkWriter:
             return False
         if self.bates is None or not self.bates.ordered:
             return True
-        return self.conn.exec_driver_sql(
-            "SELECT EXISTS (SELECT 1 FROM document d WHERE d.party_id = %s"
-            " AND d.production_id <> %s AND d.bates_prefix IN"
-            f" (SELECT DISTINCT parent_prefix FROM {FAMILY_TABLE}))",
-            (self.party_id, self.production_id),
-        ).scalar_one() is True
+        return staging.party_has_parent_prefixes(self.conn, self.party_id, self.production_id)
 
     def apply_opt(self) -> int:
         """Fill page counts the DAT lacks from the OPT; returns how many were filled."""
@@ -398,20 +405,3 @@ class BulkWriter:
 
     def close(self) -> None:
         staging.drop_staging(self.conn)
-
-
-def _integrity_error(exc: Exception) -> bool:
-    """A constraint failure: SQLAlchemy's, or psycopg's from a ``COPY`` (rows.insert_rows
-    runs it on the driver's connection). psycopg is looked up, not imported: it is loaded
-    when the database is PostgreSQL, and a SQLite load (and its mapping child) is spared it."""
-    if isinstance(exc, IntegrityError):
-        return True
-    psycopg = sys.modules.get("psycopg")
-    return psycopg is not None and isinstance(exc, psycopg.IntegrityError)
-
-
-# Indexes on random keys (hashes, addresses): inserting a million rows into them one by one
-# misses the page cache on nearly every row. For a big load into SQLite they are dropped
-# inside the import's transaction and rebuilt (by sorting, much faster) before it commits;
-# a crash rolls the drop back with everything else. Not done on PostgreSQL, where DROP INDEX
-# would lock out readers for the whole import. Never deferred: the unique Bates constraint,
