@@ -30,7 +30,7 @@ class Row:
 def _linked(a: Row, b: Row) -> bool:
     if a.part != b.part:
         return False
-    if a.mih and a.mih == b.mih or a.body_hash and a.body_hash == b.body_hash:
+    if (a.mih and a.mih == b.mih) or (a.body_hash and a.body_hash == b.body_hash):
         return True
     if not a.fingerprint or a.fingerprint != b.fingerprint:
         return False

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.catalogue import Catalogue, as_date
 from gaptrack.gaps.copies import match_of
-from gaptrack.gaps.engine import Catalogue, _as_date
 from gaptrack.gaps.model import Finding, MatchKey
 from gaptrack.gaps.query_inferred import RANK_ROLE, inferred_candidates
 from gaptrack.gaps.query_known import known_rows
@@ -22,7 +22,7 @@ from gaptrack.gaps.scope import Scope, latest_receipt
 
 def list_findings(connection: Connection, scope: Scope) -> list[Finding]:
     t.tune(connection)
-    received = _as_date(latest_receipt(connection))
+    received = as_date(latest_receipt(connection))
     scope = replace(scope, all_received=received is None or received <= scope.as_of)
     cat = Catalogue.load(connection)
     raw: list[

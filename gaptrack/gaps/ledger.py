@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.engine import Catalogue, GapResult, ItemInfo, PartyInfo
+from gaptrack.gaps.catalogue import Catalogue, GapResult, ItemInfo, PartyInfo
 from gaptrack.gaps.kinds import DOCUMENT_GAPS
 from gaptrack.gaps.ledger_facts import (
     Letter,

@@ -19,7 +19,6 @@ copies of the email carries is produced.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -28,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
+from gaptrack.gaps.catalogue import as_date
 from gaptrack.gaps.model import Evidence, Gap, GapKind, MatchKey
 from gaptrack.gaps.scope import Scope, party_filter, received_by
 from gaptrack.gaps.unify import group_copies
@@ -141,14 +141,6 @@ def _families(
     return parents, children
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def incomplete_family_gaps(
     connection: Connection,
     rows: Sequence[Any],
@@ -206,7 +198,7 @@ def _party_gaps(
             key=f"incomplete-family:{base(GapKind.INCOMPLETE_FAMILY, party_id, None)['party']}:"
             f"{first.begin_label}:{labels[0]}",
             title=f"Attachment {name} of \"{subject}\"",
-            date=_as_date(first.date_sent),
+            date=as_date(first.date_sent),
             evidence=Evidence(
                 summary=summary,
                 basis="other-production",

@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.engine import GapResult, KnownState, compute_gaps
+from gaptrack.gaps.catalogue import GapResult, KnownState
+from gaptrack.gaps.engine import compute_gaps
 from gaptrack.gaps.kinds import ALL_KINDS, OPT_IN_KINDS, parse_kinds
 from gaptrack.gaps.ledger import OPEN, build_ledger
 from gaptrack.gaps.model import Gap, GapKind, PartySummary, RequestStatus

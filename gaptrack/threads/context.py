@@ -118,11 +118,11 @@ def neighbours(connection: Connection, mihs: Collection[str]) -> dict[str, list[
         return {}
     parents = _parents(connection, wanted)
     replies = _replies(connection, wanted)
-    nodes = _copies(connection, sorted(set(wanted) | set(parents.values())))
+    # Copies are read only for the messages shown: most wanted emails are in no thread.
+    threaded = [mih for mih in wanted if mih in parents or mih in replies]
+    nodes = _copies(connection, sorted(set(threaded) | set(parents.values())))
     out: dict[str, list[ThreadMessage]] = {}
-    for mih in wanted:
-        if mih not in parents and mih not in replies:
-            continue
+    for mih in threaded:
         messages = [nodes.get(mih, _Node()).view("missing")]
         if mih in parents:
             messages.append(nodes.get(parents[mih], _Node()).view("parent"))
