@@ -35,3 +35,15 @@ def test_every_model_table_exists(engine: Engine) -> None:
 def test_gap_query_indexes_exist(engine: Engine) -> None:
     names = {ix["name"] for ix in sa.inspect(engine).get_indexes("document")}
     assert {"ix_document_mih_party", "ix_document_fingerprint_party"} <= names
+
+
+def test_participant_party_index_leaves_out_participants_of_no_party(engine: Engine) -> None:
+    """ix_participant_party_role holds only participants linked to a party, on both backends
+    (a load writes most participants with none: an entry each would be work for nothing)."""
+    if engine.dialect.name == "postgresql":
+        sql = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_participant_party_role'"
+    else:
+        sql = "SELECT sql FROM sqlite_master WHERE name = 'ix_participant_party_role'"
+    with engine.connect() as connection:
+        definition = str(connection.execute(sa.text(sql)).scalar_one())
+    assert "WHERE" in definition.upper() and "party_id IS NOT NULL" in definition

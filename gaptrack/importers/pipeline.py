@@ -44,7 +44,8 @@ from gaptrack.importers.encoding import detect_bytes
 from gaptrack.importers.fieldmap import FieldMap
 from gaptrack.importers.mapping import DatMapper, DocumentDraft
 from gaptrack.importers.paths import resolve_inside
-from gaptrack.importers.writer import PreparedRows, RowPlan, prepare_rows
+from gaptrack.importers.pgrows import row_maker
+from gaptrack.importers.writer import PreparedRows, RowPlan
 
 Item = DocumentDraft | LoadFileError
 # From about this size (≈ 30,000 DAT records) an input is read and mapped in a child process
@@ -183,9 +184,11 @@ def items(records: Iterable[Any], map_one: MapOne) -> Iterator[Item]:
 def row_batches(
     records: Iterable[Any], map_one: MapOne, plan: RowPlan, position: Callable[[], int]
 ) -> Iterator[RowBatch]:
-    """``records`` mapped and made into rows ready for ``executemany``, BATCH records at a
-    time, numbered on from ``plan.first_id``; ``position()``: the bytes read so far."""
+    """``records`` mapped and made into rows ready for ``executemany`` or ``COPY``
+    (``pgrows.row_maker``), BATCH records at a time, numbered on from ``plan.first_id``;
+    ``position()``: the bytes read so far."""
     next_id = plan.first_id
+    make = row_maker(plan)
     drafts: list[DocumentDraft] = []
     errors: list[LoadFileError] = []
     count = 0
@@ -202,11 +205,11 @@ def row_batches(
             else:
                 drafts.append(made)  # type: ignore[arg-type]
         if count >= BATCH:
-            yield RowBatch(position(), count, errors, prepare_rows(drafts, plan, next_id))
+            yield RowBatch(position(), count, errors, make(drafts, next_id))
             next_id += len(drafts)
             drafts, errors, count = [], [], 0
     if count:
-        yield RowBatch(position(), count, errors, prepare_rows(drafts, plan, next_id))
+        yield RowBatch(position(), count, errors, make(drafts, next_id))
 
 
 @contextlib.contextmanager

@@ -35,7 +35,7 @@ Row = tuple[Any, ...]
 
 
 class RowPlan(NamedTuple):
-    """What turning drafts into SQLite rows needs besides the drafts (picklable).
+    """What turning drafts into rows needs besides the drafts (picklable).
 
     The mapping child (importers.pipeline) gets one, so that it can number the documents
     and build every row ready for ``executemany``: the writer then only passes lists on.
@@ -48,6 +48,7 @@ class RowPlan(NamedTuple):
     # The positions of ROW_COLUMNS a row carries: the columns the load can fill. The others
     # are constants of the insert statement (see BulkWriter), not a million bound blanks.
     kept: tuple[int, ...]
+    postgres: bool = False  # rows for COPY (pgrows.CopyRows) rather than executemany
 
     def columns(self) -> tuple[str, ...]:
         """The draft columns of a prepared document row, in order (after its id)."""
@@ -91,10 +92,7 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
         _line, _prefix, _begin, _suffix, values, people, refs, parent = draft
         sent, created = values[DATE_SENT], values[DATE_CREATED]
         if isinstance(sent, dt.datetime) or isinstance(created, dt.datetime):
-            # Drafts from the mail path carry datetimes (DAT drafts already carry the text).
-            listed = list(values)
-            listed[DATE_SENT], listed[DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
-            values = tuple(listed)
+            values = dates_as_text(values)
         append((doc_id, *(values if pick is None else pick(values)), *(parent or no_parent)))
         if people:
             if link:
@@ -110,6 +108,15 @@ def prepare_rows(drafts: Sequence[DocumentDraft], plan: RowPlan, first_id: int) 
             families.append((doc_id, *parent))
         doc_id += 1
     return PreparedRows(documents, participants, references, families)
+
+
+def dates_as_text(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A draft's values with its datetimes as the text SQLite stores (naive UTC): drafts from
+    the mail path carry datetimes, DAT drafts already carry the text."""
+    listed = list(values)
+    sent, created = listed[DATE_SENT], listed[DATE_CREATED]
+    listed[DATE_SENT], listed[DATE_CREATED] = sqlite_value(sent), sqlite_value(created)
+    return tuple(listed)
 
 
 def links_parties(keys: PartyKeys | None) -> bool:

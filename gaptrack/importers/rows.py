@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 CHUNK = 5000
 
@@ -105,6 +107,16 @@ def insert_rows(
     ):
         for row in rows:
             copy.write_row(row)
+
+
+def integrity_error(exc: Exception) -> bool:
+    """A constraint failure: SQLAlchemy's, or psycopg's from a ``COPY`` (insert_rows runs
+    it on the driver's connection). psycopg is looked up, not imported: it is loaded
+    when the database is PostgreSQL, and a SQLite load (and its mapping child) is spared it."""
+    if isinstance(exc, IntegrityError):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.IntegrityError)
 
 
 class TableWriter:

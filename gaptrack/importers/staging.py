@@ -1,8 +1,8 @@
 """Temporary tables an import stages family links and OPT pages in, and the UPDATEs that
 apply them at the end: one statement each instead of one per document.
 
-The family UPDATE only touches children still without a parent (on SQLite nearly all were
-linked as they were written, see ``writer.BulkWriter``).
+The family UPDATE only touches children still without a parent (nearly all were linked as
+they were written, see ``writer.BulkWriter``).
 """
 
 from __future__ import annotations
@@ -64,12 +64,15 @@ def stage_opt(
         )
 
 
-def link_families(conn: Connection, sql: SqlDialect, party_id: int) -> int:
+def link_families(conn: Connection, sql: SqlDialect, party_id: int, *,
+                  recheck: bool = False) -> int:
     """Set ``parent_id`` from the staged family links; returns the orphans' count.
 
     Only children still without a parent are looked at, found from the family table by
     primary key rather than by scanning the production: a few hundred milliseconds less on
-    a million documents.
+    a million documents. ``recheck`` (PostgreSQL): every staged child is looked at, and its
+    parent set where it is not the lowest id of the party with the parent's Bates number
+    (the writer found it among recent documents, see pgrows).
     """
     unlinked = (
         f"SELECT f.child_id FROM {FAMILY_TABLE} f WHERE EXISTS (SELECT 1 FROM document c"
@@ -79,11 +82,13 @@ def link_families(conn: Connection, sql: SqlDialect, party_id: int) -> int:
     def count() -> int:
         return int(conn.exec_driver_sql(f"SELECT count(*) FROM ({unlinked}) u").scalar_one())
 
+    if conn.dialect.name == "postgresql":
+        if recheck or count():
+            _link_families_joined(conn, party_id, every=recheck)
+            return count()
+        return 0
     if count() == 0:
         return 0
-    if conn.dialect.name == "postgresql":
-        _link_families_joined(conn, party_id)
-        return count()
     conn.exec_driver_sql(
         "UPDATE document SET parent_id = ("
         " SELECT min(p.id) FROM " + FAMILY_TABLE + " f JOIN document p"
@@ -96,19 +101,33 @@ def link_families(conn: Connection, sql: SqlDialect, party_id: int) -> int:
     return count()
 
 
-def _link_families_joined(conn: Connection, party_id: int) -> None:
+def _link_families_joined(conn: Connection, party_id: int, *, every: bool = False) -> None:
     """PostgreSQL: the same links in one hash join (a correlated subquery per child took a
-    fifth of a large import). The staged table is analysed first: the planner knows nothing
-    of a temporary table's size otherwise."""
+    fifth of a large import); ``every``: each child whose parent differs, not only those
+    without one. The staged table is analysed first: the planner knows nothing of a
+    temporary table's size otherwise."""
     conn.exec_driver_sql(f"ANALYZE {FAMILY_TABLE}")
     conn.exec_driver_sql(
         "UPDATE document SET parent_id = s.parent_id FROM ("
         " SELECT f.child_id, min(p.id) AS parent_id FROM " + FAMILY_TABLE + " f"
         " JOIN document p ON p.party_id = %s AND p.bates_prefix = f.parent_prefix"
         " AND p.bates_begin = f.parent_begin GROUP BY f.child_id) s"
-        " WHERE document.id = s.child_id AND document.parent_id IS NULL",
+        " WHERE document.id = s.child_id AND document.parent_id "
+        + ("IS DISTINCT FROM s.parent_id" if every else "IS NULL"),
         (party_id,),
     )
+
+
+def party_has_parent_prefixes(conn: Connection, party_id: int, production_id: int) -> bool:
+    """PostgreSQL: whether the party's other productions hold documents under a prefix the
+    staged links name (then a parent found among this load's documents may not be the
+    lowest id with its number, see pgrows)."""
+    return conn.exec_driver_sql(
+        "SELECT EXISTS (SELECT 1 FROM document d WHERE d.party_id = %s"
+        " AND d.production_id <> %s AND d.bates_prefix IN"
+        f" (SELECT DISTINCT parent_prefix FROM {FAMILY_TABLE}))",
+        (party_id, production_id),
+    ).scalar_one() is True
 
 
 def opt_page_counts(

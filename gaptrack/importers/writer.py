@@ -1,23 +1,23 @@
 """Bulk insert of documents and what hangs off them, inside the caller's transaction.
 
-Rows go in through the driver's ``executemany`` in chunks (SQLModel's ``add_all`` is 20–40×
-slower, docs/architecture.md §7). Participants and references need the new document ids:
+Rows go in through the driver's ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in chunks
+(SQLModel's ``add_all`` is 20–40× slower, docs/architecture.md §7). The writer numbers the
+documents itself, so nothing is read back and every row — participants, references, the
+family parent — can be made before it reaches the writer, in a large load's mapping child
+(:class:`RowPlan`, :meth:`BulkWriter.add_prepared`): the writer then has no per-row Python
+left but the counts (:mod:`gaptrack.importers.tally`, :mod:`gaptrack.importers.continuity`).
 
-* on SQLite the writer numbers documents itself, from ``max(id) + 1`` — exactly the rowids
-  SQLite would pick, and safe because the import's transaction already holds the write lock
-  (it inserted the production) — so nothing is read back, and each row looks up its family
-  parent as it goes in (one index probe, see ``_insert_document``). Because the numbers are
-  known in advance, :func:`prepare_rows` can build every row ready for ``executemany``
-  anywhere, and a large DAT's mapping child does so (:class:`RowPlan`): the writer then has
-  no per-row Python left (:meth:`BulkWriter.add_prepared`);
-* on PostgreSQL the ids come from the sequence and are read back by ``production_id`` and
-  ``id`` above the last seen (ids only grow within one transaction).
+* On SQLite the numbers start at ``max(id) + 1`` — exactly the rowids SQLite would pick, and
+  safe because the import's transaction already holds the write lock (it inserted the
+  production) — and each row looks up its family parent as it goes in (one index probe, see
+  ``_document_insert``); rows are made by :func:`prepare_rows`.
+* On PostgreSQL they are ids reserved from the sequence (:mod:`gaptrack.importers.idrange`),
+  rows are made by :mod:`gaptrack.importers.pgrows`, which also finds each family parent
+  among the documents just numbered, so that the id goes into the copied row.
 
 Family links and OPT page counts are staged in temporary tables and applied with one UPDATE
-each at the end (:mod:`gaptrack.importers.staging`); prepared rows are made by
-:mod:`gaptrack.importers.prepared`, Bates continuity is counted by
-:mod:`gaptrack.importers.continuity`, and a big load's index deferral is
-:mod:`gaptrack.importers.indexes`.
+each at the end, to the rows still without them (:mod:`gaptrack.importers.staging`); a big
+load's index deferral is :mod:`gaptrack.importers.indexes`.
 Participants are linked to known parties by the identity resolver (gaptrack.identity): as
 they are written when the party keys are few enough to hold in memory, else by its set-based
 UPDATEs at the end.
@@ -26,26 +26,31 @@ UPDATEs at the end.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from operator import itemgetter
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from gaptrack.errors import LoadFileError
 from gaptrack.identity.resolve import (
     MAX_PARTY_KEYS,
     count_party_keys,
     load_party_names,
-    party_for,
     resolve_stored,
 )
 from gaptrack.importers import staging
 from gaptrack.importers.continuity import BatesEntry, BatesTracker, taken_bates
+from gaptrack.importers.idrange import IdRange
 from gaptrack.importers.mapping import DOCUMENT_COLUMNS, ROW_COLUMNS, ROW_INDEX, DocumentDraft
 from gaptrack.importers.opt import OptDocument
+from gaptrack.importers.pgrows import (
+    P_LINE,
+    P_PARENT,
+    copy_columns,
+    row_maker,
+    translated,
+    unparented,
+)
 from gaptrack.importers.prepared import (
-    DATE_CREATED,
-    DATE_SENT,
     R_BEGIN,
     R_LABEL,
     R_LINE,
@@ -58,7 +63,7 @@ from gaptrack.importers.prepared import (
     links_parties,
     prepare_rows,
 )
-from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows
+from gaptrack.importers.rows import CHUNK, SqlDialect, insert_rows, integrity_error
 from gaptrack.importers.staging import FAMILY_COLUMNS, FAMILY_TABLE
 from gaptrack.importers.tally import DocumentTally
 from gaptrack.models import metadata
@@ -100,7 +105,7 @@ class BulkWriter:
         unfilled: Collection[str] = (),
     ) -> None:
         """``unfilled``: document columns no row of this load fills (see
-        mapping.columns_left_empty); on SQLite they are written as NULL by the statement."""
+        mapping.columns_left_empty); they are written as NULL by the statement."""
         self.conn = connection
         self.sql = SqlDialect(connection)
         self.production_id = production_id
@@ -110,20 +115,25 @@ class BulkWriter:
         self.chunk = chunk
         self.pending: list[DocumentDraft] = []
         self.written = 0
-        self.last_id = 0
         self.families = 0
+        self.unlinked = 0  # PostgreSQL: children written without their parent's id
         m = self.sql.marks
-        self.next_id: int | None = None
         left_out = frozenset(unfilled)
         assert all(_DOCUMENT.c[name].nullable for name in left_out)
         kept = tuple(i for i, name in enumerate(ROW_COLUMNS) if name not in left_out)
-        if self.sql.sqlite:
-            self.next_id = int(
-                connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM document").scalar()
-                or 0
-            ) + 1
-        self._insert_document = self._document_insert(left_out)
+        # PostgreSQL: ids reserved from the sequence; SQLite: the rowids it would pick.
+        self.ids = None if self.sql.sqlite else IdRange(connection)
+        self.next_id = self.ids.first if self.ids is not None else int(
+            connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM document").scalar()
+            or 0
+        ) + 1
+        self.dropped: set[int] = set()  # PostgreSQL: planned ids of rows left out
         self.party_keys = self._load_party_keys()
+        # How drafts become rows, here (row_maker) or in the mapping child.
+        self.plan = RowPlan(production_id, party_id, self.next_id, self.party_keys, kept,
+                            postgres=self.ids is not None)
+        self._make = row_maker(self.plan)
+        self._insert_document = self._document_insert(left_out)
         self._insert_participant = self._participant_insert()
         self._insert_reference = (
             f"INSERT INTO document_reference ({', '.join(REFERENCE_COLUMNS)}) VALUES ({m(3)})"
@@ -131,28 +141,23 @@ class BulkWriter:
         self._insert_family = (
             f"INSERT INTO {FAMILY_TABLE} ({', '.join(FAMILY_COLUMNS)}) VALUES ({m(3)})"
         )
-        # SQLite: how drafts become rows, for prepare_rows here or in the mapping child.
-        self.plan = (
-            RowPlan(production_id, party_id, self.next_id, self.party_keys, kept)
-            if self.next_id is not None
-            else None
-        )
         self._prepared = PreparedRows([], [], [], [])
-        # SQLite only: every document goes through _write_rest, in the order written.
-        self.bates = BatesTracker() if self.plan is not None else None
-        self.tally = DocumentTally(self.plan.columns()) if self.plan is not None else None
+        # Every document goes through _write_rest, in the order written.
+        self.bates: BatesTracker | None = BatesTracker()
+        self.tally = DocumentTally(self.plan.columns())
+        self._zone = None if self.ids is None else str(
+            connection.exec_driver_sql("SELECT current_setting('TimeZone')").scalar_one()
+        )
         staging.create_family_table(self.conn)
 
     def _document_insert(self, left_out: frozenset[str]) -> str:
-        """The document INSERT. On SQLite: explicit ids, and the parent found by the row
-        itself — the lowest id among the party's documents with the parent's prefix and
-        number, as link_families would set it. Rows go in in id order, so every match the
-        final UPDATE could see with a lower id is already there; a row whose parent is not
-        yet there stays NULL and is left to link_families."""
-        columns = ", ".join(DOCUMENT_COLUMNS)
+        """The document INSERT (SQLite; PostgreSQL copies pgrows.copy_columns). Explicit ids,
+        and the parent found by the row itself — the lowest id among the party's documents
+        with the parent's prefix and number, as link_families would set it. Rows go in in id
+        order, so every match the final UPDATE could see with a lower id is already there; a
+        row whose parent is not yet there stays NULL and is left to link_families."""
         if not self.sql.sqlite:
-            marks = self.sql.marks(len(DOCUMENT_COLUMNS))
-            return f"INSERT INTO document ({columns}) VALUES ({marks})"
+            return ""
         # Production and party are the same for every row: written into the statement
         # (both are ids read from the database), they cost nothing per row.
         production, party = int(self.production_id), int(self.party_id)
@@ -160,6 +165,7 @@ class BulkWriter:
             "NULL" if name in left_out else _BLANK_IS_NULL if i in _NULLABLE else "?"
             for i, name in enumerate(ROW_COLUMNS)
         )
+        columns = ", ".join(DOCUMENT_COLUMNS)
         return (
             f"INSERT INTO document (id, {columns}, parent_id) "
             f"VALUES (?, {production}, {party}, {row}, (SELECT min(p.id) FROM document p"
@@ -168,13 +174,10 @@ class BulkWriter:
         )
 
     def _participant_insert(self) -> str:
-        """The participant INSERT; on SQLite it takes prepare_rows' rows, which carry the
+        """The participant INSERT on SQLite; it takes prepare_rows' rows, which carry the
         party only when there are parties to link with."""
         if not self.sql.sqlite:
-            return (
-                f"INSERT INTO document_participant ({', '.join(PARTICIPANT_COLUMNS)})"
-                f" VALUES ({self.sql.marks(6)})"
-            )
+            return ""
         linked = PARTICIPANT_COLUMNS if links_parties(self.party_keys) else (
             PARTICIPANT_COLUMNS[:-1]
         )
@@ -189,12 +192,6 @@ class BulkWriter:
             return None
         return load_party_names(self.conn).keys()
 
-    def _bulk(
-        self, insert: str, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
-    ) -> None:
-        """``executemany`` on SQLite; ``COPY`` on PostgreSQL (see rows.insert_rows)."""
-        insert_rows(self.conn, table, columns, rows, insert=insert)
-
     def add(self, draft: DocumentDraft) -> None:
         self.pending.append(draft)
         if len(self.pending) >= self.chunk:
@@ -206,6 +203,7 @@ class BulkWriter:
         return taken_bates(self.conn, self.sql, entries, self.file, self.on_bad)
 
     def flush(self) -> None:
+        """Write the queued rows, then the drafts given to :meth:`add` (checked first)."""
         self._flush_prepared()
         drafts = self.pending
         self.pending = []
@@ -218,43 +216,17 @@ class BulkWriter:
             drafts = [d for i, d in enumerate(drafts) if i not in bad]
         if not drafts:
             return
-        if self.plan is not None and self.next_id is not None:
-            prepared = prepare_rows(drafts, self.plan, self.next_id)
+        prepared = self._make(drafts, self.next_id)
+        self.next_id += len(prepared.documents)
+        if self.ids is not None:
+            prepared = self._reserved(prepared)
+            self._copy_documents(prepared.documents)
+        else:
             self.conn.exec_driver_sql(self._insert_document, prepared.documents)
-            self._write_rest(prepared)
-            return
-        rows = self._document_rows(drafts)
-        self._bulk(self._insert_document, "document", DOCUMENT_COLUMNS, rows)
-        ids = self._read_back_ids(drafts)
-        participants: list[tuple[Any, ...]] = []
-        references: list[tuple[Any, ...]] = []
-        families: list[tuple[Any, ...]] = []
-        # No party to link to (or too many to hold): party_id stays NULL here.
-        keys = self.party_keys if links_parties(self.party_keys) else None
-        for doc_id, draft in zip(ids, drafts, strict=True):
-            for role, address, name, norm in draft.participants:
-                party = party_for(keys, address, norm) if keys is not None else None
-                # COPY writes what it is given: the drafts' "" must become NULL here.
-                participants.append(
-                    (doc_id, role, address or None, name or None, norm or None, party)
-                )
-            if draft.references:
-                references.extend([(doc_id, *r) for r in draft.references])
-            if draft.parent is not None:
-                families.append((doc_id, *draft.parent))
-        if participants:
-            self._bulk(self._insert_participant, "document_participant", PARTICIPANT_COLUMNS,
-                       participants)
-        if references:
-            self._bulk(self._insert_reference, "document_reference", REFERENCE_COLUMNS,
-                       references)
-        if families:
-            self._bulk(self._insert_family, FAMILY_TABLE, FAMILY_COLUMNS, families)
-            self.families += len(families)
-        self.written += len(drafts)
+        self._write_rest(prepared)
 
     def add_prepared(self, rows: PreparedRows) -> None:
-        """Queue rows made by :func:`prepare_rows` from ``plan`` (SQLite), in file order."""
+        """Queue rows made by :attr:`plan`'s row maker, in file order."""
         pending = self._prepared
         pending.documents.extend(rows.documents)
         pending.participants.extend(rows.participants)
@@ -266,30 +238,66 @@ class BulkWriter:
     def _flush_prepared(self) -> None:
         """Write the queued prepared rows: as they are when they follow on (nearly always).
 
-        They were numbered from ``plan.first_id`` in file order. While no row has been
-        dropped the numbers are the writer's own, and the unique Bates constraint is the
-        duplicate check: the chunk goes in under a savepoint, and only if the constraint
-        fails is it rolled back and screened row by row (:meth:`_screen`).
+        They were numbered from ``plan.first_id`` in file order. The unique Bates constraint
+        is the duplicate check: the chunk goes in under a savepoint, and only if the
+        constraint fails is it rolled back and screened row by row (:meth:`_screen`). On
+        SQLite, while no row has been dropped the numbers are the writer's own; after one
+        has, the rest are numbered on from ``next_id``. On PostgreSQL a dropped row leaves a
+        gap in the reserved ids instead (family parents name documents by id there).
         """
         prepared = self._prepared
         if not prepared.documents:
             return
         self._prepared = PreparedRows([], [], [], [])
-        if prepared.documents[0][0] != self.next_id or not self._insert_checked(
-            prepared.documents
-        ):
+        if self.ids is not None:
+            planned_end = prepared.documents[-1][0]
+            prepared = self._reserved(prepared)
+            follows = True
+        else:
+            planned_end = None
+            follows = prepared.documents[0][0] == self.next_id
+        if not follows or not self._insert_checked(prepared.documents):
             prepared = self._screen(prepared)
-            if not prepared.documents:
-                return
-            self.conn.exec_driver_sql(self._insert_document, prepared.documents)
-        self._write_rest(prepared)
+            if prepared.documents:
+                self._insert_documents(prepared.documents)
+        self.next_id = (planned_end + 1 if planned_end is not None
+                        else self.next_id + len(prepared.documents))
+        if prepared.documents:
+            self._write_rest(prepared)
+
+    def _reserved(self, prepared: PreparedRows) -> PreparedRows:
+        """PostgreSQL: ids reserved for the rows, which are moved onto them if need be."""
+        assert self.ids is not None
+        self.ids.cover(prepared.documents[-1][0])
+        if self.ids.shifted:
+            prepared = translated(prepared, self.ids)
+        if self.dropped:
+            prepared = prepared._replace(documents=unparented(prepared.documents, self.dropped))
+        return prepared
+
+    def _insert_documents(self, documents: list[Row]) -> None:
+        if self.ids is not None:
+            self._copy_documents(documents)
+        else:
+            self.conn.exec_driver_sql(self._insert_document, documents)
+
+    def _copy_documents(self, documents: list[Row]) -> None:
+        """PostgreSQL: ``COPY`` the rows, their naive dates read as UTC (see pgrows). The
+        zone is put back after; if the copy fails, rolling back to the savepoint (or the
+        whole transaction) puts it back."""
+        conn = self.conn
+        conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+        insert_rows(conn, "document", copy_columns(self.plan), documents)
+        conn.exec_driver_sql("SELECT set_config('TimeZone', %s, true)", (self._zone,))
 
     def _insert_checked(self, documents: list[Row]) -> bool:
         """Insert ``documents``; False (and nothing inserted) if a Bates number is taken."""
         self.conn.exec_driver_sql("SAVEPOINT gt_import_chunk")
         try:
-            self.conn.exec_driver_sql(self._insert_document, documents)
-        except IntegrityError:
+            self._insert_documents(documents)
+        except Exception as exc:
+            if not integrity_error(exc):
+                raise
             self.conn.exec_driver_sql("ROLLBACK TO gt_import_chunk")
             self.conn.exec_driver_sql("RELEASE gt_import_chunk")
             return False
@@ -297,18 +305,23 @@ class BulkWriter:
         return True
 
     def _screen(self, prepared: PreparedRows) -> PreparedRows:
-        """Drop (and report) the rows whose Bates number is taken; number the rest on from
-        ``next_id``, carrying the new ids over to the rows that hang off them."""
+        """Drop (and report) the rows whose Bates number is taken. SQLite: number the rest on
+        from ``next_id``, carrying the new ids over to the rows that hang off them;
+        PostgreSQL: keep their ids, and leave NULL the parents dropped."""
         docs = prepared.documents
+        line = R_LINE if self.ids is None else P_LINE
         bad = self._duplicates([((r[R_PREFIX], r[R_BEGIN], r[R_SUFFIX]), r[R_LABEL],
-                                 r[R_LINE]) for r in docs])
-        assert self.next_id is not None
+                                 r[line]) for r in docs])
         new_id: dict[int, int] = {}
         documents: list[Row] = []
         for i, row in enumerate(docs):
-            if i not in bad:
-                new_id[row[0]] = self.next_id + len(documents)
-                documents.append((new_id[row[0]], *row[1:]))
+            if i in bad:
+                continue
+            new_id[row[0]] = row[0] if self.ids is not None else self.next_id + len(documents)
+            documents.append((new_id[row[0]], *row[1:]))
+        if self.ids is not None and bad:
+            self.dropped.update(docs[i][0] for i in bad)
+            documents = unparented(documents, self.dropped)
 
         def moved(rows: list[Row]) -> list[Row]:
             return [(new_id[r[0]], *r[1:]) for r in rows if r[0] in new_id]
@@ -318,54 +331,24 @@ class BulkWriter:
 
     def _write_rest(self, prepared: PreparedRows) -> None:
         """After the documents of ``prepared`` went in: what hangs off them, and the counts."""
+        conn = self.conn
         if prepared.participants:
-            self.conn.exec_driver_sql(self._insert_participant, prepared.participants)
+            insert_rows(conn, "document_participant", PARTICIPANT_COLUMNS,
+                        prepared.participants, insert=self._insert_participant)
         if prepared.references:
-            self.conn.exec_driver_sql(self._insert_reference, prepared.references)
+            insert_rows(conn, "document_reference", REFERENCE_COLUMNS, prepared.references,
+                        insert=self._insert_reference)
         if prepared.families:
-            self.conn.exec_driver_sql(self._insert_family, prepared.families)
+            insert_rows(conn, FAMILY_TABLE, FAMILY_COLUMNS, prepared.families,
+                        insert=self._insert_family)
             self.families += len(prepared.families)
+            if self.ids is not None:
+                parents = list(map(itemgetter(P_PARENT), prepared.documents))
+                self.unlinked += len(prepared.families) - (len(parents) - parents.count(None))
         if self.bates is not None:
             self.bates.add(prepared.documents)
-        if self.tally is not None:
-            self.tally.add(prepared.documents)
-        assert self.next_id is not None
-        self.next_id += len(prepared.documents)
+        self.tally.add(prepared.documents)
         self.written += len(prepared.documents)
-
-    def _document_rows(self, drafts: list[DocumentDraft]) -> list[tuple[Any, ...]]:
-        """The ``document`` rows of a chunk on PostgreSQL (SQLite: :func:`prepare_rows`)."""
-        production, party = self.production_id, self.party_id
-        value = self.sql.value
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
-        for draft in drafts:
-            listed = list(draft.values)
-            for i in _NULLABLE:  # COPY writes what it is given: "" must become NULL here
-                if listed[i] == "":
-                    listed[i] = None
-            listed[DATE_SENT] = value(listed[DATE_SENT])
-            listed[DATE_CREATED] = value(listed[DATE_CREATED])
-            append((production, party, *listed))
-        return rows
-
-    def _read_back_ids(self, drafts: list[DocumentDraft]) -> list[int]:
-        """The ids just given to ``drafts`` by the database, in the drafts' order."""
-        by_key = {d.key: i for i, d in enumerate(drafts)}
-        m = self.sql.mark
-        fetched = self.conn.exec_driver_sql(
-            # "+ 0" keeps the planner off the (production_id, bates_begin) index, which would
-            # scan every earlier chunk of this production again (quadratic); the primary-key
-            # range touches only the rows just inserted.
-            "SELECT id, bates_prefix, bates_begin, bates_suffix FROM document "
-            f"WHERE id > {m} AND production_id + 0 = {m}",
-            (self.last_id, self.production_id),
-        ).all()
-        ids = [0] * len(drafts)
-        for doc_id, prefix, begin, suffix in fetched:
-            ids[by_key[(prefix, int(begin), suffix)]] = doc_id
-            self.last_id = max(self.last_id, doc_id)
-        return ids
 
     def stage_opt(self, documents: Sequence[OptDocument], *, first: bool) -> None:
         """Stage OPT documents (in chunks) for :meth:`apply_opt` and the QC report."""
@@ -376,7 +359,21 @@ class BulkWriter:
         self.flush()
         if not self.families:
             return 0
-        return staging.link_families(self.conn, self.sql, self.party_id)
+        recheck = self._parents_may_differ()
+        if self.ids is not None and not recheck and not self.unlinked:
+            return 0  # every child went in with its parent: nothing to set, no orphan
+        return staging.link_families(self.conn, self.sql, self.party_id, recheck=recheck)
+
+    def _parents_may_differ(self) -> bool:
+        """PostgreSQL: whether a parent found among the recent documents (pgrows) may not be
+        the lowest id of the party with its Bates number — only if this load repeats a
+        number (its numbers did not run strictly upwards) or the party's other productions
+        have documents under a parent's prefix."""
+        if self.ids is None:
+            return False
+        if self.bates is None or not self.bates.ordered:
+            return True
+        return staging.party_has_parent_prefixes(self.conn, self.party_id, self.production_id)
 
     def apply_opt(self) -> int:
         """Fill page counts the DAT lacks from the OPT; returns how many were filled."""
@@ -408,10 +405,3 @@ class BulkWriter:
 
     def close(self) -> None:
         staging.drop_staging(self.conn)
-
-
-# Indexes on random keys (hashes, addresses): inserting a million rows into them one by one
-# misses the page cache on nearly every row. For a big load into SQLite they are dropped
-# inside the import's transaction and rebuilt (by sorting, much faster) before it commits;
-# a crash rolls the drop back with everything else. Not done on PostgreSQL, where DROP INDEX
-# would lock out readers for the whole import. Never deferred: the unique Bates constraint,

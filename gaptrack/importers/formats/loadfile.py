@@ -217,9 +217,9 @@ class DatImporter:
             bates_prefix=run.option("bates_prefix"),
             text_base=text_base,
             text_volume=volume,
-            sqlite_dates=conn.dialect.name == "sqlite",
+            sqlite_dates=True,  # UTC text on both backends (see pgrows)
             skip_first=header,
-            rows=writer.plan,  # SQLite: rows made ready for executemany by the mapper
+            rows=writer.plan,  # rows made ready for the writer by the mapper
             dialect=getattr(reader, "dialect", CONCORDANCE),
         )
         source: LocalMapper | ChildMapper
@@ -330,33 +330,19 @@ def _separator(path: Path) -> str:
 
 
 def write_mapped(run: Run, source: LocalMapper | ChildMapper | Any) -> int:
-    """Write what a mapper yields — prepared rows (SQLite) or drafts — counting the records
-    read (good and bad); bad ones go to ``run.bad``. Ends with the writer flushed."""
+    """Write the prepared rows a mapper yields, counting the records read (good and bad);
+    bad ones go to ``run.bad``. Ends with the writer flushed."""
     writer, bad = run.writer, run.bad
     assert writer is not None
     seen = 0  # counted in a local: the report is a Pydantic model, slow to write to
-    if writer.plan is not None:
-        for ready in source.batches():
-            seen += ready.records
-            for error in ready.errors:
-                bad(error)
-            written = writer.written
-            writer.add_prepared(ready.rows)
-            if writer.written != written:
-                run.progress(ready.bytes_read, writer.written)
-    else:
-        mapped = 0
-        chunk = writer.chunk
-        add = writer.add
-        for item in source:
-            seen += 1
-            if isinstance(item, LoadFileError):
-                bad(item)
-                continue
-            add(item)
-            mapped += 1
-            if mapped % chunk == 0:
-                run.progress(source.bytes_read, writer.written)
+    for ready in source.batches():
+        seen += ready.records
+        for error in ready.errors:
+            bad(error)
+        written = writer.written
+        writer.add_prepared(ready.rows)
+        if writer.written != written:
+            run.progress(ready.bytes_read, writer.written)
     writer.flush()
     run.progress(source.bytes_read, writer.written)
     return seen
