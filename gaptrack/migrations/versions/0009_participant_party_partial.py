@@ -5,7 +5,7 @@ one a load writes before the identity resolver runs); PostgreSQL's held them all
 import maintained an index entry per participant that no query looks up (a fifth of the
 participants' ``COPY``).
 
-Revision ID: 0009_pg13
+Revision ID: 0009_participant_partial
 Revises: 0008_lost_references
 Create Date: 2026-12-08 01:10:00
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_pg13"
+revision: str = "0009_participant_partial"
 down_revision: str | None = "0008_lost_references"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
