@@ -127,3 +127,27 @@ def test_kept_counts_follow_imports_aliases_and_removals(case: Engine, tmp_path:
     assert _state(case)["full"] is False
     _same_as_direct(case)
     assert sum(_others_of_alice(case)["Carol Cole"]) == sum(before["Carol Cole"]) + 1
+
+
+def test_either_way_of_counting_an_import_gives_the_same_rows(case: Engine) -> None:
+    """``_count`` starts from the linked participants when they are few against the
+    productions' documents (SQLite), else from the documents: the rows are the same."""
+    from gaptrack.gaps.coverage_counts import _count, _linked_first
+
+    cc = t.coverage_count
+    with case.connect() as connection:
+        productions = list(connection.execute(sa.select(t.production.c.id)).scalars())
+        assert _linked_first(connection, 10**9) is (connection.dialect.name == "sqlite")
+        assert _linked_first(connection, 0) is False
+        for production in productions:
+            kept = set(connection.execute(sa.select(cc).where(cc.c.production_id == production)))
+            for documents in (0, 10**9):  # documents first, then linked participants first
+                with connection.begin_nested() if connection.in_transaction() \
+                        else connection.begin() as transaction:
+                    connection.execute(sa.delete(cc).where(cc.c.production_id == production))
+                    _count(connection, [production], documents)
+                    again = set(connection.execute(
+                        sa.select(cc).where(cc.c.production_id == production)))
+                    transaction.rollback()
+                assert again == kept, (production, documents)
+        assert any(r[0] != r[1] for r in connection.execute(sa.select(cc)))  # others rows too
