@@ -6,6 +6,9 @@
   STDIN`` into the ``document`` table of a fresh gaptrack database, in one transaction;
 * the import (``gaptrack.service.intake.import_dat``, ``bench_import.child_import``) into
   another fresh database on the same server;
+* beside it, for reference only (no target): a bare ``COPY`` of the rows the import writes,
+  the documents (with ids) and their participants (From, To and Cc split on ``;``), so the
+  import's own overhead can be told from the server's work on the rows it must write;
 * report records/s of both, the ratio (target ≥ 0.5) and the import's client-side peak RSS
   (the server's memory is the server's). Nothing asserts on time.
 
@@ -72,7 +75,21 @@ def fresh_database(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-def child_copy(dat: Path, url: str) -> dict[str, float]:
+def _participants(document_id: int, row: tuple[object, ...]) -> Iterator[tuple[object, ...]]:
+    """The least a baseline does for a document's participants: From, To and Cc of the
+    bare row split on ``;``, each ``Name <address>`` cut at ``<``."""
+    for role, value in (("sender", row[9]), ("to", row[10]), ("cc", row[11])):
+        for person in str(value or "").split(";"):
+            name, _, address = person.partition("<")
+            if name.strip() or address:
+                yield (document_id, role, address.rstrip(">").strip().lower() or None,
+                       name.strip() or None)
+
+
+def child_copy(dat: Path, url: str, *, participants: bool = False) -> dict[str, float]:
+    """The bare ``COPY`` of the document rows; with ``participants``, of those rows (given
+    ids, as the import gives its own) and of their participants' rows too: the rows the
+    import writes, with nothing else done."""
     import psycopg
 
     from gaptrack.db import open_database
@@ -91,17 +108,27 @@ def child_copy(dat: Path, url: str) -> dict[str, float]:
         start = time.perf_counter()
         cpu = time.process_time()
         count = 0
-        with connection.cursor() as cursor, cursor.copy(
-            f"COPY document ({BARE_COLUMNS}) FROM STDIN"
-        ) as copy:
-            for row in bare_rows(dat):
-                copy.write_row(row)
-                count += 1
+        people: list[tuple[object, ...]] = []
+        columns = f"id, {BARE_COLUMNS}" if participants else BARE_COLUMNS
+        with connection.cursor() as cursor:
+            with cursor.copy(f"COPY document ({columns}) FROM STDIN") as copy:
+                for row in bare_rows(dat):
+                    count += 1
+                    if participants:
+                        copy.write_row((count, *row))
+                        people.extend(_participants(count, row))
+                    else:
+                        copy.write_row(row)
+            if participants:
+                with cursor.copy("COPY document_participant (document_id, role, address, name)"
+                                 " FROM STDIN") as copy:
+                    for person in people:
+                        copy.write_row(person)
         connection.commit()
         seconds = time.perf_counter() - start
         cpu = time.process_time() - cpu
     return {"seconds": seconds, "records": count, "peak_rss_mb": peak_rss_mb(),
-            "cpu_seconds": cpu}
+            "cpu_seconds": cpu, "participants": len(people)}
 
 
 def run_child(kind: str, dat: Path, url: str, name: str) -> dict[str, Any]:
@@ -126,6 +153,7 @@ def main() -> None:
         dat = Path(folder) / "bench.dat"
         generate_dat(dat, records)
         bare = run_child("copy", dat, url, "gt_bench_copy")
+        whole = run_child("copy_all", dat, url, "gt_bench_copy")
         ours = run_child("import", dat, url, "gt_bench_import")
     bare_rate = bare["records"] / bare["seconds"]
     our_rate = ours["records"] / ours["seconds"]
@@ -138,6 +166,9 @@ def main() -> None:
         copy_records_per_s=round(bare_rate),
         ratio_to_copy=our_rate / bare_rate,
         target_ratio=0.5,
+        copy_with_participants_seconds=whole["seconds"],
+        copy_with_participants_rows=whole["participants"],
+        ratio_to_copy_with_participants=whole["seconds"] / ours["seconds"],
         import_writer_cpu_seconds=ours["writer_cpu_seconds"],
         import_mapper_cpu_seconds=ours["mapper_cpu_seconds"],
         copy_client_cpu_seconds=bare["cpu_seconds"],
@@ -149,7 +180,10 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4:
         kind, dat_arg, url_arg = sys.argv[1:]
-        work = child_import if kind == "import" else child_copy
-        print(json.dumps(work(Path(dat_arg), url_arg)))
+        if kind == "import":
+            print(json.dumps(child_import(Path(dat_arg), url_arg)))
+        else:
+            print(json.dumps(child_copy(Path(dat_arg), url_arg,
+                                        participants=kind == "copy_all")))
     else:
         main()
