@@ -125,3 +125,21 @@ def test_an_upgraded_database_shows_its_lost_references_at_once(
         assert _referenced(reopened, BEFORE_DEADLINE) == [f"Email {LOST}"]
     finally:
         reopened.dispose()
+
+
+def test_db_upgrade_derives_what_the_upgrade_added(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    """``gaptrack db upgrade`` (not only opening) leaves the new derived table filled."""
+    from alembic import command
+
+    from gaptrack.db import alembic_config
+    from tests.support import cli
+
+    load_case(engine, tmp_path)
+    command.downgrade(alembic_config(engine), "0007_coverage")
+    engine.dispose()
+    ran = cli(db_url, "db", "upgrade")
+    assert ran.returncode == 0, ran.stderr
+    assert _answered(engine) == {LOST: None}
+    engine.dispose()

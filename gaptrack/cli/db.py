@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from gaptrack.cli.context import state
-from gaptrack.db import current_revision, head_revision, make_engine, upgrade
+from gaptrack.db import current_revision, head_revision, make_engine, upgrade_and_derive
 
 app = typer.Typer(help="Database location and schema migrations.", no_args_is_help=True)
 
@@ -24,7 +24,8 @@ def init_command(ctx: typer.Context) -> None:
 def upgrade_command(ctx: typer.Context) -> None:
     """Apply every pending schema migration (also done automatically on first use)."""
     engine = make_engine(state(ctx).url)
-    upgrade(engine)
+    if current_revision(engine) != head_revision():
+        upgrade_and_derive(engine)  # a new derived table is filled before anyone reads it
     typer.echo(f"schema at revision {current_revision(engine)}")
 
 
@@ -84,8 +85,6 @@ def restore_command(
     """Replace the whole database with a backup (asks first; --yes does not). The backup is
     checked first: a file that is not a sound gaptrack database changes nothing."""
     from gaptrack.backup import restore
-    from gaptrack.db import head_revision, upgrade
-
     url = state(ctx).url
     engine = make_engine(url)
     where = engine.url.render_as_string(hide_password=True)
@@ -94,7 +93,7 @@ def restore_command(
     restore(engine, source)
     engine = make_engine(url)
     if current_revision(engine) != head_revision():
-        upgrade(engine)
+        upgrade_and_derive(engine)  # a backup from an older gaptrack: derived once, here
     typer.echo(f"restored {where} from {source}; revision {current_revision(engine)}")
 
 
