@@ -190,13 +190,14 @@ def test_undo_of_a_decision_brings_the_finding_back(case: Engine) -> None:
     from sqlmodel import Session
 
     from gaptrack.models import Event
+    from gaptrack.service.finding_decisions import undo_finding_decision
 
     key = "inferred:alice:r1#1:BOB-0004"
     result = gaps.promote_finding(case, key, actor="tester")
     with Session(case) as session:
         event = session.get(Event, result.event_id)
         assert event is not None
-        gaps.undo_finding_decision(session, event)
+        undo_finding_decision(session, event)
         session.commit()
     assert key in by_key(gaps.find_gaps(case, as_of=BEFORE_DEADLINE))
 

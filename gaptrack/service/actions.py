@@ -310,18 +310,18 @@ def _free_slug(session: Session, base: str) -> str:
     return slug
 
 
-# --- findings: the gap engine owns them; these keep one entry point for the faces ----------
+# --- findings: service.finding_decisions owns them; one entry point for the faces ---------
 
 
 def promote_finding(engine: Engine, gap_key: str, *, actor: str, reason: str | None = None) -> Any:
-    from gaptrack.service import gaps
+    from gaptrack.service import finding_decisions
 
-    return gaps.promote_finding(engine, gap_key, actor=actor, reason=reason)
+    return finding_decisions.promote_finding(engine, gap_key, actor=actor, reason=reason)
 
 
 def dismiss_finding(engine: Engine, gap_key: str, *, actor: str, reason: str) -> Any:
-    from gaptrack.service import gaps
+    from gaptrack.service import finding_decisions
 
-    return gaps.dismiss_finding(engine, gap_key, actor=actor, reason=reason)
+    return finding_decisions.dismiss_finding(engine, gap_key, actor=actor, reason=reason)
 
 

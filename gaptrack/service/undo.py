@@ -155,13 +155,8 @@ def _undo_follow_up(session: Session, event: Event) -> None:
 
 
 def _undo_finding(session: Session, event: Event) -> None:
-    try:
-        from gaptrack.service import gaps
-    except ImportError as exc:  # the gap engine owns findings
-        raise ConflictError("the gap engine is not installed") from exc
-    reverse = getattr(gaps, "undo_finding_decision", None)
-    if reverse is None:
-        raise ConflictError(f"a {event.action!r} event cannot be undone here")
+    from gaptrack.service.finding_decisions import undo_finding_decision as reverse
+
     try:
         reverse(session, event)
     except GaptrackError:
