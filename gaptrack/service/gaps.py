@@ -14,49 +14,21 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from gaptrack.collector import collector_paused
 from gaptrack.errors import InputError
 from gaptrack.gaps.kinds import parse_kinds as parse_kinds
 from gaptrack.gaps.model import Finding, Gap, GapKind, PartySummary, RequestStatus
-from gaptrack.gaps.scope import Scope
 from gaptrack.gaps.thread_context import attach_thread_context
-from gaptrack.models import (
-    Committee,
-    Party,
-    Request,
-)
 from gaptrack.service import view_store
 
 # Decisions on findings (service.finding_decisions), reached here beside the gaps they act on.
 from gaptrack.service.finding_decisions import dismiss_finding as dismiss_finding
 from gaptrack.service.finding_decisions import promote_finding as promote_finding
-from gaptrack.service.lookup import resolve
 from gaptrack.service.views import case_view as case_view
+from gaptrack.service.views import resolve_scope
 
 THREAD_BATCH = 5000  # gaps whose thread context is read at a time (bounds the memory held)
-
-
-def _scope(
-    engine: Engine,
-    *,
-    as_of: dt.date,
-    party: str | None,
-    committee: str | None,
-    request: str | None,
-) -> Scope:
-    with Session(engine) as session:
-        party_id = resolve(session, Party, party).id if party else None
-        committee_id = resolve(session, Committee, committee).id if committee else None
-        request_id = resolve(session, Request, request).id if request else None
-    return Scope(
-        as_of=as_of,
-        dialect=engine.dialect.name,
-        party_id=party_id,
-        committee_id=committee_id,
-        request_id=request_id,
-    )
 
 
 def find_gaps(
@@ -234,6 +206,6 @@ def findings(engine: Engine, *, as_of: dt.date, party: str | None = None) -> lis
     that a known item rests on, with the key that found the party's own copy (or ``none``)."""
     from gaptrack.gaps.findings import list_findings
 
-    scope = _scope(engine, as_of=as_of, party=party, committee=None, request=None)
+    scope, _names = resolve_scope(engine, as_of, {"party": party})
     with engine.connect() as connection:
         return list_findings(connection, scope)

@@ -270,7 +270,7 @@ def narrow(view: CaseView, party: str, kinds: frozenset[GapKind]) -> CaseView:
     })
 
 
-def _resolve(
+def resolve_scope(
     engine: Engine, as_of: dt.date, names: dict[str, str | None]
 ) -> tuple[Scope, dict[str, str | None]]:
     """Names typed by people to ids (slug, name or alias; unknown: ``NotFoundError``)."""
@@ -309,7 +309,7 @@ def case_view(
     A party's view is cut from the whole case's when that one is at hand for the same data.
     """
     wanted = parse_kinds([str(k) for k in kinds] if kinds else None)
-    scope, slugs = _resolve(engine, as_of, {"party": party, "committee": committee,
+    scope, slugs = resolve_scope(engine, as_of, {"party": party, "committee": committee,
                                             "request": request})
     view = _shared_view(engine, scope, slugs, wanted)
     if wanted & OPT_IN_KINDS:
