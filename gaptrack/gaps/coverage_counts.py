@@ -33,7 +33,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
+from gaptrack.gaps.derived_state import digest_tables, only_added, read_state, write_state
 
 STATE = "coverage"
 SORTER_CACHE_KIB = 4096  # the page cache while counting (SQLite; see _small_sorter)
@@ -154,9 +154,8 @@ def _recount(
     d = t.document
     touched = {int(r[0]) for r in connection.execute(
         sa.select(d.c.production_id).where(d.c.id > after).distinct())}
-    newer = connection.execute(
-        sa.select(sa.func.count()).select_from(d).where(d.c.id > after)).scalar_one()
-    if after <= top and int(last["documents"]) + int(newer) == documents:  # new ids only
+    if after <= top and only_added(connection, d.c.id, after=after,
+                                   before=int(last["documents"]), now=documents):
         return sorted(touched), {**held, **_per_production(connection, sorted(touched))}
     # Documents were removed (a production, usually: its rows went with it; SQLite may then
     # give its ids to the next import). Recount the productions whose number of documents

@@ -44,3 +44,14 @@ def digest_tables(connection: Connection, tables: Sequence[tuple[sa.Table, Seque
         digest.update(table.name.encode())
         digest.update(repr([tuple(r) for r in rows]).encode())  # a Row's own repr is slow
     return digest.hexdigest()
+
+
+def only_added(connection: Connection, id_column: Any, *, after: int, before: int,
+               now: int) -> bool:
+    """Whether rows were only added to ``id_column``'s table since a refresh that saw
+    ``before`` rows with ids up to ``after``: those plus the rows above ``after`` make the
+    ``now`` there are. A removal does not add up, even when later rows took its ids."""
+    newer = connection.execute(
+        sa.select(sa.func.count()).select_from(id_column.table).where(id_column > after)
+    ).scalar_one()
+    return before + int(newer) == now

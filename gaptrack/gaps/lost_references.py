@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from gaptrack.gaps import sql as t
-from gaptrack.gaps.derived_state import read_state, write_state
+from gaptrack.gaps.derived_state import only_added, read_state, write_state
 
 STATE = "lost_references"
 
@@ -74,15 +74,15 @@ def _insert(connection: Connection, newer_than: int | None) -> None:
     connection.execute(insert.on_conflict_do_nothing())
 
 
-def _counts(connection: Connection) -> dict[str, int]:
-    d, r = t.document, t.reference
+def _counts(connection: Connection, top: int, documents: int) -> dict[str, int]:
+    """What the rows rest on now: the documents (``top`` and ``documents``, read by the
+    caller) and the references."""
+    r = t.reference
     # One statement each: alone, max(id) is a step down the primary key and count(*) a read
     # of the smallest index (together they walk an index).
     return {
-        "max_document_id": int(connection.execute(
-            sa.select(sa.func.coalesce(sa.func.max(d.c.id), 0))).scalar_one()),
-        "documents": int(connection.execute(
-            sa.select(sa.func.count()).select_from(d)).scalar_one()),
+        "max_document_id": top,
+        "documents": documents,
         "max_reference_id": int(connection.execute(
             sa.select(sa.func.coalesce(sa.func.max(r.c.id), 0))).scalar_one()),
         "references": int(connection.execute(
@@ -91,19 +91,14 @@ def _counts(connection: Connection) -> dict[str, int]:
 
 
 def _grown_only(connection: Connection, last: dict[str, Any], now: dict[str, int]) -> bool:
-    """Nothing was removed since ``last``: the rows then plus the newer ids make the counts
-    now (otherwise everything is redone)."""
-    d, r = t.document, t.reference
-    if any(int(last.get(k, -1)) > now[k] for k in now):
-        return False
-    newer_documents = connection.execute(
-        sa.select(sa.func.count()).select_from(d).where(d.c.id > int(last["max_document_id"]))
-    ).scalar_one()
-    newer_references = connection.execute(
-        sa.select(sa.func.count()).select_from(r).where(r.c.id > int(last["max_reference_id"]))
-    ).scalar_one()
-    return (int(last["documents"]) + int(newer_documents) == now["documents"]
-            and int(last["references"]) + int(newer_references) == now["references"])
+    """Nothing was removed since ``last`` (otherwise everything is redone)."""
+    return all(
+        int(last.get(f"max_{key}_id", -1)) <= now[f"max_{key}_id"]
+        and only_added(connection, column, after=int(last[f"max_{key}_id"]),
+                       before=int(last[plural]), now=now[plural])
+        for key, plural, column in (("document", "documents", t.document.c.id),
+                                    ("reference", "references", t.reference.c.id))
+    )
 
 
 def _answered_by_new(connection: Connection, after_document: int) -> None:
@@ -128,10 +123,11 @@ def _answered_by_new(connection: Connection, after_document: int) -> None:
     )
 
 
-def refresh_lost_references(connection: Connection) -> bool:
-    """Bring the rows up to date; True when anything was redone."""
+def refresh_lost_references(connection: Connection, *, top: int, documents: int) -> bool:
+    """Bring the rows up to date; ``top`` is the highest document id, ``documents`` how many
+    there are (both read by the caller in this transaction). True when anything was redone."""
     lost = t.lost_reference
-    now = _counts(connection)
+    now = _counts(connection, top, documents)
     last = read_state(connection, STATE)
     if last is not None and all(last.get(k) == v for k, v in now.items()):
         return False

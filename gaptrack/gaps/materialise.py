@@ -40,7 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.coverage_counts import LINK_INPUTS, refresh_coverage
-from gaptrack.gaps.derived_state import digest_tables, read_state, write_state
+from gaptrack.gaps.derived_state import digest_tables, only_added, read_state, write_state
 from gaptrack.gaps.ledger_counts import refresh_counts
 from gaptrack.gaps.lost_references import refresh_lost_references
 from gaptrack.gaps.unify import spread_copies
@@ -344,16 +344,15 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
         )
         after = 0 if full else int(last["max_document_id"]) if last else 0
         after_item = 0 if full else int(last.get("max_document_item_id", 0)) if last else 0
-        if not full and last is not None:
-            newer = connection.execute(
-                sa.select(sa.func.count()).select_from(t.document).where(t.document.c.id > after)
-            ).scalar_one()
-            if int(last.get("documents", 0)) + int(newer) != count:
-                full, after, after_item = True, 0, 0  # documents were deleted: start over
+        if not full and last is not None and not only_added(
+            connection, t.document.c.id, after=after, before=int(last.get("documents", 0)),
+            now=count,
+        ):
+            full, after, after_item = True, 0, 0  # documents were deleted: start over
         if not full and after == top and after_item == item_top:
             refresh_counts(connection, count)  # cheap when current
             refresh_coverage(connection, top=top, documents=count)  # likewise
-            refresh_lost_references(connection)  # likewise
+            refresh_lost_references(connection, top=top, documents=count)  # likewise
             return DeriveReport(False, True, 0, 0, top)
         if full:
             connection.execute(
@@ -390,5 +389,6 @@ def _refresh(engine: Engine, *, force: bool, linked: int | None = None) -> Deriv
         )
         refresh_counts(connection, count)  # the ledger's documents per letter and item
         refresh_coverage(connection, top=top, documents=count)  # per party, producer and day
-        refresh_lost_references(connection)  # references nobody had produced on arrival
+        # The references nobody had produced when their referring email arrived.
+        refresh_lost_references(connection, top=top, documents=count)
     return DeriveReport(full, False, resolved, rows, top)
