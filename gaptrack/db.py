@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,26 @@ def _set_journal_mode(dbapi_connection: Any, mode: str) -> bool:
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return row is not None and str(row[0]).lower() == mode
+
+
+@contextmanager
+def sort_settings(conn: Connection, *, cache_kib: int, threads: int) -> Iterator[None]:
+    """SQLite: run a large sort (CREATE INDEX, a GROUP BY over an import) with this page cache
+    and up to this many sorter threads, then put the connection's own back. The sorter holds
+    as much as the cache allows before it spills to a file (so the cache bounds the memory a
+    sort adds), and its threads sort and merge those runs alongside. PostgreSQL: a no-op."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA threads").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(cache_kib)}")
+    conn.exec_driver_sql(f"PRAGMA threads = {min(int(threads), os.cpu_count() or 1)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
+        conn.exec_driver_sql(f"PRAGMA threads = {int(before or 0)}")
 
 
 @contextmanager

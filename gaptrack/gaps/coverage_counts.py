@@ -23,20 +23,18 @@ kept in the ``derived_state`` row ``coverage``.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from gaptrack.db import sort_settings
 from gaptrack.gaps import sql as t
 from gaptrack.gaps.derived_state import digest_tables, only_added, read_state, write_state
 
 STATE = "coverage"
-SORTER_CACHE_KIB = 4096  # the page cache while counting (SQLite; see _small_sorter)
+SORTER_CACHE_KIB = 4096  # the page cache while counting (SQLite)
 SORTER_THREADS = 2  # and the sorter's threads
 COLUMNS = ["subject_party_id", "producer_party_id", "production_id", "custodian", "day",
            "documents"]
@@ -94,7 +92,10 @@ def _count(connection: Connection, productions: list[int] | None, documents: int
         # million-document import that links none); starting from the few linked
         # participants gives the same rows. ``+ 0`` keeps the filter off its index.
         others = [(t.document.c.production_id + 0).in_(productions)]
-    with _small_sorter(connection):
+    # A small page cache: the GROUP BY sorts every document counted, and a large cache grew
+    # a million-document import by 50 MB for a few rows out. The import's mapping process
+    # has finished by now, so a second sorter thread has a core (a quarter less time).
+    with sort_settings(connection, cache_kib=SORTER_CACHE_KIB, threads=SORTER_THREADS):
         for rows in (own_rows(dialect, where), others_rows(dialect, others)):
             connection.execute(module.insert(t.coverage_count).from_select(COLUMNS, rows)
                                .on_conflict_do_nothing())
@@ -110,27 +111,6 @@ def _linked_first(connection: Connection, documents: int) -> bool:
         sa.select(sa.func.count()).select_from(p).where(p.c.party_id.is_not(None))
     ).scalar_one()
     return int(linked) < 3 * documents
-
-
-@contextlib.contextmanager
-def _small_sorter(connection: Connection) -> Iterator[None]:
-    """SQLite: count with a smaller page cache. The GROUP BY sorts every document counted and
-    SQLite's sorter holds as much as the cache allows before it spills to a file: counting a
-    million-document import grew the importing process by 50 MB, for a few rows out."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    threads = connection.exec_driver_sql("PRAGMA threads").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{SORTER_CACHE_KIB}")
-    # The sorter may merge on a second thread: a quarter less time for a million documents
-    # (the import's mapping process has finished by now, so the core is free).
-    connection.exec_driver_sql(f"PRAGMA threads = {min(SORTER_THREADS, os.cpu_count() or 1)}")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
-        connection.exec_driver_sql(f"PRAGMA threads = {int(threads or 0)}")
 
 
 def _per_production(connection: Connection, productions: list[int] | None) -> dict[str, int]:

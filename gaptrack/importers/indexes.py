@@ -7,11 +7,11 @@ readers out for the whole import."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Sequence
 
 from sqlalchemy.engine import Connection
 
+from gaptrack.db import sort_settings
 from gaptrack.importers.drafts import FILLED_BY
 
 DEFERRABLE_INDEXES = (
@@ -90,13 +90,6 @@ def rebuild_indexes(conn: Connection, statements: Sequence[str]) -> None:
     """Run the CREATE INDEX ``statements`` (from :func:`defer_indexes`, SQLite only)."""
     if not statements:
         return
-    cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    threads = conn.exec_driver_sql("PRAGMA threads").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
-    conn.exec_driver_sql(f"PRAGMA threads = {min(REBUILD_THREADS, os.cpu_count() or 1)}")
-    try:
+    with sort_settings(conn, cache_kib=REBUILD_CACHE_KIB, threads=REBUILD_THREADS):
         for sql in statements:
             conn.exec_driver_sql(sql)
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache or 0)}")
-        conn.exec_driver_sql(f"PRAGMA threads = {int(threads or 0)}")
