@@ -67,7 +67,7 @@ ROWS = st.lists(
 @given(ROWS)
 def test_groups_are_the_connected_emails(raw: list[tuple[object, ...]]) -> None:
     rows = [Row(n, *values) for n, values in enumerate(raw)]  # type: ignore[arg-type]
-    groups = group_copies(rows, lambda r: r.part, lambda r: r.sent_ms)
+    groups = group_copies(rows, lambda r: r.part)
     assert sorted(r.n for g in groups for r in g) == list(range(len(rows)))  # each row once
     assert {frozenset(r.n for r in g) for g in groups} == _components(rows)
     for g in groups:  # a group keeps the rows' order
@@ -77,5 +77,5 @@ def test_groups_are_the_connected_emails(raw: list[tuple[object, ...]]) -> None:
 def test_exactly_the_tolerance_apart_is_one_email() -> None:
     rows = [Row(0, 0, None, None, "f", 0), Row(1, 0, None, None, "f", TOLERANCE_MS),
             Row(2, 0, None, None, "f", 2 * TOLERANCE_MS + 1)]
-    groups = group_copies(rows, lambda r: r.part, lambda r: r.sent_ms)
+    groups = group_copies(rows, lambda r: r.part)
     assert [[r.n for r in g] for g in groups] == [[0, 1], [2]]

@@ -177,9 +177,7 @@ class _Builder:
         """The inferred rows, one group per gap: the copies of one email (by the union of
         their keys, gaps.unify) that other parties produced, per item chain — the same
         email under an item and under its renewal is one gap too."""
-        return group_copies(
-            rows, lambda row: (row.party_id, self.root(row.item_id)), lambda row: row.sent_ms
-        )
+        return group_copies(rows, lambda row: (row.party_id, self.root(row.item_id)))
 
     def inferred(self, rows: Iterable[Any]) -> list[Gap]:
         parties, items = self.cat.parties, self.cat.items

@@ -128,9 +128,10 @@ def _families(
 ) -> tuple[list[Any], dict[int, list[Any]]]:
     """The emails (with their matching keys) and their attachments, in Bates order."""
     d = t.document
+    sent_ms = t.epoch_ms(d.c.date_sent, connection.dialect.name).label("sent_ms")
     parents = _read(connection, lambda ids: sa.select(
         d.c.id, d.c.party_id, d.c.begin_label, d.c.subject, d.c.title, d.c.date_sent,
-        d.c.mih, d.c.body_hash, d.c.fingerprint,
+        d.c.mih, d.c.body_hash, d.c.fingerprint, sent_ms,
     ).where(d.c.id.in_(ids)), parent_ids)
     children: dict[int, list[Any]] = defaultdict(list)
     for row in _read(connection, lambda ids: sa.select(

@@ -15,7 +15,6 @@ recipients' fingerprint). Two places use the union:
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -114,27 +113,14 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def sent_ms_of(row: Any) -> int | None:
-    """A row's ``date_sent`` (a datetime, or SQLite's text) in milliseconds since 1970."""
-    value = row.date_sent
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return round(value.timestamp() * 1000)
-
-
 def group_copies(
     rows: Iterable[Any],
     partition: Callable[[Any], Any],
-    sent_ms: Callable[[Any], int | None] = sent_ms_of,
 ) -> list[list[Any]]:
     """Result rows grouped by ``partition`` (e.g. party and item chain) and, inside it, by
     the union of their keys (MIH, body hash, fingerprint within the tolerance). Rows need
-    ``mih``, ``body_hash`` and ``fingerprint`` attributes; ``sent_ms`` reads the sent time
-    (a query can select it as :func:`gaptrack.gaps.sql.epoch_ms` instead of a datetime).
+    ``mih``, ``body_hash``, ``fingerprint`` and ``sent_ms`` (the sent time as
+    :func:`gaptrack.gaps.sql.epoch_ms` selects it) attributes.
 
     Rows with one MIH are one node from the start (a dictionary lookup, no union), so the
     union-find runs over emails, not rows: at a million documents there are twice as many
@@ -155,7 +141,7 @@ def group_copies(
             if other != node:
                 union.join(other, node)
         if row.fingerprint:
-            prints.setdefault((part, row.fingerprint), []).append((sent_ms(row), node))
+            prints.setdefault((part, row.fingerprint), []).append((row.sent_ms, node))
         nodes.append((part, node))
     tolerance = FINGERPRINT_TOLERANCE_SECONDS * 1000
     for members in prints.values():
