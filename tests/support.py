@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -114,3 +115,19 @@ def _exit_code(exc: SystemExit) -> int:
         return exc.code
     print(exc.code, file=sys.stderr)  # sys.exit("message"): Python prints it, exits 1
     return 1
+
+
+def copy_rows(engine: Engine, where: str) -> list[SimpleNamespace]:
+    """The matching keys of the documents ``where`` (SQL) selects, in Bates order, as the gap
+    engine's queries hand them to ``gaptrack.gaps.unify.group_copies`` (the sent time as
+    milliseconds, ``gaptrack.gaps.sql.epoch_ms``)."""
+    from gaptrack.gaps import sql as t
+
+    d = t.document
+    sent = t.epoch_ms(d.c.date_sent, engine.dialect.name).label("sent_ms")
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.select(d.c.mih, d.c.body_hash, d.c.fingerprint, sent)
+            .where(sa.text(where)).order_by(d.c.bates_prefix, d.c.bates_begin)
+        ).all()
+    return [SimpleNamespace(**row._mapping) for row in found]

@@ -20,6 +20,7 @@ from gaptrack.importers import mimedepth
 from gaptrack.service.intake import import_mail, import_path
 from tests.builders.rtf import alices_eml
 from tests.importers.builders import create_party, email, write_eml, write_mbox
+from tests.support import copy_rows
 
 BOB = "Bob Baker <bob@b.example>"
 CAROL = "Carol Cole <carol@c.example>"
@@ -58,10 +59,7 @@ def family(engine: Engine, prefix: str) -> list[tuple[object, ...]]:
 
 
 def copies(engine: Engine, message_id: str) -> list[SimpleNamespace]:
-    found = rows(engine, "SELECT mih, body_hash, fingerprint, date_sent FROM document"
-                         f" WHERE message_id = '{message_id}' ORDER BY bates_prefix")
-    return [SimpleNamespace(mih=r[0], body_hash=r[1], fingerprint=r[2], date_sent=r[3])
-            for r in found]
+    return copy_rows(engine, f"message_id = '{message_id}'")
 
 
 def test_forward_as_attachment_is_an_email_matching_alices_copy(

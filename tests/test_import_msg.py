@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import olefile
 import pytest
@@ -20,6 +19,7 @@ from tests.builders import cfb
 from tests.builders.msg import Msg, write_msg
 from tests.importers.builders import create_party, email, write_eml
 from tests.support import cli as gaptrack
+from tests.support import copy_rows
 
 SENT = dt.datetime(2017, 1, 5, 17, 0, 4)
 BOB = ("Bob Baker", "bob@b.example")
@@ -97,8 +97,7 @@ def test_sent_msg_without_headers_matches_the_recipients_eml(
     emails = rows(engine, "SELECT mih, body_hash, fingerprint, date_sent, begin_label"
                           " FROM document WHERE doc_type = 'email'")
     assert len(emails) == 2 and emails[0][2] is not None and emails[0][2] == emails[1][2]
-    found = [SimpleNamespace(mih=r[0], body_hash=r[1], fingerprint=r[2], date_sent=r[3])
-             for r in emails]
+    found = copy_rows(engine, "doc_type = 'email'")
     assert len(group_copies(found, lambda r: ())) == 1  # one email, two copies
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +20,7 @@ from gaptrack.service.intake import import_path
 from tests.builders.msg import Msg, write_msg
 from tests.builders.rtf import LINES, SENT, alices_eml, html_rtf
 from tests.importers.builders import create_party
+from tests.support import copy_rows
 
 BOB, ALICE, CAROL = ("Bob Baker", "bob@b.example"), ("Alice Able", "alice@a.example"), (
     "Carol Cole", "carol@c.example")
@@ -130,8 +130,7 @@ def test_attached_message_is_an_email_family_member_matching_the_eml(
                           " WHERE message_id = '<routes-7@b.example>'")
     assert len(emails) == 2 and emails[0][2] is not None and emails[0][2] == emails[1][2]
     assert emails[0][1] is not None and emails[0][1] == emails[1][1]
-    found = [SimpleNamespace(mih=r[0], body_hash=r[1], fingerprint=r[2], date_sent=r[3])
-             for r in emails]
+    found = copy_rows(engine, "message_id = '<routes-7@b.example>'")
     assert len(group_copies(found, lambda r: ())) == 1  # one email, two parties' copies
 
 

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -26,6 +25,7 @@ from gaptrack.importers.pstfile import INSTALL, binding, read_pst
 from gaptrack.service.intake import import_path
 from tests.builders.pst import Message, write_pst
 from tests.importers.builders import create_party, email, write_eml
+from tests.support import copy_rows
 
 STORE = Path(__file__).parent / "data" / "pst" / "dist-list.pst"
 ALICE, BOB, CAROL = (("Alice Able", "alice@a.example"), ("Bob Baker", "bob@b.example"),
@@ -128,8 +128,7 @@ def test_sent_items_copy_without_headers_matches_the_recipients_eml(
     copies = rows(engine, "SELECT mih, body_hash, fingerprint, date_sent FROM document"
                           " WHERE subject = 'Budget' AND doc_type = 'email'")
     assert len(copies) == 2 and copies[0][2] is not None and copies[0][2] == copies[1][2]
-    found = [SimpleNamespace(mih=r[0], body_hash=r[1], fingerprint=r[2], date_sent=r[3])
-             for r in copies]
+    found = copy_rows(engine, "subject = 'Budget' AND doc_type = 'email'")
     assert len(group_copies(found, lambda r: ())) == 1  # one email, two copies
     people = rows(engine, "SELECT p.role, y.slug FROM document_participant p"
                           " JOIN document d ON d.id = p.document_id"
