@@ -190,9 +190,12 @@ def test_postgres_connection_lost_mid_import(engine: Engine, db_url: str,
     killed = 0
     with admin.connect() as conn:
         while proc.poll() is None:
+            # The import's own writing (its COPY or INSERT), not the command's schema check
+            # at start-up, whose connection the pool would simply replace.
             killed += conn.execute(sa.text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 " WHERE datname = :d AND pid <> pg_backend_pid() AND state <> 'idle'"
+                " AND query ~* '^\\s*(COPY|INSERT)'"
             ), {"d": name}).scalar_one()
             if killed:
                 break
